@@ -1,0 +1,62 @@
+# Dossier: `make run` serves the demo site, `make test` runs the test suite.
+# Both create the virtualenv first if needed.
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve migrate demo test test-fast test-browser messages check bench clean
+
+help:
+	@echo "make run      create the virtualenv, migrate, load demo content, serve at http://$(HOST):$(PORT)/"
+	@echo "make test     run the whole test suite (browser tests need /usr/bin/chromium)"
+	@echo "make messages extract interface strings into locale/fr and compile them"
+	@echo "make check    Django system checks and missing migrations"
+	@echo "make bench    performance benchmarks (see bench/README.md)"
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@PYBIN=$$(scripts/find-python) || exit 1; \
+	  test -x $(PY) || $$PYBIN -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements/constraints.txt ".[test]"
+	@touch $@
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	DEBUG=1 $(PY) manage.py migrate --no-input
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py load_demo
+
+run: demo serve
+
+serve: $(STAMP)
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: $(STAMP)
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+messages: $(STAMP)
+	cd . && DEBUG=1 $(PY) manage.py makemessages --locale fr --no-obsolete --add-location file \
+	    --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
+	DEBUG=1 $(PY) manage.py compilemessages --locale fr --ignore '.venv/*'
+
+check: $(STAMP)
+	DEBUG=1 $(PY) manage.py check
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

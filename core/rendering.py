@@ -1,0 +1,182 @@
+"""
+The one place where untrusted text becomes HTML.
+
+Markdown is rendered by Python-Markdown with raw HTML switched off, then the
+result goes through an allow-list sanitizer (nh3, the maintained successor of
+bleach; see README "Why these dependencies"). Sanitizing happens at render
+time, so tightening the allow-list also fixes text saved long ago.
+
+Inline citations use the syntax ``[@key]`` or ``[@key1; @key2]``. Given the
+version's citations (key -> anchor and label), each becomes a link to the
+source in the evidence list: ``(<a href="#source-rcmp-2025">RCMP, 2025</a>)``.
+"""
+
+import re
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown.inlinepatterns import InlineProcessor
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr",
+    "i", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "abbr": {"title"},
+    "span": {"lang"},
+    "td": {"align"},
+    "th": {"align"},
+}
+ALLOWED_CLASSES = {
+    "a": {"citation"},
+    "span": {"citations", "citation-unknown"},
+}
+# Anything else, including javascript:, vbscript: and data:, is dropped. nh3
+# compares the scheme after the browser's own normalisation (entities decoded,
+# tabs and newlines removed), so "jav&#x09;ascript:" is caught too.
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow noopener noreferrer"
+# Elements whose *content* is dropped with them, not kept as text.
+CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "template", "noscript", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"}
+
+# Only ids the citation extension makes may survive; an id chosen by a text's
+# author could clobber DOM names the page relies on.
+_SAFE_ID = re.compile(r"^cite-[a-z0-9-]+-\d+$")
+CITATION_PATTERN = r"\[@([^\[\]]+)\]"
+_CITATION_KEY_RE = re.compile(CITATION_PATTERN)
+
+
+@dataclass(frozen=True)
+class CitationTarget:
+    """Where an inline citation key points: an anchor on the page and a label."""
+
+    anchor: str
+    label: str
+    lang: str = ""
+
+
+def _attribute_filter(tag, attribute, value):
+    if attribute == "id" and not _SAFE_ID.match(value):
+        return None
+    return value
+
+
+def sanitize_html(html: str) -> str:
+    """Clean an HTML fragment with the project's allow-list."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=CLEAN_CONTENT_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def citation_keys(text: str) -> list[str]:
+    """The citation keys a Markdown text cites, in order of first use."""
+    keys = []
+    for match in _CITATION_KEY_RE.finditer(text or ""):
+        for key in _split_keys(match.group(1)):
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def _split_keys(inner: str) -> list[str]:
+    return [part.strip().lstrip("@").strip() for part in inner.split(";") if part.strip()]
+
+
+class _CitationProcessor(InlineProcessor):
+    def __init__(self, pattern, md, targets, id_prefix):
+        super().__init__(pattern, md)
+        self.targets = targets
+        self.id_prefix = id_prefix
+        self.counts = {}
+
+    def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's name)
+        keys = _split_keys(m.group(1))
+        if not keys:
+            return None, None, None
+        wrapper = ElementTree.Element("span", {"class": "citations"})
+        wrapper.text = "("
+        last = None
+        for index, key in enumerate(keys):
+            target = self.targets.get(key)
+            if target is None:
+                element = ElementTree.Element("span", {"class": "citation-unknown"})
+                element.text = key
+            else:
+                self.counts[key] = self.counts.get(key, 0) + 1
+                element = ElementTree.Element(
+                    "a",
+                    {
+                        "class": "citation",
+                        "href": f"#{target.anchor}",
+                        "id": f"cite-{self.id_prefix}-{target.anchor}-{self.counts[key]}",
+                    },
+                )
+                if target.lang:
+                    inner = ElementTree.SubElement(element, "span", {"lang": target.lang})
+                    inner.text = target.label
+                else:
+                    element.text = target.label
+            if last is not None:
+                last.tail = "; "
+            wrapper.append(element)
+            last = element
+        last.tail = ")"
+        return wrapper, m.start(0), m.end(0)
+
+
+class _CitationExtension(markdown.Extension):
+    def __init__(self, targets, id_prefix):
+        super().__init__()
+        self.targets = targets
+        self.id_prefix = id_prefix
+
+    def extendMarkdown(self, md):  # noqa: N802
+        # Above links (160) so "[@key]" is never read as a reference link.
+        md.inlinePatterns.register(
+            _CitationProcessor(CITATION_PATTERN, md, self.targets, self.id_prefix),
+            "dossier_citation",
+            175,
+        )
+
+
+def _markdown(targets, id_prefix) -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=["sane_lists", "tables", _CitationExtension(targets, id_prefix)],
+        output_format="html",
+    )
+    # Raw HTML off: "<script>" in a text is shown as text, never parsed.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+def render_markdown(
+    text: str,
+    *,
+    citations: dict[str, CitationTarget] | None = None,
+    id_prefix: str = "text",
+) -> SafeString:
+    """Render Markdown to sanitized HTML, linking ``[@key]`` citations."""
+    if not text:
+        return mark_safe("")
+    html = _markdown(citations or {}, id_prefix).convert(text)
+    return mark_safe(sanitize_html(html))  # noqa: S308 (sanitized just above)
+
+
+def citation_anchor(key: str) -> str:
+    """The evidence-list anchor for a citation key ("RCMP-2025" -> "source-rcmp-2025")."""
+    slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    return f"source-{slug or 'x'}"

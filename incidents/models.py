@@ -1,0 +1,686 @@
+"""
+Records and their versions.
+
+Identity lives apart from content (the grouper/content split of kitsune's
+Document/Revision): ``Record`` is the stable public identity (INC-0001) and
+points to its live version; ``RecordVersion`` is one reviewed-or-not state of
+the content, with its harms, citations, recommendations, entity roles,
+classifications and jurisdictions as child rows.
+
+Nothing here changes a version's status or a record's live pointer: that is
+``incidents.workflow``'s job, and only its.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from core.i18n import localized, missing_translations
+from evidence.models import Source
+from taxonomy.models import HARM_TYPE, Entity, Term
+
+
+class Kind(models.TextChoices):
+    INCIDENT = "incident", _("Incident")
+    HAZARD = "hazard", _("Hazard")
+
+
+PUBLIC_ID_PREFIX = {Kind.INCIDENT: "INC", Kind.HAZARD: "HAZ"}
+PUBLIC_ID_RE = re.compile(r"^(INC|HAZ)-(\d{4,})$")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+# "Open" versions are on their way to publication; a record has at most one.
+OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED)
+# Only these may be edited; in review and approved versions are read-only so
+# that what reviewers signed off is what gets published.
+EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+# Every version that was ever published stays readable and citable.
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.SUPERSEDED)
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+    RANGE = "range", _("Date range")
+
+
+class VerificationLevel(models.IntegerChoices):
+    UNVERIFIED = 1, _("Unverified claim")
+    SINGLE_SOURCE = 2, _("Reported by one credible source")
+    CORROBORATED = 3, _("Corroborated by independent sources")
+    PRIMARY_CONFIRMED = 4, _("Confirmed by a primary source")
+    OFFICIALLY_CONFIRMED = 5, _("Officially confirmed or adjudicated")
+
+
+class Severity(models.IntegerChoices):
+    LOW = 1, _("Low")
+    MODERATE = 2, _("Moderate")
+    HIGH = 3, _("High")
+    CRITICAL = 4, _("Critical")
+
+
+class AssessmentStatus(models.TextChoices):
+    ASSESSED = "assessed", _("Assessed")
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+
+
+class Role(models.TextChoices):
+    DEVELOPER = "developer", _("Developer")
+    DEPLOYER = "deployer", _("Deployer")
+    HARMED_PARTY = "harmed_party", _("Harmed party")
+    THREAT_ACTOR = "threat_actor", _("Threat actor")
+    REPORTING_AUTHORITY = "reporting_authority", _("Reporting authority")
+    OTHER = "other", _("Other")
+
+
+class Check(models.TextChoices):
+    NEUTRALITY = "neutrality", _("Neutrality check")
+    FACTUALITY = "factuality", _("Factuality check")
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+
+
+# The history_change_reason of rows saved by incidents.workflow.
+WORKFLOW_CHANGE_REASON = "workflow"
+
+
+class PublicIdCounter(models.Model):
+    """The last number handed out for each kind of record.
+
+    Public ids are cited by readers: a number is handed out once and never
+    again, even if the record that got it is later deleted.
+    """
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("public id counter")
+
+
+class RecordQuerySet(models.QuerySet):
+    def published(self):
+        """Records the public may read: published at least once, not withdrawn."""
+        return self.filter(live_version__isnull=False, withdrawn_at__isnull=True)
+
+    def withdrawn(self):
+        """Records whose pages are replaced by a withdrawal notice."""
+        return self.filter(live_version__isnull=False, withdrawn_at__isnull=False)
+
+
+class Record(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    public_id = models.CharField(_("public id"), max_length=16, unique=True, editable=False)
+    # The version the public sees. Set by workflow.set_live_version() only.
+    live_version = models.OneToOneField(
+        "RecordVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("live version"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("record")
+        verbose_name_plural = _("records")
+        ordering = ["kind", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="unique_record_number_per_kind"),
+            # A withdrawal notice only makes sense for a record the public saw.
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(live_version__isnull=False),
+                name="withdrawn_record_was_published",
+            ),
+        ]
+        permissions = [("withdraw_record", _("Can withdraw a published record"))]
+
+    def __str__(self):
+        return self.public_id
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+    def open_version(self):
+        return self.versions.filter(status__in=OPEN_STATUSES).first()
+
+
+class RecordVersionQuerySet(models.QuerySet):
+    def published(self):
+        """Every version the public may read: the live one and the superseded
+        ones, of records that are not withdrawn."""
+        return self.filter(status__in=PUBLIC_STATUSES, record__withdrawn_at__isnull=True)
+
+    def live(self):
+        return self.filter(status=Status.PUBLISHED, record__withdrawn_at__isnull=True)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+citation_key_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+    _("Use letters, digits, dots, hyphens and underscores only, e.g. rcmp-2025."),
+)
+
+
+class RecordVersion(models.Model):
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="versions", verbose_name=_("record"))
+    number = models.PositiveIntegerField(
+        _("version number"), null=True, blank=True, editable=False, help_text=_("Given at publication: v1, v2…")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences: what happened, to whom, by what means."))
+    narrative = models.TextField(
+        _("narrative"),
+        help_text=_("Markdown. Cite sources inline with their key: [@rcmp-2025] or [@rcmp-2025; @bnn-2025]."),
+    )
+    editorial_assessment = models.TextField(
+        _("editorial assessment"),
+        blank=True,
+        help_text=_("Markdown. Our own analysis, kept apart from reported facts; cite sources as in the narrative."),
+    )
+    assessment_status = models.CharField(
+        _("editorial assessment status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_ASSESSED
+    )
+    recommendations_status = models.CharField(
+        _("policy recommendations status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_ASSESSED
+    )
+    taxonomy_status = models.CharField(
+        _("taxonomy status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_ASSESSED
+    )
+    change_note = models.TextField(
+        _("change note"),
+        blank=True,
+        help_text=_("What this version changes, for the public changelog. Required to publish."),
+    )
+
+    # Record details (the key-facts box).
+    occurred_on = models.DateField(_("occurred on"), null=True, blank=True, help_text=_("For a range, its first day."))
+    occurred_until = models.DateField(_("occurred until"), null=True, blank=True, help_text=_("Last day of a date range."))
+    occurrence_precision = models.CharField(
+        _("date precision"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("How precisely the date of occurrence is known."),
+    )
+    first_reported_on = models.DateField(_("first reported"), null=True, blank=True)
+    verification_level = models.PositiveSmallIntegerField(
+        _("verification level"), choices=VerificationLevel.choices, default=VerificationLevel.UNVERIFIED
+    )
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.MODERATE)
+    ai_system = models.CharField(
+        _("AI system or capability"), max_length=300, blank=True, help_text=_("e.g. “AI-generated video deepfakes”.")
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, editable=False, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    objects = RecordVersionQuerySet.as_manager()
+
+    # Translated text fields of the version itself (see translation.py).
+    TRANSLATED_FIELDS = ("title", "summary", "narrative", "editorial_assessment", "change_note", "ai_system")
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        ordering = ["record", "-number", "-created_at"]
+        get_latest_by = "created_at"
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["published_at"]),
+            models.Index(fields=["severity"]),
+            models.Index(fields=["verification_level"]),
+            models.Index(fields=["occurred_on"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(status=Status.PUBLISHED), name="one_published_version_per_record"
+            ),
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(status__in=OPEN_STATUSES), name="one_open_version_per_record"
+            ),
+            models.UniqueConstraint(fields=["record", "number"], name="unique_version_number_per_record"),
+            # Numbers and publication dates belong to published versions only.
+            models.CheckConstraint(
+                condition=(
+                    Q(status__in=PUBLIC_STATUSES, number__isnull=False, published_at__isnull=False)
+                    | (~Q(status__in=PUBLIC_STATUSES) & Q(number__isnull=True, published_at__isnull=True))
+                ),
+                name="version_number_iff_published",
+            ),
+            models.CheckConstraint(
+                condition=Q(occurred_until__isnull=True) | Q(occurred_on__isnull=False, occurred_until__gte=F("occurred_on")),
+                name="occurrence_range_ends_after_it_starts",
+                violation_error_message=_("The end of the date range cannot be before its start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(occurrence_precision=DatePrecision.RANGE, occurred_until__isnull=False)
+                | (~Q(occurrence_precision=DatePrecision.RANGE) & Q(occurred_until__isnull=True)),
+                name="occurrence_range_iff_range_precision",
+                violation_error_message=_("Give an end date exactly when the precision is “Date range”."),
+            ),
+        ]
+        permissions = [
+            ("submit_version", _("Can submit a version for review")),
+            ("sign_off_version", _("Can sign off a version (neutrality or factuality)")),
+            ("publish_version", _("Can publish an approved version")),
+        ]
+
+    def __str__(self):
+        if self.number:
+            return f"{self.record.public_id} v{self.number}"
+        return f"{self.record.public_id} ({self.get_status_display().lower()})"
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_public(self):
+        return self.status in PUBLIC_STATUSES and not self.record.is_withdrawn
+
+    @property
+    def label(self):
+        return f"v{self.number}" if self.number else self.get_status_display()
+
+    def localized(self, field, lang=None):
+        return localized(self, field, lang)
+
+    def clean(self):
+        errors = {}
+        if self.occurrence_precision == DatePrecision.RANGE:
+            if not self.occurred_on:
+                errors["occurred_on"] = _("A date range needs a start date.")
+            if not self.occurred_until:
+                errors["occurred_until"] = _("A date range needs an end date.")
+        elif self.occurred_until:
+            errors["occurrence_precision"] = _("Choose “Date range” as the precision to give an end date.")
+        if self.occurred_on and self.occurred_until and self.occurred_until < self.occurred_on:
+            errors["occurred_until"] = _("The end of the date range cannot be before its start.")
+        if errors:
+            raise ValidationError(errors)
+
+    # Who may not review this version -------------------------------------
+
+    def contributor_ids(self) -> set[int]:
+        """Everyone who created or edited this version or any of its parts.
+
+        Read from the edit history, which every save writes, so no code path
+        can edit a version without its author being known here.
+        """
+        # Status changes by the workflow are not edits: a reviewer whose
+        # decision moved the version is not thereby its author.
+        edits = self.history.filter(id=self.pk).exclude(history_change_reason=WORKFLOW_CHANGE_REASON)
+        ids = {self.created_by_id, *edits.values_list("history_user_id", flat=True)}
+        for model in VERSION_PART_MODELS:
+            ids.update(model.history.filter(version_id=self.pk).values_list("history_user_id", flat=True))
+        ids.discard(None)
+        return ids
+
+    # French completeness -------------------------------------------------
+
+    def missing_french(self) -> list[str]:
+        """Human-readable names of the fields, here and in the parts, whose
+        English text has no French counterpart yet."""
+        missing = [str(self._meta.get_field(name).verbose_name) for name in missing_translations(self, self.TRANSLATED_FIELDS)]
+        for model in VERSION_PART_MODELS:
+            fields = getattr(model, "TRANSLATED_FIELDS", ())
+            if not fields:
+                continue
+            for position, part in enumerate(model.objects.filter(version=self), start=1):
+                for name in missing_translations(part, fields):
+                    missing.append(f"{model._meta.verbose_name} {position}: {model._meta.get_field(name).verbose_name}")
+        return missing
+
+
+class VersionPart(models.Model):
+    """A child row of a version: copied with it when a revision starts."""
+
+    version = models.ForeignKey(RecordVersion, on_delete=models.CASCADE, verbose_name=_("version"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    TRANSLATED_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+
+class Harm(VersionPart):
+    version = models.ForeignKey(RecordVersion, on_delete=models.CASCADE, related_name="harms", verbose_name=_("version"))
+    description = models.TextField(_("description"))
+    harm_type = models.ForeignKey(
+        Term,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="harms",
+        limit_choices_to={"taxonomy__slug": HARM_TYPE},
+        verbose_name=_("harm type"),
+    )
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.MODERATE)
+    affected_group = models.CharField(_("affected group"), max_length=300, blank=True)
+
+    TRANSLATED_FIELDS = ("description", "affected_group")
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("harm")
+        verbose_name_plural = _("harms")
+
+    def __str__(self):
+        return (self.description_en or "")[:80]
+
+
+class Citation(VersionPart):
+    version = models.ForeignKey(RecordVersion, on_delete=models.CASCADE, related_name="citations", verbose_name=_("version"))
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source"))
+    key = models.CharField(
+        _("citation key"),
+        max_length=60,
+        validators=[citation_key_validator],
+        help_text=_("Short key used in the text: [@rcmp-2025]."),
+    )
+    label = models.CharField(_("inline label"), max_length=120, help_text=_("What readers see inline, e.g. “RCMP, 2025”."))
+    corroborates = models.TextField(_("what it corroborates"), help_text=_("Which facts of this record the source supports."))
+    is_primary = models.BooleanField(_("primary source"), default=False)
+
+    TRANSLATED_FIELDS = ("label", "corroborates")
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("citation")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "key"],
+                name="unique_citation_key_per_version",
+                violation_error_message=_("Each citation key may be used once per version."),
+            ),
+            models.UniqueConstraint(
+                fields=["version", "source"],
+                name="unique_source_per_version",
+                violation_error_message=_("This source is already cited in this version."),
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=Q(is_primary=True),
+                name="one_primary_source_per_version",
+                violation_error_message=_("Only one source can be marked primary."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"[@{self.key}]"
+
+
+class PolicyRecommendation(VersionPart):
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("version")
+    )
+    text = models.TextField(_("recommendation"))
+    authority = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("recommended by"),
+        help_text=_("The authority that makes the recommendation."),
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("source of the recommendation"),
+    )
+    attribution = models.CharField(
+        _("attribution"), max_length=300, blank=True, help_text=_("As shown to readers, e.g. “Joint advisory (July 16, 2025)”.")
+    )
+    status = models.CharField(
+        _("assessment status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_ASSESSED
+    )
+
+    TRANSLATED_FIELDS = ("text", "attribution")
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("policy recommendation")
+        verbose_name_plural = _("policy recommendations")
+        constraints = [
+            # A recommendation is always someone's: never ours, never anonymous.
+            models.CheckConstraint(
+                condition=Q(authority__isnull=False) | Q(source__isnull=False),
+                name="recommendation_is_attributed",
+                violation_error_message=_("Attribute the recommendation to an authority, a source, or both."),
+            ),
+        ]
+
+    def __str__(self):
+        return (self.text_en or "")[:80]
+
+
+class EntityRole(VersionPart):
+    version = models.ForeignKey(RecordVersion, on_delete=models.CASCADE, related_name="entity_roles", verbose_name=_("version"))
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="roles", verbose_name=_("entity"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    TRANSLATED_FIELDS = ("note",)
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("entity involved")
+        verbose_name_plural = _("entities involved")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "entity", "role"],
+                name="unique_entity_role_per_version",
+                violation_error_message=_("This entity already has this role in this version."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} ({self.get_role_display()})"
+
+
+class Classification(VersionPart):
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, related_name="classifications", verbose_name=_("version")
+    )
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="classifications", verbose_name=_("term"))
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("classification")
+        verbose_name_plural = _("classifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "term"],
+                name="unique_term_per_version",
+                violation_error_message=_("This term is already assigned to this version."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.term)
+
+
+class Jurisdiction(VersionPart):
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, related_name="jurisdictions", verbose_name=_("version")
+    )
+    country = CountryField(_("country"))
+    region = models.CharField(_("region"), max_length=200, blank=True, help_text=_("Province, state or region, if the record concerns only part of the country."))
+
+    TRANSLATED_FIELDS = ("region",)
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+
+    def __str__(self):
+        return f"{self.country.name}{' – ' + self.region_en if self.region_en else ''}"
+
+
+class HazardLink(VersionPart):
+    """"Materialized from": an incident's link to a hazard it realised.
+
+    Part of the version, not of the record's identity, so that adding or
+    removing a link is reviewed like any other change before readers see it.
+    """
+
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, related_name="hazard_links", verbose_name=_("version")
+    )
+    hazard = models.ForeignKey(
+        Record,
+        on_delete=models.PROTECT,
+        related_name="materializations",
+        limit_choices_to={"kind": Kind.HAZARD},
+        verbose_name=_("hazard"),
+    )
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("materialized from")
+        verbose_name_plural = _("materialized from")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "hazard"],
+                name="unique_hazard_link_per_version",
+                violation_error_message=_("This hazard is already linked."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.hazard)
+
+    def clean(self):
+        if self.hazard_id and self.hazard.kind != Kind.HAZARD:
+            raise ValidationError({"hazard": _("An incident can only materialize from a hazard.")})
+        if self.version_id and self.version.record.kind != Kind.INCIDENT:
+            raise ValidationError({"hazard": _("Only incidents materialize from hazards.")})
+
+
+# The parts a version owns, in the order the record page shows them.
+VERSION_PART_MODELS = (HazardLink, Harm, Citation, PolicyRecommendation, EntityRole, Classification, Jurisdiction)
+
+
+class SignOff(models.Model):
+    """A reviewer's decision on one check of one version.
+
+    Sign-offs count only while the version stays in review: sending it back
+    for edits voids them (``voided_at``), and a fresh review starts over.
+    """
+
+    version = models.ForeignKey(RecordVersion, on_delete=models.CASCADE, related_name="sign_offs", verbose_name=_("version"))
+    check_type = models.CharField(_("check"), max_length=20, choices=Check.choices)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("signed on"), auto_now_add=True)
+    voided_at = models.DateTimeField(_("voided on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "check_type"],
+                condition=Q(voided_at__isnull=True),
+                name="one_active_sign_off_per_check",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.version}: {self.get_check_type_display()} – {self.get_decision_display()}"
+
+
+class Action(models.TextChoices):
+    CREATED = "created", _("Created")
+    REVISION_STARTED = "revision_started", _("Revision started")
+    SUBMITTED = "submitted", _("Submitted for review")
+    RETURNED_TO_DRAFT = "returned_to_draft", _("Returned to draft")
+    SIGNED_OFF = "signed_off", _("Signed off")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class WorkflowEvent(models.Model):
+    """The audit trail of intent: who moved which version from what to what.
+
+    Written by incidents.workflow in the same transaction as the change it
+    records; never edited afterwards.
+    """
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="events", verbose_name=_("record"))
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="events", verbose_name=_("version")
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("workflow event")
+        verbose_name_plural = _("workflow events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.record} {self.get_action_display()} ({self.actor})"

@@ -1,0 +1,59 @@
+"""
+The three editorial roles as permission groups.
+
+Created after every ``migrate`` (post_migrate) and by ``manage.py setup_roles``;
+both are idempotent and reset each group to exactly these permissions.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import transaction
+
+EDITORS = "Editors"
+REVIEWERS = "Reviewers"
+PUBLISHERS = "Publishers"
+
+_PARTS = ["harm", "citation", "policyrecommendation", "entityrole", "classification", "jurisdiction"]
+_REFERENCE = ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping", "taxonomy.taxonomy"]
+_ALL_VIEWABLE = (
+    ["incidents.record", "incidents.recordversion", "incidents.signoff", "incidents.workflowevent"]
+    + [f"incidents.{part}" for part in _PARTS]
+    + _REFERENCE
+)
+
+
+def _perms(actions, models):
+    return [f"{model.split('.')[0]}.{action}_{model.split('.')[1]}" for model in models for action in actions]
+
+
+ROLE_PERMISSIONS = {
+    # Editors write drafts and their parts, and add new reference rows;
+    # changing a reference row the public already sees is for publishers
+    # (DESIGN.md, promise 1), which the admin enforces per row.
+    EDITORS: _perms(["view"], _ALL_VIEWABLE)
+    + _perms(["add", "change"], ["incidents.record", "incidents.recordversion"])
+    + _perms(["add", "change", "delete"], [f"incidents.{part}" for part in _PARTS])
+    + _perms(["add", "change"], ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping"])
+    + ["incidents.submit_version"],
+    REVIEWERS: _perms(["view"], _ALL_VIEWABLE) + ["incidents.sign_off_version"],
+    PUBLISHERS: _perms(["view"], _ALL_VIEWABLE)
+    + _perms(["add", "change"], _REFERENCE)
+    + ["incidents.publish_version", "incidents.withdraw_record"],
+}
+
+
+def ensure_role_groups(using="default"):
+    Group = global_apps.get_model("auth", "Group")
+    Permission = global_apps.get_model("auth", "Permission")
+    for app_label in ("evidence", "taxonomy", "incidents"):
+        create_permissions(global_apps.get_app_config(app_label), verbosity=0, using=using)
+    with transaction.atomic(using=using):
+        for name, codenames in ROLE_PERMISSIONS.items():
+            group, _created = Group.objects.using(using).get_or_create(name=name)
+            wanted = []
+            for dotted in codenames:
+                app_label, codename = dotted.split(".")
+                wanted.append(
+                    Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
+                )
+            group.permissions.set(wanted)

@@ -1,0 +1,340 @@
+"""
+The workflow: the only code that changes a version's status or a record's
+live pointer.
+
+Each transition is a small function that runs in one transaction, takes the
+acting user as ``by=``, checks the user's permission and the source state,
+does its work, and writes a ``WorkflowEvent`` (who, when, from → to,
+comment). Admin actions, views, management commands and tests all call these
+functions; a forged request fails here exactly as a hidden button would.
+
+    create_record ─▶ draft ──submit──▶ in_review ──sign_off ×2──▶ approved ──publish──▶ published
+                       ▲                 │  │                        │                      │
+                       └─return_to_draft─┘  └─request changes─▶ changes_requested           ▼
+                       (sign-offs voided)       (sign-offs voided) ──submit──▶ in_review  superseded
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from core.rendering import citation_keys
+
+from .models import (
+    EDITABLE_STATUSES,
+    OPEN_STATUSES,
+    VERSION_PART_MODELS,
+    Action,
+    Check,
+    Decision,
+    Kind,
+    PUBLIC_ID_PREFIX,
+    PublicIdCounter,
+    Record,
+    RecordVersion,
+    SignOff,
+    WORKFLOW_CHANGE_REASON,
+    Status,
+    WorkflowEvent,
+)
+
+
+class WorkflowError(ValidationError):
+    """A transition that the version's current state does not allow.
+
+    A ValidationError, so forms and the admin show its message to the user.
+    """
+
+
+def _require(user, perm):
+    if not (user and user.is_active and user.has_perm(perm)):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _require_status(version, *allowed):
+    if version.status not in allowed:
+        raise WorkflowError(
+            _("This is not possible while the version is “%(status)s”.") % {"status": version.get_status_display()}
+        )
+
+
+def _lock(version):
+    """Re-read the version under a row lock, so two people acting at once
+    cannot both pass the same state check."""
+    return RecordVersion.objects.select_for_update().select_related("record").get(pk=version.pk)
+
+
+def _log(record, version, action, by, from_status="", to_status="", comment=""):
+    return WorkflowEvent.objects.create(
+        record=record,
+        version=version,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=by,
+        comment=comment,
+    )
+
+
+def _set_status(version, status, by, **extra_fields):
+    version.status = status
+    for name, value in extra_fields.items():
+        setattr(version, name, value)
+    version._history_user = by
+    version._change_reason = WORKFLOW_CHANGE_REASON
+    # Only the workflow's own fields: a stale in-memory copy of the content
+    # must never overwrite what an editor saved.
+    version.save(update_fields=["status", "updated_at", *extra_fields])
+
+
+def _void_sign_offs(version, now):
+    for sign_off in version.sign_offs.filter(voided_at__isnull=True):
+        sign_off.voided_at = now
+        sign_off.save(update_fields=["voided_at"])
+
+
+def set_live_version(record, version, *, by):
+    """Point a record at the version the public sees. The only place that
+    writes ``Record.live_version``."""
+    record.live_version = version
+    record._history_user = by
+    record._change_reason = WORKFLOW_CHANGE_REASON
+    record.save(update_fields=["live_version", "updated_at"])
+
+
+# Transitions ---------------------------------------------------------------
+
+
+@transaction.atomic
+def create_record(*, kind, by, draft=None):
+    """Create a record and its first draft; hand out its public id, once.
+
+    ``draft`` is an unsaved RecordVersion with its content (from the admin
+    form); without it, an empty draft would be invalid, so it is required.
+    """
+    _require(by, "incidents.add_recordversion")
+    if kind not in Kind.values:
+        raise WorkflowError(_("Unknown kind of record."))
+    if draft is None or draft.pk is not None:
+        raise WorkflowError(_("A new record needs the content of its first draft."))
+    counter, _created = PublicIdCounter.objects.select_for_update().get_or_create(kind=kind)
+    counter.last_number += 1
+    counter.save()
+    record = Record(
+        kind=kind,
+        number=counter.last_number,
+        public_id=f"{PUBLIC_ID_PREFIX[kind]}-{counter.last_number:04d}",
+    )
+    record._history_user = by
+    record.save()
+    draft.record = record
+    draft.status = Status.DRAFT
+    draft.created_by = by
+    draft._history_user = by
+    draft.save()
+    _log(record, draft, Action.CREATED, by, to_status=Status.DRAFT)
+    return draft
+
+
+@transaction.atomic
+def start_revision(record, *, by, comment=""):
+    """Copy the live version, with all its parts, into a new draft."""
+    _require(by, "incidents.add_recordversion")
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if record.live_version_id is None:
+        raise WorkflowError(_("Only a published record can be revised; edit its draft instead."))
+    if record.is_withdrawn:
+        raise WorkflowError(_("A withdrawn record cannot be revised."))
+    if record.versions.filter(status__in=OPEN_STATUSES).exists():
+        raise WorkflowError(_("This record already has a version in progress; continue that one."))
+    live = record.live_version
+    draft = RecordVersion(record=record, status=Status.DRAFT, created_by=by)
+    for field in RecordVersion._meta.concrete_fields:
+        # Skip the untranslated "title" etc.: modeltranslation's descriptor
+        # would write it into the active language's column.
+        if field.editable and not field.primary_key and field.name not in ("record", *RecordVersion.TRANSLATED_FIELDS):
+            setattr(draft, field.attname, getattr(live, field.attname))
+    # The change note describes *this* revision: it starts empty.
+    draft.change_note_en = draft.change_note_fr = ""
+    draft._history_user = by
+    draft.save()
+    for model in VERSION_PART_MODELS:
+        copies = []
+        for part in model.objects.filter(version=live).order_by("pk"):
+            part.pk = None
+            part.id = None
+            part.version = draft
+            part._state.adding = True
+            copies.append(part)
+        if copies:
+            bulk_create_with_history(copies, model, default_user=by)
+    _log(record, draft, Action.REVISION_STARTED, by, to_status=Status.DRAFT, comment=comment)
+    return draft
+
+
+def submission_problems(version) -> list[str]:
+    """What stops a version from going to review (empty when nothing does)."""
+    problems = []
+    keys = set(version.citations.values_list("key", flat=True))
+    cited = []
+    for field in ("summary", "narrative", "editorial_assessment"):
+        for lang in ("en", "fr"):
+            cited += citation_keys(getattr(version, f"{field}_{lang}") or "")
+    unknown = sorted(set(cited) - keys)
+    if unknown:
+        problems.append(
+            _("The text cites keys that match no citation: %(keys)s.") % {"keys": ", ".join(unknown)}
+        )
+    if keys and not version.citations.filter(is_primary=True).exists():
+        problems.append(_("Mark one source as the primary source."))
+    return problems
+
+
+@transaction.atomic
+def submit(version, *, by, comment=""):
+    """Send a draft (or a version with changes requested) to review."""
+    _require(by, "incidents.submit_version")
+    version = _lock(version)
+    _require_status(version, *EDITABLE_STATUSES)
+    problems = submission_problems(version)
+    if problems:
+        raise WorkflowError(problems)
+    previous = version.status
+    _set_status(version, Status.IN_REVIEW, by)
+    _log(version.record, version, Action.SUBMITTED, by, previous, Status.IN_REVIEW, comment)
+    return version
+
+
+@transaction.atomic
+def return_to_draft(version, *, by, comment=""):
+    """Take a version out of review to edit it again; its sign-offs are void."""
+    _require(by, "incidents.change_recordversion")
+    version = _lock(version)
+    _require_status(version, Status.IN_REVIEW, Status.APPROVED)
+    previous = version.status
+    _void_sign_offs(version, timezone.now())
+    _set_status(version, Status.DRAFT, by)
+    _log(version.record, version, Action.RETURNED_TO_DRAFT, by, previous, Status.DRAFT, comment)
+    return version
+
+
+@transaction.atomic
+def sign_off(version, *, by, check, decision, comment=""):
+    """Record a reviewer's decision on the neutrality or factuality check.
+
+    Refused to anyone who created or edited the version (four eyes). Two
+    approvals make the version "approved"; a request for changes sends it
+    back to its editors and voids the sign-offs of this review.
+    """
+    _require(by, "incidents.sign_off_version")
+    version = _lock(version)
+    _require_status(version, Status.IN_REVIEW)
+    if check not in Check.values:
+        raise WorkflowError(_("Unknown check."))
+    if decision not in Decision.values:
+        raise WorkflowError(_("Unknown decision."))
+    if by.pk in version.contributor_ids():
+        raise PermissionDenied(_("You created or edited this version, so you cannot sign it off."))
+    if version.sign_offs.filter(check_type=check, voided_at__isnull=True).exists():
+        raise WorkflowError(_("This check has already been signed off for this version."))
+    if decision == Decision.REQUEST_CHANGES and not comment.strip():
+        raise WorkflowError(_("Say what needs to change: a comment is required."))
+    signed = SignOff.objects.create(version=version, check_type=check, decision=decision, reviewer=by, comment=comment)
+    if decision == Decision.REQUEST_CHANGES:
+        _void_sign_offs(version, timezone.now())
+        _set_status(version, Status.CHANGES_REQUESTED, by)
+        _log(version.record, version, Action.CHANGES_REQUESTED, by, Status.IN_REVIEW, Status.CHANGES_REQUESTED, comment)
+        return signed
+    approved = set(
+        version.sign_offs.filter(voided_at__isnull=True, decision=Decision.APPROVE).values_list("check_type", flat=True)
+    )
+    if approved >= set(Check.values):
+        _set_status(version, Status.APPROVED, by)
+        _log(version.record, version, Action.SIGNED_OFF, by, Status.IN_REVIEW, Status.APPROVED, comment)
+    else:
+        _log(version.record, version, Action.SIGNED_OFF, by, Status.IN_REVIEW, Status.IN_REVIEW, comment)
+    return signed
+
+
+def request_changes(version, *, by, check, comment):
+    """Shorthand for a sign-off that asks for changes."""
+    return sign_off(version, by=by, check=check, decision=Decision.REQUEST_CHANGES, comment=comment)
+
+
+@transaction.atomic
+def publish(version, *, by, change_note_en=None, change_note_fr=None, comment=""):
+    """Release an approved version: number it, supersede the previous one,
+    and make it the record's live version."""
+    _require(by, "incidents.publish_version")
+    version = _lock(version)
+    _require_status(version, Status.APPROVED)
+    record = Record.objects.select_for_update().get(pk=version.record_id)
+    if record.is_withdrawn:
+        raise WorkflowError(_("This record is withdrawn; it cannot be published again."))
+    approvals = {
+        sign_off.check_type: sign_off
+        for sign_off in version.sign_offs.filter(voided_at__isnull=True, decision=Decision.APPROVE)
+    }
+    contributors = version.contributor_ids()
+    # Checked again here, not only at sign-off: publication is the last gate.
+    if set(approvals) != set(Check.values) or any(s.reviewer_id in contributors for s in approvals.values()):
+        raise WorkflowError(_("A version needs a neutrality and a factuality sign-off by reviewers who did not edit it."))
+    if change_note_en is not None:
+        version.change_note_en = change_note_en
+    if change_note_fr is not None:
+        version.change_note_fr = change_note_fr
+    if not (version.change_note_en or "").strip() or not (version.change_note_fr or "").strip():
+        raise WorkflowError(_("Write the change note in English and in French: the public changelog shows it."))
+    if getattr(settings, "DOSSIER_REQUIRE_FRENCH_TO_PUBLISH", False):
+        missing = version.missing_french()
+        if missing:
+            raise WorkflowError(
+                _("The French text is incomplete: %(fields)s.") % {"fields": "; ".join(missing)}
+            )
+    now = timezone.now()
+    previous = record.live_version
+    if previous is not None:
+        _set_status(previous, Status.SUPERSEDED, by)
+    number = (record.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    _set_status(
+        version,
+        Status.PUBLISHED,
+        by,
+        number=number,
+        published_at=now,
+        published_by=by,
+        change_note_en=version.change_note_en,
+        change_note_fr=version.change_note_fr,
+    )
+    set_live_version(record, version, by=by)
+    _log(record, version, Action.PUBLISHED, by, Status.APPROVED, Status.PUBLISHED, comment)
+    return version
+
+
+@transaction.atomic
+def withdraw(record, *, by, reason_en, reason_fr):
+    """Replace a published record's pages with a withdrawal notice.
+
+    Its versions stay in the database, untouched.
+    """
+    _require(by, "incidents.withdraw_record")
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if record.live_version_id is None:
+        raise WorkflowError(_("Only a published record can be withdrawn."))
+    if record.is_withdrawn:
+        raise WorkflowError(_("This record is already withdrawn."))
+    if not (reason_en or "").strip() or not (reason_fr or "").strip():
+        raise WorkflowError(_("Give the reason for withdrawal in English and in French."))
+    record.withdrawn_at = timezone.now()
+    record.withdrawn_by = by
+    record.withdrawal_reason_en = reason_en.strip()
+    record.withdrawal_reason_fr = reason_fr.strip()
+    record._history_user = by
+    record._change_reason = WORKFLOW_CHANGE_REASON
+    record.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason_en", "withdrawal_reason_fr", "updated_at"])
+    _log(record, record.live_version, Action.WITHDRAWN, by, comment=f"{reason_en.strip()}\n\n{reason_fr.strip()}")
+    return record

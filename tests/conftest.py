@@ -1,0 +1,33 @@
+import pytest
+
+from tests.factories import EditorFactory, PublisherFactory, ReviewerFactory, SuperuserFactory
+
+
+@pytest.fixture
+def editor(db):
+    return EditorFactory(username="edith")
+
+
+@pytest.fixture
+def other_editor(db):
+    return EditorFactory(username="eddie")
+
+
+@pytest.fixture
+def reviewer(db):
+    return ReviewerFactory(username="rita")
+
+
+@pytest.fixture
+def other_reviewer(db):
+    return ReviewerFactory(username="robin")
+
+
+@pytest.fixture
+def publisher(db):
+    return PublisherFactory(username="paula")
+
+
+@pytest.fixture
+def superuser(db):
+    return SuperuserFactory(username="root")

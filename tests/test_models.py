@@ -1,0 +1,268 @@
+"""Every database constraint, proved by a write the database refuses."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from incidents.models import (
+    Check,
+    Citation,
+    Classification,
+    DatePrecision,
+    Decision,
+    EntityRole,
+    HazardLink,
+    PolicyRecommendation,
+    Record,
+    RecordVersion,
+    Role,
+    SignOff,
+    Status,
+)
+from taxonomy.models import Entity, Taxonomy, Term, TermMapping
+from tests.factories import (
+    CitationFactory,
+    DraftVersionFactory,
+    EntityFactory,
+    HazardDraftVersionFactory,
+    InReviewVersionFactory,
+    PublishedVersionFactory,
+    ReviewerFactory,
+    SourceFactory,
+    TermFactory,
+    revise,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(write):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write()
+
+
+def force_status(version, status, **fields):
+    """Bypass the workflow on purpose: only the database stands in the way."""
+    RecordVersion.objects.filter(pk=version.pk).update(status=status, **fields)
+
+
+def test_record_numbers_are_unique_per_kind():
+    version = DraftVersionFactory()
+    refused(lambda: Record.objects.create(kind=version.record.kind, number=version.record.number, public_id="INC-9999"))
+
+
+def test_public_ids_are_unique():
+    version = DraftVersionFactory()
+    refused(lambda: Record.objects.create(kind="hazard", number=77, public_id=version.record.public_id))
+
+
+def test_a_record_that_was_never_published_cannot_be_withdrawn():
+    record = DraftVersionFactory().record
+    record.withdrawn_at = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    refused(record.save)
+
+
+def test_database_refuses_a_second_published_version():
+    live = PublishedVersionFactory()
+    draft = revise(live.record)
+    refused(lambda: force_status(draft, Status.PUBLISHED, number=2, published_at=live.published_at))
+
+
+def test_database_refuses_a_second_open_version():
+    live = PublishedVersionFactory()
+    revise(live.record)
+    refused(lambda: RecordVersion.objects.create(record=live.record, title_en="x", summary_en="x", narrative_en="x"))
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED])
+def test_every_unpublished_status_counts_as_open(status):
+    draft = DraftVersionFactory()
+    force_status(draft, status)
+    refused(lambda: RecordVersion.objects.create(record=draft.record, title_en="x", summary_en="x", narrative_en="x"))
+
+
+def test_version_numbers_are_unique_per_record():
+    live = PublishedVersionFactory()
+    draft = revise(live.record)
+    force_status(live, Status.SUPERSEDED)
+    refused(lambda: force_status(draft, Status.PUBLISHED, number=1, published_at=live.published_at))
+
+
+def test_same_version_number_is_fine_on_another_record():
+    first, second = PublishedVersionFactory(), PublishedVersionFactory()
+    assert first.number == second.number == 1
+
+
+def test_a_draft_cannot_carry_a_version_number():
+    draft = DraftVersionFactory()
+    refused(lambda: force_status(draft, Status.DRAFT, number=3))
+
+
+def test_a_published_version_must_carry_a_number_and_date():
+    draft = DraftVersionFactory()
+    refused(lambda: force_status(draft, Status.PUBLISHED))
+
+
+def test_occurrence_range_cannot_end_before_it_starts():
+    draft = DraftVersionFactory()
+    refused(
+        lambda: force_status(
+            draft,
+            Status.DRAFT,
+            occurrence_precision=DatePrecision.RANGE,
+            occurred_on=datetime.date(2025, 7, 16),
+            occurred_until=datetime.date(2025, 7, 1),
+        )
+    )
+
+
+def test_end_date_only_with_range_precision():
+    draft = DraftVersionFactory()
+    refused(lambda: force_status(draft, Status.DRAFT, occurred_until=datetime.date(2025, 8, 1)))
+
+
+def test_citation_keys_are_unique_per_version():
+    citation = CitationFactory(key="rcmp-2025")
+    refused(lambda: CitationFactory(version=citation.version, key="rcmp-2025"))
+
+
+def test_a_source_is_cited_once_per_version():
+    citation = CitationFactory()
+    refused(lambda: CitationFactory(version=citation.version, source=citation.source))
+
+
+def test_only_one_primary_source_per_version():
+    citation = CitationFactory(is_primary=True)
+    refused(lambda: CitationFactory(version=citation.version, is_primary=True))
+
+
+def test_several_non_primary_sources_are_fine():
+    citation = CitationFactory()
+    CitationFactory(version=citation.version)
+    assert Citation.objects.filter(version=citation.version).count() == 2
+
+
+def test_recommendation_must_be_attributed():
+    draft = DraftVersionFactory()
+    refused(lambda: PolicyRecommendation.objects.create(version=draft, text_en="Do something."))
+
+
+def test_recommendation_attributed_to_a_source_alone_is_fine():
+    draft = DraftVersionFactory()
+    PolicyRecommendation.objects.create(version=draft, text_en="Do something.", source=SourceFactory())
+
+
+def test_entity_role_is_unique_per_version():
+    draft, entity = DraftVersionFactory(), EntityFactory()
+    EntityRole.objects.create(version=draft, entity=entity, role=Role.DEPLOYER)
+    EntityRole.objects.create(version=draft, entity=entity, role=Role.DEVELOPER)
+    refused(lambda: EntityRole.objects.create(version=draft, entity=entity, role=Role.DEPLOYER))
+
+
+def test_term_is_assigned_once_per_version():
+    draft, term = DraftVersionFactory(), TermFactory()
+    Classification.objects.create(version=draft, term=term)
+    refused(lambda: Classification.objects.create(version=draft, term=term))
+
+
+def test_one_active_sign_off_per_check():
+    version = InReviewVersionFactory()
+    reviewer = ReviewerFactory()
+    SignOff.objects.create(version=version, check_type=Check.NEUTRALITY, decision=Decision.APPROVE, reviewer=reviewer)
+    refused(
+        lambda: SignOff.objects.create(
+            version=version, check_type=Check.NEUTRALITY, decision=Decision.APPROVE, reviewer=ReviewerFactory()
+        )
+    )
+
+
+def test_voided_sign_offs_do_not_block_a_new_one():
+    version = InReviewVersionFactory()
+    reviewer = ReviewerFactory()
+    SignOff.objects.create(
+        version=version,
+        check_type=Check.NEUTRALITY,
+        decision=Decision.APPROVE,
+        reviewer=reviewer,
+        voided_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    )
+    SignOff.objects.create(version=version, check_type=Check.NEUTRALITY, decision=Decision.APPROVE, reviewer=reviewer)
+
+
+def test_taxonomy_slugs_are_unique():
+    Taxonomy.objects.create(slug="sector", name_en="Sector")
+    refused(lambda: Taxonomy.objects.create(slug="sector", name_en="Other sector"))
+
+
+def test_term_slugs_are_unique_within_a_taxonomy_only():
+    term = TermFactory(slug="finance")
+    TermFactory(slug="finance")  # another taxonomy
+    refused(lambda: Term.objects.create(taxonomy=term.taxonomy, slug="finance", name_en="Finance"))
+
+
+def test_a_term_cannot_be_its_own_parent():
+    term = TermFactory()
+    term.parent_id = term.pk
+    refused(term.save)
+
+
+def test_entity_slugs_are_unique():
+    EntityFactory(slug="rcmp")
+    refused(lambda: Entity.objects.create(slug="rcmp", name_en="RCMP again"))
+
+
+def test_external_mapping_is_unique_per_term():
+    term = TermFactory()
+    TermMapping.objects.create(term=term, scheme="mit", code="4.3")
+    refused(lambda: TermMapping.objects.create(term=term, scheme="mit", code="4.3"))
+
+
+def test_record_details_clean_explains_a_backwards_range():
+    from django.core.exceptions import ValidationError
+
+    version = RecordVersion(
+        occurrence_precision=DatePrecision.RANGE,
+        occurred_on=datetime.date(2025, 7, 16),
+        occurred_until=datetime.date(2025, 7, 1),
+    )
+    with pytest.raises(ValidationError) as error:
+        version.clean()
+    assert "occurred_until" in error.value.message_dict
+
+
+def test_nested_term_must_stay_in_its_taxonomy():
+    from django.core.exceptions import ValidationError
+
+    parent = TermFactory()
+    child = TermFactory(parent=None)
+    child.parent = parent
+    with pytest.raises(ValidationError):
+        child.clean()
+
+
+def test_term_cycle_is_refused_by_clean():
+    from django.core.exceptions import ValidationError
+
+    top = TermFactory()
+    middle = TermFactory(taxonomy=top.taxonomy, parent=top)
+    top.parent = middle
+    with pytest.raises(ValidationError):
+        top.clean()
+
+
+def test_a_hazard_is_linked_once_per_version():
+    draft, hazard = DraftVersionFactory(), HazardDraftVersionFactory().record
+    HazardLink.objects.create(version=draft, hazard=hazard)
+    refused(lambda: HazardLink.objects.create(version=draft, hazard=hazard))
+
+
+def test_only_incidents_materialize_and_only_from_hazards():
+    from django.core.exceptions import ValidationError
+
+    incident, hazard = DraftVersionFactory(), HazardDraftVersionFactory()
+    with pytest.raises(ValidationError):
+        HazardLink(version=incident, hazard=DraftVersionFactory().record).clean()
+    with pytest.raises(ValidationError):
+        HazardLink(version=hazard, hazard=HazardDraftVersionFactory().record).clean()
+    HazardLink(version=incident, hazard=hazard.record).clean()
