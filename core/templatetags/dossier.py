@@ -1,0 +1,78 @@
+"""Template tags shared by every page: bilingual text and language links."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.translation import get_language_info, gettext as _
+
+from core.i18n import Localized, current_language, localized
+from core.rendering import render_markdown
+
+register = template.Library()
+
+
+@register.simple_tag
+def localized_text(obj, field):
+    """The field's Localized value (text, lang, is_fallback) for ``as`` use."""
+    return localized(obj, field)
+
+
+def _fallback_note():
+    return _("Not yet translated into French")
+
+
+@register.simple_tag
+def text(obj, field):
+    """A translated field as inline text. Missing French is shown as English
+    with ``lang="en"`` and a visible "not yet translated" note."""
+    value = obj if isinstance(obj, Localized) else localized(obj, field)
+    if not value.is_fallback:
+        return value.text
+    return format_html(
+        '<span lang="{}" class="untranslated">{}</span> <span class="untranslated-note">({})</span>',
+        value.lang,
+        value.text,
+        _fallback_note(),
+    )
+
+
+@register.simple_tag
+def markdown(obj, field, citations=None, id_prefix="text"):
+    """A translated Markdown field rendered safely (core.rendering), with the
+    same visible fallback as ``text`` but as a block."""
+    value = localized(obj, field)
+    html = render_markdown(value.text, citations=citations, id_prefix=id_prefix)
+    if not value.is_fallback:
+        return html
+    return format_html(
+        '<div lang="{}" class="untranslated"><p class="untranslated-note">{}</p>{}</div>',
+        value.lang,
+        _fallback_note(),
+        html,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """The current page in every language: [{code, name, url, current}].
+
+    ``url`` is absolute, for ``hreflang`` links and the language switcher.
+    """
+    request = context.get("request")
+    if request is None:
+        return []
+    here = current_language()
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        path = translate_url(request.get_full_path(), code)
+        info = get_language_info(code)
+        alternates.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": request.build_absolute_uri(path),
+                "current": code == here,
+            }
+        )
+    return alternates

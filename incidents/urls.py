@@ -1,0 +1,11 @@
+from django.urls import path
+
+from .views import browse, records
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("", browse.home, name="home"),
+    path("incidents/", browse.record_list, name="list"),
+    path("incidents/<str:public_id>/", records.record_detail, name="record"),
+]
