@@ -680,9 +680,9 @@ VOICE_CLONE_PARENTS = DemoRecord(
     editor="editor2",
     content=Content(
         title=T(
-            "Canadian parents lose thousands to a caller using an AI copy of their son’s voice",
-            "Des parents canadiens perdent des milliers de dollars au profit d’un appelant qui imitait la voix de leur "
-            "fils grâce à l’IA",
+            "Canadian parents reportedly lose thousands to a caller imitating their son’s voice with AI",
+            "Des parents canadiens auraient perdu des milliers de dollars au profit d’un appelant qui imitait la voix "
+            "de leur fils grâce à l’IA",
         ),
         summary=T(
             "According to an AI Incident Database entry, a Canadian couple was defrauded in January 2023 by a caller who "
