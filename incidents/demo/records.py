@@ -67,7 +67,7 @@ MICROSOFT_2025 = CitationSpec(
     T(
         "Independent corroboration from threat intelligence: the Jasper Sleet activity cluster and how its AI-assisted "
         "tactics have evolved, including face-swapping and voice-changing tools.",
-        "Corroboration indépendante fondée sur le renseignement sur les menaces\u00a0: le groupe d’activité Jasper Sleet et "
+        "Corroboration indépendante fondée sur le renseignement sur les menaces\u00a0: le groupe Jasper Sleet et "
         "l’évolution de ses tactiques assistées par l’IA, dont les outils de permutation de visages et de modification de la voix.",
     ),
 )
@@ -477,8 +477,8 @@ HAZARD_VOICE_CLONING = DemoRecord(
             "envoyé des milliers de dollars après qu’un appelant eut utilisé une copie synthétique de la voix de leur fils "
             "pour demander de l’argent afin de payer des frais juridiques [@aiid-492]. Une autre fiche fait état "
             "d’allégations selon lesquelles un réseau de fraudeurs opérant depuis des centres d’appels de Montréal aurait "
-            "utilisé des voix de petits-enfants clonées par l’IA pour convaincre des personnes âgées de 46 États américains "
-            "de payer de fausses cautions, dans le cadre d’un stratagème de 21\u00a0millions de dollars mené de 2021 à 2024 "
+            "utilisé des voix de petits-enfants clonées par l’IA pour convaincre des personnes âgées, dans 46 États "
+            "américains, de payer de fausses cautions, dans le cadre d’un stratagème de 21\u00a0millions de dollars mené de 2021 à 2024 "
             "[@aiid-973].",
         ),
         ai_system=T("Voice-cloning (speech synthesis) tools", "Outils de clonage de voix (synthèse vocale)"),
