@@ -31,3 +31,14 @@ def publisher(db):
 @pytest.fixture
 def superuser(db):
     return SuperuserFactory(username="root")
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """A request to /fr/ activates French for the thread; start every test in
+    English so no test depends on the one before it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
