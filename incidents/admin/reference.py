@@ -14,6 +14,7 @@ knowing about records; ``evidence`` and ``taxonomy`` import nothing of
 """
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -26,6 +27,7 @@ from taxonomy.models import Entity, Taxonomy, Term, TermMapping
 
 from ..models import PUBLIC_STATUSES, Record, RecordVersion
 from .history import HistoryAdmin
+from .widgets import SafeAutocompleteMixin, WebURLField
 
 PUBLISH_PERMISSION = "incidents.publish_version"
 # How many public ids the "used by" line lists before "and N more".
@@ -102,8 +104,9 @@ class PublicUseGuardInline(PublicUseGuard):
         return super().has_add_permission(request, obj) and may_change(request.user, obj)
 
 
-class ReferenceAdmin(PublicUseGuard, HistoryAdmin, TabbedTranslationAdmin):
+class ReferenceAdmin(PublicUseGuard, SafeAutocompleteMixin, HistoryAdmin, TabbedTranslationAdmin):
     change_form_template = "admin/incidents/reference_change_form.html"
+    formfield_overrides = {models.URLField: {"form_class": WebURLField}}
 
     @admin.display(description=_("public use"))
     def public_use(self, obj):
@@ -199,7 +202,7 @@ class EntityAdmin(ReferenceAdmin):
         return localized(obj, "name").text
 
 
-class TermInline(PublicUseGuardInline, TranslationTabularInline):
+class TermInline(PublicUseGuardInline, SafeAutocompleteMixin, TranslationTabularInline):
     model = Term
     fields = ["slug", "name", "parent", "order"]
     autocomplete_fields = ["parent"]

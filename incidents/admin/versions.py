@@ -48,6 +48,7 @@ from .forms import (
     VersionPartFormSet,
 )
 from .history import HistoryAdmin, real_changes
+from .widgets import SafeAutocompleteMixin
 
 # Fields only the workflow writes: an admin save never touches them, so a
 # page opened before a status change cannot put the old status back.
@@ -77,7 +78,7 @@ def read_only_reason(version):
 # Inlines ---------------------------------------------------------------------
 
 
-class VersionPartInline:
+class VersionPartInline(SafeAutocompleteMixin):
     """An inline of a version's parts: editable only while the version is."""
 
     formset = VersionPartFormSet
