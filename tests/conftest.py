@@ -31,3 +31,7 @@ def publisher(db):
 @pytest.fixture
 def superuser(db):
     return SuperuserFactory(username="root")
+
+
+# Browser fixtures (Playwright + Debian's Chromium): see tests/browser_support.py.
+from tests.browser_support import browser_page, chromium  # noqa: E402,F401

@@ -5,6 +5,7 @@ import dataclasses
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.http import HttpResponseNotAllowed
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -50,6 +51,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if getattr(request, "_dossier_history_item", False):
             return flatten_fieldsets(self.get_fieldsets(request, obj))
         return super().get_readonly_fields(request, obj)
+
+    def history_view_title(self, request, obj):
+        return gettext("History: %(object)s") % {"object": obj}
+
+    def history_form_view_title(self, request, obj):
+        return gettext("%(object)s as it was then (read-only)") % {"object": obj}
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ContextHelper(self.model, historical_record)
