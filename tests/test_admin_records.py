@@ -137,6 +137,8 @@ def test_admin_pages_keep_the_strict_policy_and_have_no_inline_code(client, edit
         reverse("admin:incidents_recordversion_history", args=[version.pk]),
         reverse("admin:incidents_record_change", args=[version.record_id]),
         "/admin/evidence/source/",
+        "/admin/incidents/record/",
+        "/admin/taxonomy/term/",
     ):
         response = client.get(url)
         policy = response["Content-Security-Policy"]

@@ -217,3 +217,17 @@ def test_harm_type_autocomplete_offers_harm_types_only(client, editor):
         {"term": "Fraud", "app_label": "incidents", "model_name": "harm", "field_name": "harm_type"},
     )
     assert len(response.json()["results"]) == 1
+
+
+def test_a_source_history_item_cannot_be_posted_to(client, publisher):
+    source = SourceFactory(title="Current title")
+    source.title = "Newer title"
+    source.save()
+    oldest = source.history.earliest()
+    client.force_login(publisher)
+    url = reverse("admin:evidence_source_simple_history", args=[source.pk, oldest.history_id])
+    assert client.get(url).status_code == 200
+    data = {"title": "Reverted", "publisher_en": "X", "language": "en", "source_type": "news_report", "_save": "Save"}
+    assert client.post(url, data).status_code == 405
+    source.refresh_from_db()
+    assert source.title == "Newer title"
