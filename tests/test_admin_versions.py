@@ -450,3 +450,25 @@ def test_reviewers_get_no_submit_action(client, reviewer):
     client.force_login(reviewer)
     response = client.get(reverse("admin:incidents_recordversion_changelist"))
     assert "submit_selected" not in response.content.decode()
+
+
+def test_the_reviewers_request_is_shown_where_the_editor_edits(client, editor, reviewer):
+    version = InReviewVersionFactory(created_by=editor)
+    workflow.request_changes(version, by=reviewer, check=Check.FACTUALITY, comment="Cite the <b>advisory</b> for the date.")
+    client.force_login(editor)
+    page = client.get(version_url(version))
+    html = page.content.decode()
+    assert page.context["has_change_permission"]
+    assert "Changes requested by rita" in html
+    assert "Cite the &lt;b&gt;advisory&lt;/b&gt; for the date." in html
+
+
+def test_workflow_buttons_need_the_csrf_token(editor):
+    from django.test import Client
+
+    draft = DraftVersionFactory(created_by=editor)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    assert client.post(version_url(draft, "submit")).status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT

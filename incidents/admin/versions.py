@@ -25,6 +25,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from .. import workflow
 from ..models import (
     EDITABLE_STATUSES,
+    Action,
     VERSION_PART_MODELS,
     Citation,
     Classification,
@@ -407,8 +408,15 @@ class RecordVersionAdmin(HistoryAdmin, TabbedTranslationAdmin):
         open_version = record.open_version() if version.status not in EDITABLE_STATUSES else None
         is_live = record.live_version_id == version.pk
         problems = workflow.submission_problems(version) if version.is_editable else []
+        # What the reviewer asked for, so the editor sees it where they edit.
+        changes_requested = (
+            version.events.filter(action=Action.CHANGES_REQUESTED).select_related("actor").first()
+            if version.status == Status.CHANGES_REQUESTED
+            else None
+        )
         return {
             "read_only_reason": read_only_reason(version),
+            "changes_requested": changes_requested,
             "open_version": open_version if open_version and open_version.pk != version.pk else None,
             "submission_problems": problems,
             "can_submit": version.is_editable and user.has_perm("incidents.submit_version"),
