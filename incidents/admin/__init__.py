@@ -17,5 +17,3 @@ from . import records, reference, versions  # noqa: F401  (registers the admins)
 admin.site.site_header = _("Dossier administration")
 admin.site.site_title = _("Dossier administration")
 admin.site.index_title = _("Records, versions and reference data")
-# The public site lives under /en/ and /fr/; "/" redirects by language.
-admin.site.site_url = "/"
