@@ -13,7 +13,9 @@ EDITORS = "Editors"
 REVIEWERS = "Reviewers"
 PUBLISHERS = "Publishers"
 
-_PARTS = ["harm", "citation", "policyrecommendation", "entityrole", "classification", "jurisdiction"]
+# Every model in models.VERSION_PART_MODELS: the version editor shows each as
+# an inline, and an inline the user has no permission for is silently hidden.
+_PARTS = ["hazardlink", "harm", "citation", "policyrecommendation", "entityrole", "classification", "jurisdiction"]
 _REFERENCE = ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping", "taxonomy.taxonomy"]
 _ALL_VIEWABLE = (
     ["incidents.record", "incidents.recordversion", "incidents.signoff", "incidents.workflowevent"]

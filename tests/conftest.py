@@ -42,3 +42,7 @@ def english_by_default():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+# Browser fixtures (Playwright + Debian's Chromium): see tests/browser_support.py.
+from tests.browser_support import browser_page, chromium  # noqa: E402,F401

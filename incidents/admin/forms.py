@@ -1,0 +1,152 @@
+"""
+Forms of the version editor.
+
+The database refuses duplicate citation keys, two primary sources, the same
+source cited twice, and so on. Django checks unique constraints across an
+inline formset only in part (not those with a condition, and not at all
+while the version is being created), so each formset below checks its own
+rows and puts a clear message on the offending row: the editor sees an
+error on the page, never an IntegrityError.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Kind, RecordVersion
+
+
+def edit_token(updated_at) -> str:
+    return updated_at.isoformat() if updated_at else ""
+
+
+class RecordVersionForm(forms.ModelForm):
+    """The content of a draft.
+
+    ``edit_token`` is the time of the last save when the page was opened: a
+    form opened before someone else's save (or before the version changed
+    state) is refused instead of silently overwriting it (DESIGN.md, promise 4).
+    """
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = RecordVersion
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["edit_token"] = edit_token(self.instance.updated_at)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            # Locked until the admin's transaction ends, so two saves of the
+            # same page cannot both pass this check.
+            current = (
+                RecordVersion.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
+            if cleaned_data.get("edit_token") != edit_token(current):
+                raise ValidationError(
+                    _(
+                        "This version was saved or changed state after you opened it, so your changes were "
+                        "not saved. Copy what you wrote, open the version again, and redo your changes there."
+                    ),
+                    code="stale",
+                )
+        return cleaned_data
+
+
+class RecordVersionAddForm(RecordVersionForm):
+    """The first draft of a new record: it also says which kind of record."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of record"),
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Incident: harm happened. Hazard: harm could plausibly happen. "
+            "The kind gives the record its public id (INC-… or HAZ-…) and cannot be changed later."
+        ),
+    )
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        # The inline formsets hold this same instance and validate after this
+        # form: the "materialized from" formset reads the kind from here.
+        self.instance._pending_kind = kind
+        return kind
+
+
+def version_kind(version):
+    """The kind of the version's record, or the kind chosen on the add form."""
+    if version.record_id:
+        return version.record.kind
+    return getattr(version, "_pending_kind", None)
+
+
+class VersionPartFormSet(BaseInlineFormSet):
+    """An inline formset that checks the version's rows against each other."""
+
+    def kept_forms(self):
+        """The forms whose rows will exist after saving."""
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None):
+                continue  # an untouched extra row
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            yield form
+
+    def flag_duplicates(self, fields, error_field, message):
+        """Add ``message`` to every row that repeats an earlier row's ``fields``."""
+        seen = set()
+        for form in self.kept_forms():
+            values = [form.cleaned_data.get(name) for name in fields]
+            if any(value in (None, "") for value in values):
+                continue
+            key = tuple(getattr(value, "pk", value) for value in values)
+            if key in seen:
+                form.add_error(error_field, message)
+            else:
+                seen.add(key)
+
+    def check_rows(self):
+        """Each formset's own cross-row checks."""
+
+    def clean(self):
+        self.check_rows()
+        # Django's own duplicate check runs on the rows still valid; the ones
+        # flagged above are not, so no row gets the same message twice.
+        super().clean()
+
+
+class CitationFormSet(VersionPartFormSet):
+    def check_rows(self):
+        self.flag_duplicates(["key"], "key", _("Each citation key may be used once per version."))
+        self.flag_duplicates(["source"], "source", _("This source is already cited in this version."))
+        primary = [form for form in self.kept_forms() if form.cleaned_data.get("is_primary")]
+        for form in primary[1:]:
+            form.add_error("is_primary", _("Only one source can be marked primary."))
+
+
+class EntityRoleFormSet(VersionPartFormSet):
+    def check_rows(self):
+        self.flag_duplicates(["entity", "role"], "role", _("This entity already has this role in this version."))
+
+
+class ClassificationFormSet(VersionPartFormSet):
+    def check_rows(self):
+        self.flag_duplicates(["term"], "term", _("This term is already assigned to this version."))
+
+
+class HazardLinkFormSet(VersionPartFormSet):
+    def check_rows(self):
+        self.flag_duplicates(["hazard"], "hazard", _("This hazard is already linked."))
+        if version_kind(self.instance) == Kind.HAZARD:
+            for form in self.kept_forms():
+                form.add_error("hazard", _("Only incidents materialize from hazards."))

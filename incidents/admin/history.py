@@ -1,0 +1,69 @@
+"""The history pages shared by every admin here (django-simple-history)."""
+
+import dataclasses
+
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db import models
+from django.http import HttpResponseNotAllowed
+from django.utils.translation import gettext
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+
+def _is_empty(value):
+    return value is None or value == ""
+
+
+def real_changes(delta):
+    """The changes of a history delta, without "empty → empty" ones.
+
+    Translation columns are nullable: a row made in code may hold None where
+    the admin stores "", and its first admin save would otherwise list every
+    empty field as changed.
+    """
+    return [change for change in delta.changes if not (_is_empty(change.old) and _is_empty(change.new))]
+
+
+class ContextHelper(HistoricalRecordContextHelper):
+    def context_for_delta_changes(self, delta):
+        changes = real_changes(delta)
+        trimmed = dataclasses.replace(delta, changes=changes, changed_fields=[change.field for change in changes])
+        return super().context_for_delta_changes(trimmed)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Who changed what and when, read-only.
+
+    Reverting is off (settings.SIMPLE_HISTORY_REVERT_DISABLED): putting old
+    content back would bypass review. That setting only hides the button,
+    though; django-simple-history still saves a POST to a history item's
+    page, so those pages refuse anything but GET and show every field
+    read-only.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        request._dossier_history_item = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "_dossier_history_item", False):
+            return flatten_fieldsets(self.get_fieldsets(request, obj))
+        return super().get_readonly_fields(request, obj)
+
+    def history_view_title(self, request, obj):
+        return gettext("History: %(object)s") % {"object": obj}
+
+    def history_form_view_title(self, request, obj):
+        return gettext("%(object)s as it was then (read-only)") % {"object": obj}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ContextHelper(self.model, historical_record)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # As django-simple-history's own, without its select_related() with no
+        # field names on models without foreign keys (deprecated in Django 6.1).
+        rows = history_manager.filter(**{pk_name: object_id}).select_related("history_user")
+        foreign_keys = [field.name for field in history_manager.model.tracked_fields if isinstance(field, models.ForeignKey)]
+        return rows.select_related(*foreign_keys) if foreign_keys else rows

@@ -1,0 +1,245 @@
+"""
+Admins of the shared reference data: sources, entities, taxonomies, terms.
+
+Reference rows are not versioned per record: a change to a source, entity or
+term that a published record shows goes live at once, without review. So
+(DESIGN.md, promise 1) a row *in public use* — used by any version that is
+published or superseded — may only be changed by a publisher, i.e. a user
+with ``incidents.publish_version`` (the Publishers group, or a superuser).
+Editors add new rows freely and change rows the public does not see yet.
+
+These admins live in ``incidents`` because knowing "in public use" means
+knowing about records; ``evidence`` and ``taxonomy`` import nothing of
+``incidents``.
+"""
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from core.i18n import localized
+from evidence.models import Source
+from taxonomy.models import Entity, Taxonomy, Term, TermMapping
+
+from ..models import PUBLIC_STATUSES, Record, RecordVersion
+from .history import HistoryAdmin
+from .widgets import SafeAutocompleteMixin, WebURLField
+
+PUBLISH_PERMISSION = "incidents.publish_version"
+# How many public ids the "used by" line lists before "and N more".
+USED_BY_SHOWN = 10
+
+
+def may_change_public_reference(user):
+    """Whether ``user`` may change reference data the public already sees."""
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def _term_and_descendants(term):
+    # A child term shows its ancestors on the public page (a breadcrumb), so a
+    # parent is in public use as soon as one of its descendants is.
+    ids, frontier = {term.pk}, [term.pk]
+    while frontier:
+        frontier = list(Term.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        ids.update(frontier)
+    return ids
+
+
+def _version_filter(obj):
+    if isinstance(obj, Source):
+        return Q(citations__source=obj) | Q(recommendations__source=obj)
+    if isinstance(obj, Entity):
+        return Q(entity_roles__entity=obj) | Q(recommendations__authority=obj)
+    if isinstance(obj, Term):
+        ids = _term_and_descendants(obj)
+        return Q(classifications__term__in=ids) | Q(harms__harm_type__in=ids)
+    if isinstance(obj, Taxonomy):
+        return Q(classifications__term__taxonomy=obj) | Q(harms__harm_type__taxonomy=obj)
+    raise TypeError(f"No public-use rule for {type(obj).__name__}")
+
+
+def records_in_public_use(obj):
+    """The records whose published or superseded versions show ``obj``."""
+    if obj is None or obj.pk is None:
+        return Record.objects.none()
+    versions = RecordVersion.objects.filter(status__in=PUBLIC_STATUSES).filter(_version_filter(obj))
+    return Record.objects.filter(pk__in=versions.values("record_id")).order_by("kind", "number")
+
+
+def in_public_use(obj):
+    if obj is None or obj.pk is None:
+        return False
+    # has_change_permission is asked several times per page: ask the database once.
+    if not hasattr(obj, "_in_public_use"):
+        obj._in_public_use = records_in_public_use(obj).exists()
+    return obj._in_public_use
+
+
+def may_change(user, obj):
+    return obj is None or may_change_public_reference(user) or not in_public_use(obj)
+
+
+class PublicUseGuard:
+    """Refuses changes to a row in public use to anyone but a publisher.
+
+    ``has_change_permission(request, obj)`` False makes the change page
+    view-only and makes Django answer 403 to a POST to it.
+    """
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_change(request.user, obj)
+
+
+class PublicUseGuardInline(PublicUseGuard):
+    """The same rule for rows edited inside a parent: ``obj`` is the parent."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and may_change(request.user, obj)
+
+
+class ReferenceAdmin(PublicUseGuard, SafeAutocompleteMixin, HistoryAdmin, TabbedTranslationAdmin):
+    change_form_template = "admin/incidents/reference_change_form.html"
+    formfield_overrides = {models.URLField: {"form_class": WebURLField}}
+
+    @admin.display(description=_("public use"))
+    def public_use(self, obj):
+        records = list(records_in_public_use(obj)[: USED_BY_SHOWN + 1])
+        if not records:
+            return gettext("Not shown on any published record yet.")
+        count = records_in_public_use(obj).count()
+        shown = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:incidents_record_change", args=[record.pk]), record.public_id) for record in records[:USED_BY_SHOWN]),
+        )
+        more = count - min(count, USED_BY_SHOWN)
+        text = ngettext("Used by %(count)d published record", "Used by %(count)d published records", count) % {"count": count}
+        if more:
+            return format_html("{}: {} {}", text, shown, gettext("and %(count)d more") % {"count": more})
+        return format_html("{}: {}", text, shown)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and in_public_use(obj):
+            context["public_use_notice"] = (
+                _(
+                    "Published records show this row, so a change goes live at once, without review. "
+                    "You are a publisher: check the change carefully before saving."
+                )
+                if may_change_public_reference(request.user)
+                else _(
+                    "Published records show this row, and a change would go live at once, without review: "
+                    "only publishers may change it. Ask a publisher, or add a new row instead."
+                )
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+class PublicationYearFilter(admin.SimpleListFilter):
+    title = _("publication year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        dates = Source.objects.dates("published_on", "year", order="DESC")
+        return [(str(date.year), str(date.year)) for date in dates]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        # An odd value in the query string shows every source, not an error.
+        if value and value.isdigit():
+            return queryset.filter(published_on__year=int(value))
+        return queryset
+
+
+class SourceLanguageFilter(admin.SimpleListFilter):
+    """The languages sources are really in, not the ~100 possible ones."""
+
+    title = _("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        names = dict(Source._meta.get_field("language").choices)
+        used = Source.objects.order_by("language").values_list("language", flat=True).distinct()
+        return [(code, names.get(code, code)) for code in used]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(language=self.value())
+        return queryset
+
+
+@admin.register(Source)
+class SourceAdmin(ReferenceAdmin):
+    fields = ["public_use", "title", "publisher", "authors", "published_on", "url", "archived_url", "language", "source_type"]
+    readonly_fields = ["public_use"]
+    list_display = ["title", "publisher_display", "published_on", "source_type", "language"]
+    list_filter = ["source_type", SourceLanguageFilter, PublicationYearFilter]
+    # Translated columns by name: modeltranslation does not rewrite search fields.
+    search_fields = ["title", "publisher_en", "publisher_fr", "authors", "url"]
+
+    @admin.display(description=_("publisher"), ordering="publisher_en")
+    def publisher_display(self, obj):
+        return localized(obj, "publisher").text
+
+
+@admin.register(Entity)
+class EntityAdmin(ReferenceAdmin):
+    fields = ["public_use", "name", "slug", "kind", "description", "url"]
+    readonly_fields = ["public_use"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_display = ["name_display", "slug", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["slug", "name_en", "name_fr"]
+
+    @admin.display(description=_("name"), ordering="name_en")
+    def name_display(self, obj):
+        return localized(obj, "name").text
+
+
+class TermInline(PublicUseGuardInline, SafeAutocompleteMixin, TranslationTabularInline):
+    model = Term
+    fields = ["slug", "name", "parent", "order"]
+    autocomplete_fields = ["parent"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Taxonomy)
+class TaxonomyAdmin(ReferenceAdmin):
+    fields = ["public_use", "slug", "name", "description", "order"]
+    readonly_fields = ["public_use"]
+    list_display = ["name_display", "slug", "order"]
+    search_fields = ["slug", "name_en", "name_fr"]
+    inlines = [TermInline]
+
+    @admin.display(description=_("name"), ordering="name_en")
+    def name_display(self, obj):
+        return localized(obj, "name").text
+
+
+class TermMappingInline(PublicUseGuardInline, admin.TabularInline):
+    model = TermMapping
+    fields = ["scheme", "code", "label"]
+    extra = 0
+
+
+@admin.register(Term)
+class TermAdmin(ReferenceAdmin):
+    fields = ["public_use", "taxonomy", "parent", "slug", "name", "description", "order"]
+    readonly_fields = ["public_use"]
+    autocomplete_fields = ["parent"]
+    list_display = ["name_display", "taxonomy", "parent", "slug", "order"]
+    list_filter = ["taxonomy"]
+    list_select_related = ["taxonomy", "parent"]
+    search_fields = ["slug", "name_en", "name_fr"]
+    inlines = [TermMappingInline]
+
+    @admin.display(description=_("name"), ordering="name_en")
+    def name_display(self, obj):
+        return localized(obj, "name").text

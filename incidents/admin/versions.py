@@ -1,0 +1,465 @@
+"""
+The version editor: one page with the whole content of a version.
+
+What the page may do depends on the version's state, never on which buttons
+are shown:
+- only drafts (and versions with changes requested) can be edited; every
+  other version opens read-only and a forged POST to it answers 403;
+- adding a version creates a new record, through ``workflow.create_record``;
+- submit, return to draft and start a revision are POST-only views that call
+  the workflow, which checks the user's permission and the state again.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.views.decorators.http import require_POST
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+
+from .. import workflow
+from ..models import (
+    EDITABLE_STATUSES,
+    Action,
+    VERSION_PART_MODELS,
+    Citation,
+    Classification,
+    EntityRole,
+    Harm,
+    HazardLink,
+    Jurisdiction,
+    Kind,
+    PolicyRecommendation,
+    RecordVersion,
+    Status,
+)
+from .display import localized_title, report_workflow_error
+from .forms import (
+    CitationFormSet,
+    ClassificationFormSet,
+    EntityRoleFormSet,
+    HazardLinkFormSet,
+    RecordVersionAddForm,
+    RecordVersionForm,
+    VersionPartFormSet,
+)
+from .history import HistoryAdmin, real_changes
+from .widgets import SafeAutocompleteMixin
+
+# Fields only the workflow writes: an admin save never touches them, so a
+# page opened before a status change cannot put the old status back.
+WORKFLOW_FIELDS = {"id", "record", "number", "status", "created_by", "created_at", "published_at", "published_by"}
+CONTENT_FIELDS = [field.name for field in RecordVersion._meta.concrete_fields if field.name not in WORKFLOW_FIELDS]
+
+
+def read_only_reason(version):
+    """Why a version cannot be edited and what to do instead (None if it can)."""
+    if version.status == Status.IN_REVIEW:
+        return _("This version is in review, so it is read-only. To edit it, return it to draft: its sign-offs will be void.")
+    if version.status == Status.APPROVED:
+        return _(
+            "This version is approved and waits for publication, so it is read-only. To edit it, return it to draft: "
+            "its sign-offs will be void and it will need a new review."
+        )
+    if version.status == Status.PUBLISHED:
+        return _(
+            "This version is published and is never edited. To change the record, start a revision: "
+            "a new draft copied from this version."
+        )
+    if version.status == Status.SUPERSEDED:
+        return _("This version was replaced by a later one and is never edited. To change the record, revise its live version.")
+    return None
+
+
+# Inlines ---------------------------------------------------------------------
+
+
+class VersionPartInline(SafeAutocompleteMixin):
+    """An inline of a version's parts: editable only while the version is."""
+
+    formset = VersionPartFormSet
+    extra = 0
+    ordering = ["order", "id"]
+
+    def _parent_editable(self, obj):
+        return obj is None or obj.is_editable
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._parent_editable(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._parent_editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._parent_editable(obj)
+
+
+class HazardLinkInline(VersionPartInline, admin.TabularInline):
+    model = HazardLink
+    formset = HazardLinkFormSet
+    fields = ["hazard", "order"]
+    autocomplete_fields = ["hazard"]
+    verbose_name_plural = _("Materialized from (incidents only)")
+
+
+class HarmInline(VersionPartInline, TranslationStackedInline):
+    model = Harm
+    fields = ["description", ("harm_type", "severity"), "affected_group", "order"]
+    autocomplete_fields = ["harm_type"]
+
+
+class CitationInline(VersionPartInline, TranslationStackedInline):
+    model = Citation
+    formset = CitationFormSet
+    fields = ["source", ("key", "is_primary"), "label", "corroborates", "order"]
+    autocomplete_fields = ["source"]
+
+
+class PolicyRecommendationInline(VersionPartInline, TranslationStackedInline):
+    model = PolicyRecommendation
+    fields = ["text", ("authority", "source"), "attribution", "status", "order"]
+    autocomplete_fields = ["authority", "source"]
+
+
+class EntityRoleInline(VersionPartInline, TranslationTabularInline):
+    model = EntityRole
+    formset = EntityRoleFormSet
+    fields = ["entity", "role", "note", "order"]
+    autocomplete_fields = ["entity"]
+
+
+class ClassificationInline(VersionPartInline, admin.TabularInline):
+    model = Classification
+    formset = ClassificationFormSet
+    fields = ["term", "order"]
+    autocomplete_fields = ["term"]
+
+
+class JurisdictionInline(VersionPartInline, TranslationTabularInline):
+    model = Jurisdiction
+    fields = ["country", "region", "order"]
+
+
+# The admin -------------------------------------------------------------------
+
+
+@admin.register(RecordVersion)
+class RecordVersionAdmin(HistoryAdmin, TabbedTranslationAdmin):
+    form = RecordVersionForm
+    add_form = RecordVersionAddForm
+    change_form_template = "admin/incidents/recordversion/change_form.html"
+    object_history_template = "admin/incidents/recordversion/object_history.html"
+    inlines = [
+        HazardLinkInline,
+        HarmInline,
+        CitationInline,
+        PolicyRecommendationInline,
+        EntityRoleInline,
+        ClassificationInline,
+        JurisdictionInline,
+    ]
+    save_on_top = True
+
+    # In the order of the published record page (the seed record).
+    fieldsets = [
+        (_("Text"), {"fields": ["title", "summary", "narrative"]}),
+        (
+            _("Record details"),
+            {
+                "fields": [
+                    ("occurred_on", "occurrence_precision", "occurred_until"),
+                    "first_reported_on",
+                    ("verification_level", "severity"),
+                    "ai_system",
+                ],
+                "description": _("The key-facts box of the record page. A date range needs the precision “Date range” and an end date."),
+            },
+        ),
+        (
+            _("Editorial assessment"),
+            {
+                "fields": ["editorial_assessment", "assessment_status"],
+                "description": _("Our own analysis, kept apart from reported facts. Its status is shown beside the heading."),
+            },
+        ),
+        (
+            _("Section statuses"),
+            {
+                "fields": [("recommendations_status", "taxonomy_status")],
+                "description": _("Whether the policy recommendations and the taxonomy sections have been assessed."),
+            },
+        ),
+        (_("Change note"), {"fields": ["change_note"]}),
+    ]
+    readonly_fields = ["record_link", "status", "missing_french"]
+
+    list_display = ["version_label", "record_link", "title_display", "record_kind", "status", "updated_at"]
+    list_display_links = ["version_label"]
+    list_filter = ["status", "record__kind"]
+    list_select_related = ["record"]
+    search_fields = ["record__public_id", "title_en", "title_fr"]
+    actions = ["submit_selected", "return_selected_to_draft"]
+
+    # Form and fields ---------------------------------------------------------
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:
+            return [(_("New record"), {"fields": ["kind"]}), *fieldsets]
+        if getattr(request, "_dossier_history_item", False):
+            # An old state of the version: its French status today says nothing.
+            return [(_("Version"), {"fields": ["record_link", "status"]}), *fieldsets]
+        header = ["record_link", "status", "missing_french"]
+        if self.has_change_permission(request, obj):
+            header.append("edit_token")
+        return [(_("Version"), {"fields": header}), *fieldsets]
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and obj.record.kind != Kind.INCIDENT:
+            # Only incidents materialize from hazards.
+            inlines = [inline for inline in inlines if not isinstance(inline, HazardLinkInline)]
+        return inlines
+
+    @admin.display(description=_("record"))
+    def record_link(self, obj):
+        if not obj.record_id:
+            return "–"
+        url = reverse("admin:incidents_record_change", args=[obj.record_id])
+        return format_html('<a href="{}">{}</a>', url, obj.record.public_id)
+
+    @admin.display(description=_("version"), ordering="number")
+    def version_label(self, obj):
+        return obj.label
+
+    @admin.display(description=_("title"), ordering="title_en")
+    def title_display(self, obj):
+        return localized_title(obj)
+
+    @admin.display(description=_("kind"), ordering="record__kind")
+    def record_kind(self, obj):
+        return obj.record.get_kind_display()
+
+    @admin.display(description=_("French translation"))
+    def missing_french(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        missing = obj.missing_french()
+        if not missing:
+            return gettext("Complete: every text with English has its French.")
+        count = ngettext(
+            "%(count)d French text missing:",
+            "%(count)d French texts missing:",
+            len(missing),
+        ) % {"count": len(missing)}
+        return format_html(
+            '<strong class="missing-french-count">{}</strong><ul class="missing-french">{}</ul>',
+            count,
+            format_html_join("", "<li>{}</li>", ((capfirst(name),) for name in missing)),
+        )
+
+    # Permissions -------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        # In review, approved, published and superseded versions are read-only
+        # for everyone: what reviewers signed off is what gets published.
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        # Versions are never deleted through the admin: published ones must
+        # stay citable, and every version is referenced by its workflow events.
+        return False
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("incidents.submit_version")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Django turns a POST with "_saveasnew" into an add, whatever the page;
+        # this admin has no "save as new", so such a POST is refused.
+        if request.method == "POST" and "_saveasnew" in request.POST:
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # Saving --------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # A new version is a new record: the workflow hands out the public
+            # id and writes the "created" event. Never create a Record here.
+            workflow.create_record(kind=form.cleaned_data["kind"], by=request.user, draft=obj)
+            return
+        obj._history_user = request.user
+        obj.save(update_fields=CONTENT_FIELDS)
+
+    # History -------------------------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The version's own history, then that of its parts (harms, citations…)."""
+        version = self.get_object(request, unquote(object_id))
+        parts = []
+        if version is not None and self.has_view_permission(request, version):
+            for model in VERSION_PART_MODELS:
+                rows = model.history.filter(version_id=version.pk).select_related("history_user").order_by("-history_date")
+                changes = []
+                previous_by_id = {}
+                for row in reversed(list(rows)):
+                    earlier = previous_by_id.get(row.id)
+                    delta = row.diff_against(earlier) if earlier is not None else None
+                    changes.append(
+                        {
+                            "row": row,
+                            "changes": [
+                                {
+                                    "field": model._meta.get_field(change.field).verbose_name,
+                                    "old": change.old,
+                                    "new": change.new,
+                                }
+                                for change in (real_changes(delta) if delta else [])
+                            ],
+                        }
+                    )
+                    previous_by_id[row.id] = row
+                if changes:
+                    parts.append({"name": model._meta.verbose_name_plural, "changes": list(reversed(changes))})
+        context = {"part_histories": parts, **(extra_context or {})}
+        return super().history_view(request, object_id, extra_context=context)
+
+    # Workflow buttons ---------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/submit/", wrap(self.submit_view), name="%s_%s_submit" % info),
+            path("<path:object_id>/return-to-draft/", wrap(self.return_to_draft_view), name="%s_%s_return_to_draft" % info),
+            path("<path:object_id>/start-revision/", wrap(self.start_revision_view), name="%s_%s_start_revision" % info),
+        ] + super().get_urls()
+
+    def _version_for_action(self, request, object_id):
+        version = self.get_object(request, unquote(object_id))
+        if version is None:
+            raise Http404
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        return version
+
+    def _change_url(self, version):
+        return reverse("admin:incidents_recordversion_change", args=[version.pk])
+
+    @method_decorator(require_POST)
+    def submit_view(self, request, object_id):
+        version = self._version_for_action(request, object_id)
+        try:
+            workflow.submit(version, by=request.user, comment=request.POST.get("comment", ""))
+        except (workflow.WorkflowError, PermissionDenied) as error:
+            report_workflow_error(request, error)
+        else:
+            messages.success(request, gettext("%(version)s was submitted for review.") % {"version": version.record.public_id})
+        return HttpResponseRedirect(self._change_url(version))
+
+    @method_decorator(require_POST)
+    def return_to_draft_view(self, request, object_id):
+        version = self._version_for_action(request, object_id)
+        try:
+            workflow.return_to_draft(version, by=request.user, comment=request.POST.get("comment", ""))
+        except (workflow.WorkflowError, PermissionDenied) as error:
+            report_workflow_error(request, error)
+        else:
+            messages.warning(
+                request,
+                gettext("%(version)s is a draft again; its sign-offs are void and it needs a new review.")
+                % {"version": version.record.public_id},
+            )
+        return HttpResponseRedirect(self._change_url(version))
+
+    @method_decorator(require_POST)
+    def start_revision_view(self, request, object_id):
+        version = self._version_for_action(request, object_id)
+        try:
+            draft = workflow.start_revision(version.record, by=request.user, comment=request.POST.get("comment", ""))
+        except (workflow.WorkflowError, PermissionDenied) as error:
+            report_workflow_error(request, error)
+            return HttpResponseRedirect(self._change_url(version))
+        messages.success(
+            request,
+            gettext("A new draft of %(record)s was started from its published version.") % {"record": version.record.public_id},
+        )
+        return HttpResponseRedirect(self._change_url(draft))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self.workflow_context(request, obj))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def workflow_context(self, request, version):
+        """What the page says about the version's state and which buttons it shows."""
+        user = request.user
+        record = version.record
+        open_version = record.open_version() if version.status not in EDITABLE_STATUSES else None
+        is_live = record.live_version_id == version.pk
+        problems = workflow.submission_problems(version) if version.is_editable else []
+        # What the reviewer asked for, so the editor sees it where they edit.
+        changes_requested = (
+            version.events.filter(action=Action.CHANGES_REQUESTED).select_related("actor").first()
+            if version.status == Status.CHANGES_REQUESTED
+            else None
+        )
+        return {
+            "read_only_reason": read_only_reason(version),
+            "changes_requested": changes_requested,
+            "open_version": open_version if open_version and open_version.pk != version.pk else None,
+            "submission_problems": problems,
+            "can_submit": version.is_editable and user.has_perm("incidents.submit_version"),
+            "can_return_to_draft": version.status in (Status.IN_REVIEW, Status.APPROVED)
+            and user.has_perm("incidents.change_recordversion"),
+            "can_start_revision": is_live
+            and not record.is_withdrawn
+            and open_version is None
+            and user.has_perm("incidents.add_recordversion"),
+        }
+
+    # Changelist actions ----------------------------------------------------------
+
+    def _run_for_each(self, request, queryset, transition, done_message):
+        done = 0
+        for version in queryset.select_related("record"):
+            # Each transition is its own transaction: one refusal does not
+            # undo the others.
+            try:
+                transition(version, by=request.user)
+            except (workflow.WorkflowError, PermissionDenied) as error:
+                report_workflow_error(request, error, prefix=str(version))
+            else:
+                done += 1
+        if done:
+            messages.success(request, done_message(done))
+
+    @admin.action(description=_("Submit the selected versions for review"), permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._run_for_each(
+            request,
+            queryset,
+            workflow.submit,
+            lambda n: ngettext("%(count)d version submitted for review.", "%(count)d versions submitted for review.", n)
+            % {"count": n},
+        )
+
+    @admin.action(description=_("Return the selected versions to draft (their sign-offs become void)"), permissions=["change"])
+    def return_selected_to_draft(self, request, queryset):
+        self._run_for_each(
+            request,
+            queryset,
+            workflow.return_to_draft,
+            lambda n: ngettext("%(count)d version returned to draft.", "%(count)d versions returned to draft.", n)
+            % {"count": n},
+        )
