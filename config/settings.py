@@ -241,5 +241,8 @@ LOGGING = {
 
 # Dossier -------------------------------------------------------------------
 
+# The site's address, for links in e-mails (sent outside any request).
+DOSSIER_SITE_URL = os.environ.get("DOSSIER_SITE_URL", "http://127.0.0.1:8000")
+
 # Refuse to publish a version whose French text is incomplete.
 DOSSIER_REQUIRE_FRENCH_TO_PUBLISH = env_bool("DOSSIER_REQUIRE_FRENCH_TO_PUBLISH")

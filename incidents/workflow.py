@@ -24,6 +24,8 @@ from simple_history.utils import bulk_create_with_history
 
 from core.rendering import citation_keys
 
+from . import notifications
+
 from .models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -206,6 +208,7 @@ def submit(version, *, by, comment=""):
     previous = version.status
     _set_status(version, Status.IN_REVIEW, by)
     _log(version.record, version, Action.SUBMITTED, by, previous, Status.IN_REVIEW, comment)
+    transaction.on_commit(lambda: notifications.version_submitted(version, by))
     return version
 
 
@@ -244,6 +247,7 @@ def sign_off(version, *, by, check, decision, comment=""):
     if decision == Decision.REQUEST_CHANGES and not comment.strip():
         raise WorkflowError(_("Say what needs to change: a comment is required."))
     signed = SignOff.objects.create(version=version, check_type=check, decision=decision, reviewer=by, comment=comment)
+    transaction.on_commit(lambda: notifications.sign_off_recorded(version, signed))
     if decision == Decision.REQUEST_CHANGES:
         _void_sign_offs(version, timezone.now())
         _set_status(version, Status.CHANGES_REQUESTED, by)
@@ -312,6 +316,7 @@ def publish(version, *, by, change_note_en=None, change_note_fr=None, comment=""
     )
     set_live_version(record, version, by=by)
     _log(record, version, Action.PUBLISHED, by, Status.APPROVED, Status.PUBLISHED, comment)
+    transaction.on_commit(lambda: notifications.version_published(version, by))
     return version
 
 
