@@ -105,14 +105,21 @@ def public_record(public_id) -> Record | None:
     )
 
 
-@cache
 def code_fingerprint() -> str:
     """A digest of the templates, catalogues, stylesheets and page code.
 
     Part of every ETag, so that a deployment that changes how pages look
     makes browsers fetch them again instead of keeping a 304'd old copy.
-    Computed once per process.
+    Computed once per process; on every request in development, where
+    templates change without a restart.
     """
+    if settings.DEBUG:
+        return _code_fingerprint.__wrapped__()
+    return _code_fingerprint()
+
+
+@cache
+def _code_fingerprint() -> str:
     digest = hashlib.blake2b(digest_size=8)
     base = settings.BASE_DIR
     patterns = ("templates/**/*.html", "locale/**/*.mo", "static/**/*.css", "incidents/**/*.py", "core/**/*.py")

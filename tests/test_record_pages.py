@@ -314,9 +314,26 @@ def test_changes_page_shows_what_changed_between_two_versions(client):
     assert "From version 1 to version 2" in html
     assert "Deepfake <ins>job </ins>applicants" in html or "<ins>job</ins>" in html
     assert "A harm added in v2" in html and "Added" in html
+    assert "Change notes" in html and "Corrected attribution" in html
     html = page(client, f"/fr/incidents/{v1.record.public_id}/changes/?from=1&to=2")
     assert "Seul le texte anglais a changé." in html  # the French title is untouched
     assert "Un préjudice ajouté en v2" in html and "Ajouté" in html
+
+
+def test_changes_page_lists_the_change_notes_of_every_version_in_between(client):
+    v1 = PublishedVersionFactory(title_en="One")
+    publish_revision(v1.record, retitle("Two"), note=("Made it two", "Deux"))
+    publish_revision(v1.record, retitle("Three"), note=("Made it three", "Trois"))
+    html = page(client, f"/en/incidents/{v1.record.public_id}/changes/?from=1&to=3")
+    assert "Made it two" in html and "Made it three" in html and "Initial publication" not in html
+    backwards = page(client, f"/en/incidents/{v1.record.public_id}/changes/?from=3&to=1")
+    assert "From version 3 to version 1" in backwards and "Made it two" not in backwards
+
+
+def test_record_pages_refuse_unsafe_methods(client):
+    live = PublishedVersionFactory()
+    assert client.post(f"/en/incidents/{live.record.public_id}/").status_code == 405
+    assert client.post(f"/en/incidents/{live.record.public_id}/changes/").status_code == 405
 
 
 def test_changes_page_without_a_choice_compares_the_latest_two_versions(client):

@@ -19,6 +19,8 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import formats
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import condition, require_safe
 
@@ -189,7 +191,14 @@ class CompareForm(forms.Form):
 
     def __init__(self, data, versions):
         super().__init__(data)
-        choices = [(str(version.number), _("Version %(number)s") % {"number": version.number}) for version in versions]
+        choices = [
+            (
+                str(version.number),
+                _("Version %(number)s (%(date)s)")
+                % {"number": version.number, "date": formats.date_format(localtime(version.published_at), "DATE_FORMAT")},
+            )
+            for version in versions
+        ]
         for name, label in (("from", _("From")), ("to", _("To"))):
             self.fields[name] = forms.TypedChoiceField(
                 label=label,
@@ -231,5 +240,7 @@ def record_changes(request, public_id):
         old=old,
         new=new,
         sections=diff.for_reader(sections, old, new, current_language()),
+        # What each version in between said it changed (none when going back).
+        notes=[version for version in versions if old.number < version.number <= new.number],
     )
     return render(request, "incidents/record_changes.html", context)

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from evidence.models import Source
 from taxonomy.models import Entity, Term
@@ -43,6 +44,7 @@ def _ever_public(version_filter) -> bool:
     return RecordVersion.objects.published().filter(version_filter).exists()
 
 
+@require_safe
 def entity_detail(request, slug):
     try:
         entity = Entity.objects.get(slug=slug)
@@ -69,6 +71,7 @@ def _descendants(term) -> list[int]:
     return found
 
 
+@require_safe
 def term_detail(request, taxonomy, term):
     try:
         found = Term.objects.select_related("taxonomy", "parent").get(taxonomy__slug=taxonomy, slug=term)
@@ -89,6 +92,7 @@ def term_detail(request, taxonomy, term):
     return render(request, "incidents/term_detail.html", context)
 
 
+@require_safe
 def source_detail(request, pk):
     try:
         source = Source.objects.get(pk=pk)
