@@ -21,7 +21,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Prefetch, Subquery, prefetch_related_objects
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
