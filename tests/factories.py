@@ -21,6 +21,7 @@ from incidents.models import (
     Decision,
     EntityRole,
     Harm,
+    HazardLink,
     Jurisdiction,
     Kind,
     PolicyRecommendation,
@@ -30,7 +31,7 @@ from incidents.models import (
     Severity,
 )
 from incidents.roles import EDITORS, PUBLISHERS, REVIEWERS
-from taxonomy.models import HARM_TYPE, Entity, Taxonomy, Term
+from taxonomy.models import HARM_TYPE, SECTOR, Entity, Taxonomy, Term
 
 PASSWORD = "correct horse battery staple"
 
@@ -264,3 +265,88 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
 def record_of(version) -> Record:
     version.record.refresh_from_db()
     return version.record
+
+
+class HazardLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HazardLink
+
+    version = factory.SubFactory(DraftVersionFactory)
+    hazard = factory.LazyFunction(lambda: PublishedHazardVersionFactory().record)
+
+
+class SectorTermFactory(TermFactory):
+    taxonomy = factory.SubFactory(TaxonomyFactory, slug=SECTOR, name_en="Sector", name_fr="Secteur", order=1)
+
+
+def release(version, note=("Initial publication", "Première publication")):
+    """Submit, approve and publish a draft through the workflow; the
+    published version, refreshed."""
+    workflow.submit(version, by=version.created_by)
+    return publish(approve(version), note=note)
+
+
+def full_record(**overrides):
+    """A published incident shaped like the seed record: three sources (one
+    primary) cited inline, two harms, two recommendations, entities with
+    roles, classifications (a sector among them), jurisdictions and a link
+    to a published hazard. Published once (v1); revise it for a v2."""
+    hazard = PublishedHazardVersionFactory(title_en="Deepfake hiring fraud hazard", title_fr="Danger de fraude à l'embauche").record
+    fields = {
+        "title_en": "Canadian advisory warned of deepfake IT workers",
+        "title_fr": "Un avis canadien met en garde contre des informaticiens hypertrucés",
+        "summary_en": "Five agencies warned that operatives use deepfakes to get remote IT jobs [@rcmp-2025].",
+        "summary_fr": "Cinq organismes ont averti que des agents utilisent des hypertrucages pour obtenir des emplois [@rcmp-2025].",
+        "narrative_en": (
+            "On July 16, 2025, five agencies issued a joint advisory [@rcmp-2025; @bnn-2025].\n\n"
+            "Microsoft documented the Jasper Sleet cluster [@msft-2025]."
+        ),
+        "narrative_fr": (
+            "Le 16 juillet 2025, cinq organismes ont publié un avis conjoint [@rcmp-2025; @bnn-2025].\n\n"
+            "Microsoft a documenté le groupe Jasper Sleet [@msft-2025]."
+        ),
+        "editorial_assessment_en": "An active threat to remote hiring [@rcmp-2025].",
+        "editorial_assessment_fr": "Une menace active pour l'embauche à distance [@rcmp-2025].",
+        "assessment_status": "assessed",
+        "recommendations_status": "assessed",
+        "taxonomy_status": "assessed",
+        "ai_system_en": "AI-generated video deepfakes",
+        "ai_system_fr": "Hypertrucages vidéo générés par IA",
+        "verification_level": 5,
+        "first_reported_on": datetime.date(2025, 7, 16),
+    }
+    fields.update(overrides)
+    draft = DraftVersionFactory(**fields)
+    rcmp = SourceFactory(title="Advisory: North Korean Information Technology (IT) Workers", language="en")
+    bnn = SourceFactory(title="Canada warns businesses about North Korean IT workers", publisher_en="BNN Bloomberg", publisher_fr="BNN Bloomberg", source_type="news_report")
+    msft = SourceFactory(title="Jasper Sleet: North Korean remote IT workers", publisher_en="Microsoft Security Blog", publisher_fr="Blogue de sécurité de Microsoft", source_type="threat_intelligence", published_on=datetime.date(2025, 6, 30))
+    CitationFactory(version=draft, source=rcmp, key="rcmp-2025", label_en="RCMP, 2025", label_fr="GRC, 2025", is_primary=True, order=1,
+                    corroborates_en="Joint advisory confirming the scheme", corroborates_fr="Avis conjoint confirmant le stratagème")
+    CitationFactory(version=draft, source=bnn, key="bnn-2025", label_en="BNN Bloomberg, 2025", label_fr="BNN Bloomberg, 2025", order=2,
+                    corroborates_en="Scope of the advisory", corroborates_fr="Portée de l'avis")
+    CitationFactory(version=draft, source=msft, key="msft-2025", label_en="Microsoft Security Blog, 2025", label_fr="Blogue de sécurité de Microsoft, 2025", order=3,
+                    corroborates_en="Jasper Sleet identification", corroborates_fr="Identification de Jasper Sleet")
+    harm_type = HarmTypeTermFactory(name_en="Fraud", name_fr="Fraude")
+    HarmFactory(version=draft, harm_type=harm_type, order=1,
+                description_en="Operatives disguise their identities to obtain IT positions.",
+                description_fr="Des agents masquent leur identité pour obtenir des postes en TI.")
+    HarmFactory(version=draft, order=2, severity=Severity.CRITICAL,
+                description_en="Revenue is funnelled to weapons programs.",
+                description_fr="Les revenus financent des programmes d'armement.",
+                affected_group_en="The public", affected_group_fr="Le public")
+    authority = EntityFactory(name_en="Royal Canadian Mounted Police", name_fr="Gendarmerie royale du Canada")
+    PolicyRecommendationFactory(version=draft, authority=authority, source=rcmp, order=1,
+                                text_en="Verify remote applicants on a live video call.",
+                                text_fr="Vérifier les candidats à distance lors d'un appel vidéo en direct.",
+                                attribution_en="Joint advisory (July 16, 2025)", attribution_fr="Avis conjoint (16 juillet 2025)")
+    PolicyRecommendationFactory(version=draft, authority=authority, order=2,
+                                text_en="Report suspicious payroll transfers to FINTRAC.",
+                                text_fr="Signaler les virements de paie suspects au CANAFE.")
+    EntityRoleFactory(version=draft, entity=authority, role=Role.REPORTING_AUTHORITY, order=1)
+    EntityRoleFactory(version=draft, entity=EntityFactory(name_en="DPRK IT workers", name_fr="Informaticiens de la RPDC"), role=Role.THREAT_ACTOR, order=2)
+    ClassificationFactory(version=draft, term=SectorTermFactory(name_en="Information technology", name_fr="Technologies de l'information"))
+    ClassificationFactory(version=draft, term=TermFactory(taxonomy=TaxonomyFactory(slug="ai-capability", name_en="AI capability", name_fr="Capacité d'IA", order=2), name_en="Deepfake video", name_fr="Vidéo hypertruquée"))
+    JurisdictionFactory(version=draft, country="CA", region_en="Ontario", region_fr="Ontario", order=1)
+    JurisdictionFactory(version=draft, country="US", order=2)
+    HazardLinkFactory(version=draft, hazard=hazard)
+    return release(draft)

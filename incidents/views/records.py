@@ -1,22 +1,246 @@
-"""Public record pages: the live version of a published record."""
+"""
+Public record pages: the live version, each published version, what changed
+between two of them, and the citation files.
 
-from django.http import Http404
+Drafts, versions in review, approved-but-unpublished versions, unknown and
+malformed ids all answer the same 404: a reader cannot tell a record that
+does not exist from one that is not public yet. A withdrawn record answers
+every one of its URLs with its withdrawal notice and "410 Gone": the record
+existed and was removed on purpose (a 404 would call the citing link broken;
+a 200 would keep search engines indexing a record we retracted).
+
+Anonymous pages carry an ETag (``record_page.etag``) and answer a matching
+``If-None-Match`` with 304 before any page content is loaded.
+"""
+
+import json
+
+from django import forms
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import condition, require_safe
 
-from ..models import PUBLIC_ID_RE, Record
+from core.i18n import current_language
+
+from .. import citing, diff
+from ..record_page import etag, page_context, prefetch_parts, public_record, public_versions, summary_text
 
 
-def published_record_or_404(public_id):
-    """The published record with this id; drafts, records in review and
-    unknown ids all answer the same 404."""
-    if not PUBLIC_ID_RE.match(public_id):
+def _record(request, public_id):
+    """The record, loaded once per request (the ETag function and the view
+    both need it)."""
+    loaded = request.__dict__.setdefault("_dossier_records", {})
+    if public_id not in loaded:
+        loaded[public_id] = public_record(public_id)
+    return loaded[public_id]
+
+
+def _record_or_404(request, public_id):
+    record = _record(request, public_id)
+    if record is None:
         raise Http404
-    try:
-        return Record.objects.published().select_related("live_version").get(public_id=public_id)
-    except Record.DoesNotExist:
-        raise Http404 from None
+    return record
 
 
+def _is_public_number(record, number):
+    # Version numbers are handed out 1, 2, 3… at publication, so every number
+    # up to the live version's was published and stays public.
+    return number is not None and 1 <= number <= record.live_version.number
+
+
+def _page_etag(request, public_id, number=None, extension=None):
+    # Only anonymous pages: a signed-in reader's page may differ, and must
+    # never be answered from someone else's validator.
+    if request.user.is_authenticated:
+        return None
+    record = _record(request, public_id)
+    if record is None or (number is not None and not _is_public_number(record, number)):
+        return None
+    return etag(record, current_language(), number, extension)
+
+
+def withdrawn_notice(request, record):
+    return render(request, "incidents/withdrawn.html", {"record": record}, status=410)
+
+
+def _absolute(request, name, *args):
+    return request.build_absolute_uri(reverse(f"incidents:{name}", args=args))
+
+
+def _render_version(request, record, version, versions):
+    prefetch_parts([version])
+    lang = current_language()
+    context = page_context(record, version, versions, lang)
+    permalink = _absolute(request, "version", record.public_id, version.number)
+    ref = citing.reference(record, version, permalink, lang, summary=context["texts"]["summary_text"])
+    context.update(
+        permalink=permalink,
+        record_url=_absolute(request, "record", record.public_id),
+        formatted_citation=citing.formatted(ref),
+        bibtex=citing.bibtex(ref),
+        csl_json=json.dumps(citing.csl_json(ref), ensure_ascii=False, indent=2),
+        json_ld=citing.json_ld_script(
+            citing.json_ld(
+                ref,
+                page_url=request.build_absolute_uri(request.path),
+                first_published=context["first_published"],
+                sources=[entry.citation.source for entry in context["evidence"]],
+                terms=[term for group in context["taxonomy_groups"] for term in group.terms],
+                entities=list({role.entity_id: role.entity for role in version.entity_roles.all()}.values()),
+                countries=[jurisdiction.country for jurisdiction in version.jurisdictions.all()],
+            )
+        ),
+    )
+    return render(request, "incidents/record_detail.html", context)
+
+
+@require_safe
+@condition(etag_func=_page_etag)
 def record_detail(request, public_id):
-    record = published_record_or_404(public_id)
-    return render(request, "incidents/record_detail.html", {"record": record, "version": record.live_version})
+    record = _record_or_404(request, public_id)
+    if record.is_withdrawn:
+        return withdrawn_notice(request, record)
+    versions = public_versions(record)
+    return _render_version(request, record, record.live_version, versions)
+
+
+def _public_version(record, versions, number):
+    for version in versions:
+        if version.number == number:
+            return version
+    raise Http404
+
+
+@require_safe
+@condition(etag_func=_page_etag)
+def version_detail(request, public_id, number):
+    record = _record_or_404(request, public_id)
+    if not _is_public_number(record, number):
+        raise Http404
+    if record.is_withdrawn:
+        return withdrawn_notice(request, record)
+    versions = public_versions(record)
+    return _render_version(request, record, _public_version(record, versions, number), versions)
+
+
+# Citation files ---------------------------------------------------------------
+
+
+def _citation(request, public_id, number):
+    record = _record_or_404(request, public_id)
+    if not _is_public_number(record, number):
+        raise Http404
+    if record.is_withdrawn:
+        return record, None
+    versions = public_versions(record)
+    version = _public_version(record, versions, number)
+    prefetch_parts([version])
+    lang = current_language()
+    summary = summary_text(version, lang)
+    permalink = _absolute(request, "version", record.public_id, version.number)
+    return record, citing.reference(record, version, permalink, lang, summary=summary)
+
+
+def _download(content, content_type, name):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _bibtex_etag(request, public_id, number):
+    return _page_etag(request, public_id, number, "bib")
+
+
+def _csl_etag(request, public_id, number):
+    return _page_etag(request, public_id, number, "json")
+
+
+@require_safe
+@condition(etag_func=_bibtex_etag)
+def cite_bibtex(request, public_id, number):
+    record, ref = _citation(request, public_id, number)
+    if ref is None:
+        return withdrawn_notice(request, record)
+    return _download(citing.bibtex(ref), "application/x-bibtex; charset=utf-8", citing.filename(ref, "bib"))
+
+
+@require_safe
+@condition(etag_func=_csl_etag)
+def cite_csl_json(request, public_id, number):
+    record, ref = _citation(request, public_id, number)
+    if ref is None:
+        return withdrawn_notice(request, record)
+    content = json.dumps(citing.csl_json(ref), ensure_ascii=False, indent=2)
+    return _download(content, "application/vnd.citationstyles.csl+json; charset=utf-8", citing.filename(ref, "json"))
+
+
+# What changed -----------------------------------------------------------------
+
+
+class CompareForm(forms.Form):
+    """Two published versions to compare, as ?from=1&to=2."""
+
+    error_messages = {
+        "choice": _("Choose one of the published versions of this record."),
+        "same": _("Choose two different versions to compare."),
+    }
+
+    def __init__(self, data, versions):
+        super().__init__(data)
+        choices = [
+            (
+                str(version.number),
+                _("Version %(number)s (%(date)s)")
+                % {"number": version.number, "date": formats.date_format(localtime(version.published_at), "DATE_FORMAT")},
+            )
+            for version in versions
+        ]
+        for name, label in (("from", _("From")), ("to", _("To"))):
+            self.fields[name] = forms.TypedChoiceField(
+                label=label,
+                choices=choices,
+                coerce=int,
+                error_messages={"required": _("Choose a version."), "invalid_choice": self.error_messages["choice"]},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("from") is not None and cleaned.get("from") == cleaned.get("to"):
+            raise forms.ValidationError(self.error_messages["same"], code="same")
+        return cleaned
+
+
+@require_safe
+@condition(etag_func=_page_etag)
+def record_changes(request, public_id):
+    record = _record_or_404(request, public_id)
+    if record.is_withdrawn:
+        return withdrawn_notice(request, record)
+    versions = public_versions(record)
+    context = {"record": record, "live": record.live_version, "versions": versions}
+    if len(versions) < 2:
+        return render(request, "incidents/record_changes.html", context)
+    if "from" in request.GET or "to" in request.GET:
+        form = CompareForm(request.GET, versions)
+    else:
+        # No choice made yet: show what the latest version changed.
+        form = CompareForm({"from": versions[-2].number, "to": versions[-1].number}, versions)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "incidents/record_changes.html", context, status=400)
+    by_number = {version.number: version for version in versions}
+    old, new = by_number[form.cleaned_data["from"]], by_number[form.cleaned_data["to"]]
+    prefetch_parts([old, new])
+    sections = diff.compare_versions(old, new)
+    context.update(
+        old=old,
+        new=new,
+        sections=diff.for_reader(sections, old, new, current_language()),
+        # What each version in between said it changed (none when going back).
+        notes=[version for version in versions if old.number < version.number <= new.number],
+    )
+    return render(request, "incidents/record_changes.html", context)

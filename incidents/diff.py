@@ -1,0 +1,434 @@
+"""
+What changed between two versions of a record, section by section.
+
+Two screens need this: the public "changes" page (v1 against v2) and the
+editorial review (a draft against the live version, to show a reviewer what
+they are signing off). Both call ``compare_versions(old, new)``, which returns
+one ``SectionChange`` per section of the record page that differs, in the
+page's order. Nothing here queries more than the versions' parts: prefetch
+them (``incidents.record_page.prefetch_parts``) to compare at a fixed cost.
+
+Translated fields are compared in every language separately, so each
+``FieldChange`` says which language changed. ``stale_translations()`` uses
+that to find French text left untouched while its English changed.
+
+Children are matched across versions by what identifies them to a reader,
+not by primary key (a revision copies every part into new rows):
+citations by source, entity roles by entity and role, classifications by
+term, hazard links by hazard, jurisdictions by country; harms and policy
+recommendations have no such identity and are matched by position.
+
+The display-order field ``order`` is not compared: reordering is not a
+change of content that readers or reviewers need to weigh.
+"""
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext, gettext_lazy as _
+from django_countries.fields import CountryField
+
+from core.i18n import LANGUAGE_CODES, Localized, current_language, localized
+
+from .models import (
+    Citation,
+    Classification,
+    EntityRole,
+    Harm,
+    HazardLink,
+    Jurisdiction,
+    PolicyRecommendation,
+    Record,
+    RecordVersion,
+)
+
+ADDED = "added"
+REMOVED = "removed"
+CHANGED = "changed"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field whose value differs. ``lang`` is set for a translated field
+    (one FieldChange per language that changed) and None otherwise.
+    ``old``/``new`` are the stored values (related objects for foreign keys)."""
+
+    name: str
+    label: str
+    lang: str | None
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """A child row (harm, citation, …) added, removed, or changed."""
+
+    action: str
+    old: models.Model | None
+    new: models.Model | None
+    fields: tuple[FieldChange, ...] = ()
+
+    @property
+    def item(self):
+        """The row as it is now (or as it was, if removed)."""
+        return self.new if self.new is not None else self.old
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """Everything that changed in one section of the record page."""
+
+    key: str
+    label: str
+    fields: tuple[FieldChange, ...] = ()
+    items: tuple[ItemChange, ...] = ()
+
+    def languages(self) -> set[str]:
+        """Languages whose text changed somewhere in this section."""
+        changes = [*self.fields, *(f for item in self.items for f in item.fields)]
+        return {change.lang for change in changes if change.lang}
+
+    def items_by_action(self, action):
+        return [item for item in self.items if item.action == action]
+
+
+# What to compare --------------------------------------------------------
+
+
+def _key_by(*attnames) -> Callable:
+    return lambda row: tuple(getattr(row, name) for name in attnames)
+
+
+def _country_key(row):
+    return (row.country.code,)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    related_name: str
+    fields: tuple[str, ...]
+    # None: match by position (the n-th old row with the n-th new row).
+    key: Callable | None
+
+
+@dataclass(frozen=True)
+class _Section:
+    key: str
+    label: str
+    fields: tuple[str, ...] = ()
+    parts: _Parts | None = None
+
+
+# The record page's sections, in its order. The change note is not compared:
+# each version has its own, by design.
+SECTIONS = (
+    _Section("title", _("Title"), ("title",)),
+    _Section("summary", _("Summary"), ("summary",)),
+    _Section(
+        "record_details",
+        _("Record details"),
+        (
+            "verification_level",
+            "severity",
+            "occurrence_precision",
+            "occurred_on",
+            "occurred_until",
+            "first_reported_on",
+            "ai_system",
+        ),
+        _Parts("jurisdictions", ("region",), _country_key),
+    ),
+    _Section("narrative", _("Narrative"), ("narrative",)),
+    _Section("materialized_from", _("Materialized from"), parts=_Parts("hazard_links", (), _key_by("hazard_id"))),
+    _Section(
+        "harms",
+        _("Harms"),
+        parts=_Parts("harms", ("description", "harm_type", "severity", "affected_group"), None),
+    ),
+    _Section(
+        "evidence",
+        _("Evidence"),
+        parts=_Parts("citations", ("key", "label", "corroborates", "is_primary"), _key_by("source_id")),
+    ),
+    _Section(
+        "recommendations",
+        _("Policy recommendations"),
+        ("recommendations_status",),
+        _Parts("recommendations", ("text", "authority", "source", "attribution", "status"), None),
+    ),
+    _Section("editorial_assessment", _("Editorial assessment"), ("editorial_assessment", "assessment_status")),
+    _Section("entities", _("Entities involved"), parts=_Parts("entity_roles", ("note",), _key_by("entity_id", "role"))),
+    _Section("taxonomy", _("Taxonomy"), ("taxonomy_status",), _Parts("classifications", (), _key_by("term_id"))),
+)
+SECTION_LABELS = {section.key: section.label for section in SECTIONS}
+
+
+# Comparing ---------------------------------------------------------------
+
+
+def _normalized_text(value):
+    # Browsers submit textareas with CRLF line ends, and the admin strips
+    # surrounding blanks: re-saving an untouched text must not count as a
+    # change, or every revision would look like a rewrite.
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _translated(obj, name) -> bool:
+    return name in getattr(type(obj), "TRANSLATED_FIELDS", ())
+
+
+def _compare_fields(old, new, names) -> list[FieldChange]:
+    changes = []
+    model = type(new if new is not None else old)
+    for name in names:
+        model_field = model._meta.get_field(name)
+        label = model_field.verbose_name
+        if _translated(new, name):
+            for lang in LANGUAGE_CODES:
+                before = _normalized_text(getattr(old, f"{name}_{lang}", ""))
+                after = _normalized_text(getattr(new, f"{name}_{lang}", ""))
+                if before != after:
+                    changes.append(FieldChange(name, label, lang, before, after))
+            continue
+        if model_field.is_relation:
+            if getattr(old, model_field.attname) != getattr(new, model_field.attname):
+                changes.append(FieldChange(name, label, None, getattr(old, name), getattr(new, name)))
+            continue
+        before, after = getattr(old, name), getattr(new, name)
+        if isinstance(model_field, CountryField):
+            before, after = before.code, after.code
+        elif isinstance(model_field, (models.CharField, models.TextField)) and not model_field.choices:
+            before, after = _normalized_text(before), _normalized_text(after)
+        if before != after:
+            changes.append(FieldChange(name, label, None, before, after))
+    return changes
+
+
+def _keyed(rows, key):
+    """Each row under its match key; rows sharing a key are told apart by
+    their rank among them (the second "Canada" matches the second "Canada")."""
+    seen = defaultdict(int)
+    keyed = {}
+    for position, row in enumerate(rows):
+        base = (position,) if key is None else key(row)
+        keyed[(base, seen[base])] = row
+        seen[base] += 1
+    return keyed
+
+
+def _compare_parts(old_version, new_version, parts: _Parts) -> list[ItemChange]:
+    old_rows = _keyed(list(getattr(old_version, parts.related_name).all()), parts.key)
+    new_rows = _keyed(list(getattr(new_version, parts.related_name).all()), parts.key)
+    changes = []
+    for match_key, new_row in new_rows.items():
+        old_row = old_rows.get(match_key)
+        if old_row is None:
+            changes.append(ItemChange(ADDED, None, new_row))
+            continue
+        fields = _compare_fields(old_row, new_row, parts.fields)
+        if fields:
+            changes.append(ItemChange(CHANGED, old_row, new_row, tuple(fields)))
+    for match_key, old_row in old_rows.items():
+        if match_key not in new_rows:
+            changes.append(ItemChange(REMOVED, old_row, None))
+    return changes
+
+
+def compare_versions(old: RecordVersion, new: RecordVersion) -> list[SectionChange]:
+    """The sections that differ from ``old`` to ``new``, in page order."""
+    sections = []
+    for spec in SECTIONS:
+        fields = _compare_fields(old, new, spec.fields)
+        items = _compare_parts(old, new, spec.parts) if spec.parts else []
+        if fields or items:
+            sections.append(SectionChange(spec.key, spec.label, tuple(fields), tuple(items)))
+    return sections
+
+
+# Stale translations --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaleTranslation:
+    """A field whose ``source`` text changed while its ``target`` text did not."""
+
+    section: str
+    name: str
+    label: str
+    item: models.Model | None  # the child row, or None for the version's own field
+
+
+def stale_translations(old, new, *, source="en", target="fr", sections=None) -> list[StaleTranslation]:
+    """Fields whose English (``source``) changed but whose French (``target``)
+    stayed as it was. A French text that is empty is *missing*, not stale
+    (``RecordVersion.missing_french()`` reports those)."""
+    sections = compare_versions(old, new) if sections is None else sections
+    stale = []
+
+    def collect(section, changes, old_obj, new_obj, item):
+        changed = {(change.name, change.lang) for change in changes}
+        for change in changes:
+            if change.lang != source or (change.name, target) in changed:
+                continue
+            if _normalized_text(getattr(new_obj, f"{change.name}_{target}", "")):
+                stale.append(StaleTranslation(section.key, change.name, change.label, item))
+
+    for section in sections:
+        collect(section, section.fields, old, new, None)
+        for item in section.items:
+            if item.action == CHANGED:
+                collect(section, item.fields, item.old, item.new, item.new)
+    return stale
+
+
+# Presenting a change to a reader -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    changed: bool
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One field of a change as a reader of ``lang`` sees it.
+
+    ``old``/``new`` are what the page showed before and shows now (English
+    marked as untranslated where French is missing). When the reader's text
+    did not change but another language's did, ``other_languages`` names
+    those languages and ``old``/``new`` are None.
+    """
+
+    name: str
+    label: str
+    old: Localized | None = None
+    new: Localized | None = None
+    old_segments: tuple[Segment, ...] = ()
+    new_segments: tuple[Segment, ...] = ()
+    other_languages: tuple[str, ...] = ()
+
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def word_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
+    """Both texts cut into runs of words, each marked changed or not."""
+    old_tokens, new_tokens = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    before, after = [], []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i2 > i1:
+            _append(before, "".join(old_tokens[i1:i2]), tag != "equal")
+        if j2 > j1:
+            _append(after, "".join(new_tokens[j1:j2]), tag != "equal")
+    return before, after
+
+
+def _append(segments, text, changed):
+    if segments and segments[-1].changed == changed:
+        segments[-1] = Segment(segments[-1].text + text, changed)
+    else:
+        segments.append(Segment(text, changed))
+
+
+def display_value(value, model_field=None, lang=None) -> Localized:
+    """A stored value as a reader of ``lang`` reads it."""
+    lang = lang or current_language()
+    if value is None or value == "":
+        return Localized("—", lang, False)
+    if model_field is not None and model_field.choices and not model_field.is_relation:
+        return Localized(str(dict(model_field.flatchoices).get(value, value)), lang, False)
+    if isinstance(value, bool):
+        return Localized(gettext("Yes") if value else gettext("No"), lang, False)
+    if hasattr(value, "isoformat"):
+        return Localized(formats.date_format(value, "DATE_FORMAT"), lang, False)
+    return describe(value, lang)
+
+
+def describe(obj, lang=None) -> Localized:
+    """A short name for a row or a related object, in ``lang``."""
+    lang = lang or current_language()
+    if isinstance(obj, Harm):
+        return localized(obj, "description", lang)
+    if isinstance(obj, PolicyRecommendation):
+        return localized(obj, "text", lang)
+    if isinstance(obj, Citation):
+        return Localized(obj.source.title, obj.source.language, False)
+    if isinstance(obj, EntityRole):
+        name = localized(obj.entity, "name", lang)
+        return Localized(f"{name.text} ({obj.get_role_display()})", name.lang, name.is_fallback)
+    if isinstance(obj, Classification):
+        taxonomy, term = localized(obj.term.taxonomy, "name", lang), localized(obj.term, "name", lang)
+        fallback = taxonomy.is_fallback or term.is_fallback
+        return Localized(f"{taxonomy.text} › {term.text}", term.lang if fallback else lang, fallback)
+    if isinstance(obj, Jurisdiction):
+        region = localized(obj, "region", lang)
+        text = f"{obj.country.name} – {region.text}" if region.text else str(obj.country.name)
+        return Localized(text, region.lang if region.text else lang, region.is_fallback)
+    if isinstance(obj, HazardLink):
+        return describe(obj.hazard, lang)
+    if isinstance(obj, Record):
+        return Localized(obj.public_id, lang, False)
+    if hasattr(obj, "name_en"):  # Entity, Term, Taxonomy
+        return localized(obj, "name", lang)
+    if hasattr(obj, "title") and hasattr(obj, "language"):  # Source
+        return Localized(obj.title, obj.language, False)
+    return Localized(str(obj), lang, False)
+
+
+def field_rows(changes, old_obj, new_obj, lang=None) -> list[FieldRow]:
+    """The changes of one object (a version, or one child row) as a reader
+    of ``lang`` sees them, one row per field, in the order of ``changes``."""
+    lang = lang or current_language()
+    rows, done = [], set()
+    for change in changes:
+        if change.name in done:
+            continue
+        done.add(change.name)
+        model_field = type(new_obj)._meta.get_field(change.name)
+        if change.lang is None:
+            old, new = display_value(change.old, model_field, lang), display_value(change.new, model_field, lang)
+        else:
+            old, new = localized(old_obj, change.name, lang), localized(new_obj, change.name, lang)
+            if _normalized_text(old.text) == _normalized_text(new.text):
+                others = tuple(c.lang for c in changes if c.name == change.name and c.lang)
+                rows.append(FieldRow(change.name, change.label, other_languages=others))
+                continue
+        old_segments, new_segments = word_diff(old.text, new.text)
+        rows.append(FieldRow(change.name, change.label, old, new, tuple(old_segments), tuple(new_segments)))
+    return rows
+
+
+@dataclass
+class ReaderItem:
+    action: str
+    label: Localized
+    rows: list[FieldRow] = field(default_factory=list)
+
+
+@dataclass
+class ReaderSection:
+    key: str
+    label: str
+    rows: list[FieldRow]
+    items: list[ReaderItem]
+
+
+def for_reader(sections, old, new, lang=None) -> list[ReaderSection]:
+    """``compare_versions()``'s result arranged for a reader of ``lang``."""
+    lang = lang or current_language()
+    result = []
+    for section in sections:
+        items = []
+        for item in section.items:
+            rows = field_rows(item.fields, item.old, item.new, lang) if item.action == CHANGED else []
+            items.append(ReaderItem(item.action, describe(item.item, lang), rows))
+        result.append(ReaderSection(section.key, section.label, field_rows(section.fields, old, new, lang), items))
+    return result

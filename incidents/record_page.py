@@ -1,0 +1,350 @@
+"""
+Loading and arranging one published version for the public record page.
+
+A record page costs the same number of SQL queries whatever the size of the
+record: the record comes with its live version and its cache stamps in one
+query, the changelog in one, each kind of part (harms, citations, …) in one,
+with the reference rows they show joined in (``PART_PREFETCHES``).
+
+Only public content enters here: records through ``Record.objects.published()``
+(or ``withdrawn()``, for the notice), versions through
+``RecordVersion.objects.published()``, and linked hazards and incidents
+through ``Record.objects.published()``.
+"""
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from functools import cache
+from itertools import groupby
+
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.db.models import Prefetch, Subquery, prefetch_related_objects
+from django.utils import translation
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+
+from core import rendering
+from core.i18n import Localized, localized
+from core.rendering import CitationTarget, citation_anchor, citation_keys, render_markdown
+from core.templatetags.dossier import markdown as markdown_block
+from evidence.models import Source
+from taxonomy.models import SECTOR, Entity, Taxonomy, Term
+
+from .models import (
+    PUBLIC_ID_RE,
+    PUBLIC_STATUSES,
+    Citation,
+    Classification,
+    EntityRole,
+    Harm,
+    HazardLink,
+    Jurisdiction,
+    Kind,
+    PolicyRecommendation,
+    Record,
+    RecordVersion,
+    WorkflowEvent,
+)
+
+# Parts of a version, each in one query with the reference rows it shows.
+# Hazard links keep only hazards the public may read: a link to a draft
+# hazard, or to a withdrawn one, is not shown.
+PART_PREFETCHES = (
+    Prefetch("harms", queryset=Harm.objects.select_related("harm_type__taxonomy")),
+    Prefetch("citations", queryset=Citation.objects.select_related("source")),
+    Prefetch("recommendations", queryset=PolicyRecommendation.objects.select_related("authority", "source")),
+    Prefetch("entity_roles", queryset=EntityRole.objects.select_related("entity")),
+    Prefetch("classifications", queryset=Classification.objects.select_related("term__taxonomy")),
+    Prefetch("jurisdictions", queryset=Jurisdiction.objects.all()),
+    Prefetch(
+        "hazard_links",
+        queryset=HazardLink.objects.filter(hazard__in=Record.objects.published()).select_related("hazard__live_version"),
+    ),
+)
+
+
+def prefetch_parts(versions):
+    """Load the parts of these (public) versions: one query per kind of part."""
+    prefetch_related_objects(list(versions), *PART_PREFETCHES)
+
+
+# The record, with what its pages' ETags depend on ---------------------------
+
+
+def _latest(queryset, field):
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+
+def public_record(public_id) -> Record | None:
+    """The record at ``public_id`` if the public may read it, or read its
+    withdrawal notice; None for drafts, unknown and malformed ids alike.
+
+    The same query brings the moments that change what its pages show
+    besides the record itself: the last workflow event anywhere (another
+    record published or withdrawn changes "Materialized from" and the list of
+    materialized incidents) and the last change to shared reference data
+    (a source's title, an entity's or a term's name goes live at once).
+    """
+    if not PUBLIC_ID_RE.match(public_id or ""):
+        return None
+    return (
+        (Record.objects.published() | Record.objects.withdrawn())
+        .filter(public_id=public_id)
+        .select_related("live_version")
+        .annotate(
+            last_event_at=_latest(WorkflowEvent.objects.all(), "created_at"),
+            source_changed_at=_latest(Source.history.all(), "history_date"),
+            entity_changed_at=_latest(Entity.history.all(), "history_date"),
+            term_changed_at=_latest(Term.history.all(), "history_date"),
+            taxonomy_changed_at=_latest(Taxonomy.history.all(), "history_date"),
+        )
+        .first()
+    )
+
+
+def code_fingerprint() -> str:
+    """A digest of the templates, catalogues, stylesheets and page code.
+
+    Part of every ETag, so that a deployment that changes how pages look
+    makes browsers fetch them again instead of keeping a 304'd old copy.
+    Computed once per process; on every request in development, where
+    templates change without a restart.
+    """
+    if settings.DEBUG:
+        return _code_fingerprint.__wrapped__()
+    return _code_fingerprint()
+
+
+@cache
+def _code_fingerprint() -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    base = settings.BASE_DIR
+    patterns = ("templates/**/*.html", "locale/**/*.mo", "static/**/*.css", "incidents/**/*.py", "core/**/*.py")
+    for pattern in patterns:
+        for path in sorted(base.glob(pattern)):
+            digest.update(str(path.relative_to(base)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def etag(record, lang, *extra) -> str:
+    """The ETag of a public page of ``record`` in ``lang``."""
+    parts = [
+        code_fingerprint(),
+        lang,
+        record.pk,
+        record.live_version_id,
+        record.updated_at.isoformat(),
+        record.withdrawn_at.isoformat() if record.withdrawn_at else "",
+        *(
+            getattr(record, name, None)
+            for name in ("last_event_at", "source_changed_at", "entity_changed_at", "term_changed_at", "taxonomy_changed_at")
+        ),
+        *extra,
+    ]
+    return '"%s"' % hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+
+
+def public_versions(record) -> list[RecordVersion]:
+    """Every version of the record the public may read, oldest first."""
+    return list(RecordVersion.objects.published().filter(record=record).order_by("number"))
+
+
+def materialized_incidents(hazard):
+    """Published incidents whose *live* version says they materialized from
+    this hazard. A link that exists only in a draft or an old version does
+    not count."""
+    return (
+        Record.objects.published()
+        .filter(kind=Kind.INCIDENT, live_version__hazard_links__hazard=hazard)
+        .select_related("live_version")
+        .order_by("-live_version__published_at", "-pk")
+        .distinct()
+    )
+
+
+# Rendering ------------------------------------------------------------------
+
+
+def _rendering_fingerprint():
+    """Changes when the sanitizer's allow-list does, so that tightening it
+    also reaches cached text (DESIGN.md §6: sanitize at render time)."""
+    allow_list = (
+        sorted(rendering.ALLOWED_TAGS),
+        sorted((tag, sorted(attrs)) for tag, attrs in rendering.ALLOWED_ATTRIBUTES.items()),
+        sorted((tag, sorted(classes)) for tag, classes in rendering.ALLOWED_CLASSES.items()),
+        sorted(rendering.URL_SCHEMES),
+        rendering.LINK_REL,
+    )
+    return hashlib.blake2b(repr(allow_list).encode(), digest_size=6).hexdigest()
+
+
+RENDERING_FINGERPRINT = _rendering_fingerprint()
+# A day: a backstop for what the fingerprint cannot see (a Markdown upgrade).
+RENDER_CACHE_SECONDS = 24 * 60 * 60
+MARKDOWN_FIELDS = (("summary", "summary"), ("narrative", "narrative"), ("editorial_assessment", "assessment"))
+
+
+def render_cache_key(version, lang) -> str:
+    # published_at is in the key as well as the id: should ids ever be reused
+    # (a restored database), a different version can never match.
+    stamp = version.published_at.timestamp() if version.published_at else "none"
+    return f"dossier:record-text:{RENDERING_FINGERPRINT}:{version.pk}:{stamp}:{lang}"
+
+
+def render_texts(version, targets, lang) -> dict:
+    """The version's Markdown fields as HTML, and its summary as plain text.
+
+    A published version never changes, so its rendering is cached by version
+    and language (the language is in the key: the texts, the citation labels
+    and the "not yet translated" note all depend on it). Unpublished
+    versions are rendered afresh every time.
+    """
+    cacheable = version.status in PUBLIC_STATUSES
+    key = render_cache_key(version, lang)
+    if cacheable:
+        cached = django_cache.get(key)
+        if cached is not None:
+            return _marked_safe(cached)
+    with translation.override(lang):
+        texts = {
+            field: str(markdown_block(version, field, citations=targets, id_prefix=prefix))
+            for field, prefix in MARKDOWN_FIELDS
+        }
+    summary = render_markdown(localized(version, "summary", lang).text, citations=targets, id_prefix="plain")
+    texts["summary_text"] = plain_text(summary)
+    if cacheable:
+        django_cache.set(key, texts, RENDER_CACHE_SECONDS)
+    return _marked_safe(texts)
+
+
+def _marked_safe(texts):
+    # The HTML fields came out of core.rendering's sanitizer, here or before
+    # they were cached; the cache is ours, not user input.
+    return {name: value if name == "summary_text" else mark_safe(value) for name, value in texts.items()}  # noqa: S308
+
+
+def summary_text(version, lang) -> str:
+    """The summary as plain text, its inline citations as their labels."""
+    _entries, targets = evidence(version, lang)
+    return render_texts(version, targets, lang)["summary_text"]
+
+
+def plain_text(html_fragment) -> str:
+    """Sanitized HTML as one line of plain text (meta description, JSON-LD)."""
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(str(html_fragment)))).strip()
+
+
+# Arranging the page -----------------------------------------------------------
+
+
+@dataclass
+class EvidenceEntry:
+    citation: Citation
+    anchor: str
+    label: Localized
+    first_use: str  # id of the first inline citation of this source, or ""
+
+
+@dataclass
+class RecommendationEntry:
+    recommendation: PolicyRecommendation
+    source_href: str  # the source in the evidence list, or its own URL, or ""
+    source_text: Localized | None
+
+
+@dataclass
+class TaxonomyGroup:
+    taxonomy: Taxonomy
+    terms: list[Term]
+
+
+def _anchors(citations) -> dict[str, str]:
+    """Each citation key's anchor in the evidence list, unique on the page
+    even if two keys slug alike ("a.b" and "a-b")."""
+    anchors, used = {}, set()
+    for citation in citations:
+        anchor = base = citation_anchor(citation.key)
+        n = 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        anchors[citation.key] = anchor
+    return anchors
+
+
+def evidence(version, lang):
+    citations = list(version.citations.all())
+    anchors = _anchors(citations)
+    labels = {citation.key: localized(citation, "label", lang) for citation in citations}
+    targets = {
+        key: CitationTarget(anchors[key], label.text, label.lang if label.is_fallback else "")
+        for key, label in labels.items()
+    }
+    # The first inline citation of each source, in the order of the page.
+    first_use = {}
+    for field, prefix in MARKDOWN_FIELDS:
+        for key in citation_keys(localized(version, field, lang).text):
+            if key in anchors and key not in first_use:
+                first_use[key] = f"cite-{prefix}-{anchors[key]}-1"
+    entries = [
+        EvidenceEntry(citation, anchors[citation.key], labels[citation.key], first_use.get(citation.key, ""))
+        for citation in citations
+    ]
+    return entries, targets
+
+
+def recommendations(version, entries, lang):
+    by_source = {entry.citation.source_id: entry for entry in entries}
+    result = []
+    for recommendation in version.recommendations.all():
+        source = recommendation.source
+        attribution = localized(recommendation, "attribution", lang)
+        text = attribution if attribution else (Localized(source.title, source.language, False) if source else None)
+        href = ""
+        if source is not None:
+            cited = by_source.get(source.pk)
+            href = f"#{cited.anchor}" if cited else source.url
+        result.append(RecommendationEntry(recommendation, href, text))
+    return result
+
+
+def taxonomy_groups(version):
+    classifications = sorted(
+        version.classifications.all(),
+        key=lambda c: (c.term.taxonomy.order, c.term.taxonomy.slug, c.order, c.pk),
+    )
+    return [
+        TaxonomyGroup(taxonomy, [c.term for c in group])
+        for taxonomy, group in groupby(classifications, key=lambda c: c.term.taxonomy)
+    ]
+
+
+def page_context(record, version, versions, lang) -> dict:
+    """What the record template needs to show ``version`` of ``record``.
+
+    ``versions`` is the changelog (``public_versions(record)``); ``version``
+    must be one of them, with its parts prefetched.
+    """
+    entries, targets = evidence(version, lang)
+    groups = taxonomy_groups(version)
+    context = {
+        "record": record,
+        "version": version,
+        "live": record.live_version,
+        "is_live": version.pk == record.live_version_id,
+        "versions": versions,
+        "first_published": versions[0].published_at if versions else version.published_at,
+        "texts": render_texts(version, targets, lang),
+        "evidence": entries,
+        "recommendations": recommendations(version, entries, lang),
+        "taxonomy_groups": groups,
+        "sectors": [term for group in groups if group.taxonomy.slug == SECTOR for term in group.terms],
+        "hazards": [link.hazard for link in version.hazard_links.all()],
+        "incidents": list(materialized_incidents(record)) if record.kind == Kind.HAZARD else [],
+    }
+    return context
