@@ -214,17 +214,30 @@ def test_a_save_never_touches_the_status(client, editor):
 
 def test_a_stale_form_cannot_overwrite_a_newer_save(client, editor, other_editor):
     version = DraftVersionFactory(created_by=editor)
+    # The editor's own last save (the version, then a part) before opening the page.
+    version._history_user = editor
+    version.save()
+    harm = HarmFactory.build(version=version)
+    harm._history_user = editor
+    harm.save()
     client.force_login(editor)
     stale_page = client.get(version_url(version))
 
     client.force_login(other_editor)
     fresh_page = client.get(version_url(version))
-    assert client.post(version_url(version), change_form_data(fresh_page, title_en="Newer title")).status_code == 302
+    newer = change_form_data(fresh_page, title_en="Newer title", summary_fr="Résumé plus récent")
+    assert client.post(version_url(version), newer).status_code == 302
 
     client.force_login(editor)
     response = client.post(version_url(version), change_form_data(stale_page, title_en="Stale title"))
     assert response.status_code == 200
-    assert "was saved or changed state after you opened it" in response.content.decode()
+    page = response.content.decode()
+    assert "Someone else saved this version" in page
+    # Who saved, and what they changed, in each language.
+    assert f"{other_editor.username} at" in page
+    assert "title (english)" in page and "summary (french)" in page
+    assert "Stale title" in page, "the editor's own text is still in the form"
+    assert f"{editor.username} at" not in page, "the editor's own earlier save is not news to them"
     version.refresh_from_db()
     assert version.title_en == "Newer title"
 
@@ -321,12 +334,10 @@ def test_nobody_deletes_versions_or_records_through_the_admin(client, superuser,
 # Workflow buttons -----------------------------------------------------------------------
 
 
-def test_submit_refusals_are_shown_as_messages(client, editor, reviewer):
+def test_submit_refused_for_lack_of_permission_is_403_and_for_content_a_message(client, editor, reviewer):
     draft = DraftVersionFactory(created_by=editor, narrative_en="Cites an unknown key [@nowhere].")
     client.force_login(reviewer)
-    response = client.post(version_url(draft, "submit"), follow=True)
-    assert response.status_code == 200
-    assert "You do not have permission to do this." in messages_of(response)
+    assert client.post(version_url(draft, "submit")).status_code == 403
 
     client.force_login(editor)
     response = client.post(version_url(draft, "submit"), follow=True)
@@ -376,9 +387,7 @@ def test_return_to_draft_voids_the_sign_offs(client, editor, reviewer):
 def test_return_to_draft_refused_to_a_reviewer(client, editor, reviewer):
     version = InReviewVersionFactory(created_by=editor)
     client.force_login(reviewer)
-    response = client.post(version_url(version, "return_to_draft"), follow=True)
-    assert response.status_code == 200
-    assert "You do not have permission to do this." in messages_of(response)
+    assert client.post(version_url(version, "return_to_draft")).status_code == 403
     version.refresh_from_db()
     assert version.status == Status.IN_REVIEW
 
@@ -411,8 +420,7 @@ def test_start_revision_from_the_record_page(client, editor):
 def test_start_revision_refused_to_a_publisher_and_of_a_draft(client, editor, publisher):
     published = PublishedVersionFactory()
     client.force_login(publisher)
-    response = client.post(version_url(published, "start_revision"), follow=True)
-    assert "You do not have permission to do this." in messages_of(response)
+    assert client.post(version_url(published, "start_revision")).status_code == 403
 
     draft = DraftVersionFactory(created_by=editor)
     client.force_login(editor)

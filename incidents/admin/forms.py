@@ -9,12 +9,15 @@ rows and puts a clear message on the offending row: the editor sees an
 error on the page, never an IntegrityError.
 """
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Kind, RecordVersion
+from .history import changes_since
 
 
 def edit_token(updated_at) -> str:
@@ -52,14 +55,27 @@ class RecordVersionForm(forms.ModelForm):
                 .first()
             )
             if cleaned_data.get("edit_token") != edit_token(current):
-                raise ValidationError(
-                    _(
-                        "This version was saved or changed state after you opened it, so your changes were "
-                        "not saved. Copy what you wrote, open the version again, and redo your changes there."
-                    ),
-                    code="stale",
-                )
+                raise ValidationError(self.stale_messages(cleaned_data.get("edit_token")), code="stale")
         return cleaned_data
+
+    def stale_messages(self, token):
+        """Say that someone else saved first, and what they changed."""
+        messages = [
+            _(
+                "Someone else saved this version (or changed its state) after you opened it, so your changes were "
+                "not saved. The form below still shows what you wrote: copy what you need, open the version again, "
+                "and make your changes there."
+            )
+        ]
+        try:
+            since = datetime.datetime.fromisoformat(token)
+        except (TypeError, ValueError):
+            return messages
+        changes = changes_since(self.instance, since)
+        if changes:
+            messages.append(_("Saved since you opened it:"))
+            messages.extend(changes)
+        return messages
 
 
 class RecordVersionAddForm(RecordVersionForm):

@@ -25,6 +25,7 @@ from core.i18n import localized
 
 from .. import workflow
 from ..models import OPEN_STATUSES, Record, RecordVersion, WorkflowEvent
+from . import publishing
 from .display import localized_title, report_workflow_error
 from .history import HistoryAdmin
 
@@ -189,18 +190,30 @@ class RecordAdmin(HistoryAdmin):
                 self.admin_site.admin_view(self.start_revision_view),
                 name="%s_%s_start_revision" % info,
             ),
+            path(
+                "<path:object_id>/withdraw/",
+                self.admin_site.admin_view(self.withdraw_view),
+                name="%s_%s_withdraw" % info,
+            ),
         ] + super().get_urls()
 
-    @method_decorator(require_POST)
-    def start_revision_view(self, request, object_id):
+    def _record_for_action(self, request, object_id):
         record = self.get_object(request, unquote(object_id))
         if record is None:
             raise Http404
         if not self.has_view_permission(request, record):
             raise PermissionDenied
+        return record
+
+    def withdraw_view(self, request, object_id):
+        return publishing.withdraw_view(self, request, self._record_for_action(request, object_id))
+
+    @method_decorator(require_POST)
+    def start_revision_view(self, request, object_id):
+        record = self._record_for_action(request, object_id)
         try:
             draft = workflow.start_revision(record, by=request.user, comment=request.POST.get("comment", ""))
-        except (workflow.WorkflowError, PermissionDenied) as error:
+        except workflow.WorkflowError as error:
             report_workflow_error(request, error)
             return HttpResponseRedirect(reverse("admin:incidents_record_change", args=[record.pk]))
         messages.success(
@@ -215,5 +228,8 @@ class RecordAdmin(HistoryAdmin):
                 and not obj.is_withdrawn
                 and self._open_version(obj) is None
                 and request.user.has_perm("incidents.add_recordversion")
+            )
+            context["can_withdraw"] = (
+                obj.live_version_id is not None and not obj.is_withdrawn and request.user.has_perm("incidents.withdraw_record")
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

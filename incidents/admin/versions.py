@@ -7,7 +7,10 @@ are shown:
   other version opens read-only and a forged POST to it answers 403;
 - adding a version creates a new record, through ``workflow.create_record``;
 - submit, return to draft and start a revision are POST-only views that call
-  the workflow, which checks the user's permission and the state again.
+  the workflow, which checks the user's permission and the state again; a
+  user without the permission gets 403, a refusal because of the state is
+  shown as a message;
+- publishing is a page of its own (publishing.py), for publishers.
 """
 
 from django.contrib import admin, messages
@@ -38,6 +41,7 @@ from ..models import (
     RecordVersion,
     Status,
 )
+from . import publishing
 from .display import localized_title, report_workflow_error
 from .forms import (
     CitationFormSet,
@@ -343,6 +347,7 @@ class RecordVersionAdmin(HistoryAdmin, TabbedTranslationAdmin):
             path("<path:object_id>/submit/", wrap(self.submit_view), name="%s_%s_submit" % info),
             path("<path:object_id>/return-to-draft/", wrap(self.return_to_draft_view), name="%s_%s_return_to_draft" % info),
             path("<path:object_id>/start-revision/", wrap(self.start_revision_view), name="%s_%s_start_revision" % info),
+            path("<path:object_id>/publish/", wrap(self.publish_view), name="%s_%s_publish" % info),
         ] + super().get_urls()
 
     def _version_for_action(self, request, object_id):
@@ -361,7 +366,7 @@ class RecordVersionAdmin(HistoryAdmin, TabbedTranslationAdmin):
         version = self._version_for_action(request, object_id)
         try:
             workflow.submit(version, by=request.user, comment=request.POST.get("comment", ""))
-        except (workflow.WorkflowError, PermissionDenied) as error:
+        except workflow.WorkflowError as error:
             report_workflow_error(request, error)
         else:
             messages.success(request, gettext("%(version)s was submitted for review.") % {"version": version.record.public_id})
@@ -372,7 +377,7 @@ class RecordVersionAdmin(HistoryAdmin, TabbedTranslationAdmin):
         version = self._version_for_action(request, object_id)
         try:
             workflow.return_to_draft(version, by=request.user, comment=request.POST.get("comment", ""))
-        except (workflow.WorkflowError, PermissionDenied) as error:
+        except workflow.WorkflowError as error:
             report_workflow_error(request, error)
         else:
             messages.warning(
@@ -387,7 +392,7 @@ class RecordVersionAdmin(HistoryAdmin, TabbedTranslationAdmin):
         version = self._version_for_action(request, object_id)
         try:
             draft = workflow.start_revision(version.record, by=request.user, comment=request.POST.get("comment", ""))
-        except (workflow.WorkflowError, PermissionDenied) as error:
+        except workflow.WorkflowError as error:
             report_workflow_error(request, error)
             return HttpResponseRedirect(self._change_url(version))
         messages.success(
@@ -395,6 +400,9 @@ class RecordVersionAdmin(HistoryAdmin, TabbedTranslationAdmin):
             gettext("A new draft of %(record)s was started from its published version.") % {"record": version.record.public_id},
         )
         return HttpResponseRedirect(self._change_url(draft))
+
+    def publish_view(self, request, object_id):
+        return publishing.publish_view(self, request, self._version_for_action(request, object_id))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -422,6 +430,7 @@ class RecordVersionAdmin(HistoryAdmin, TabbedTranslationAdmin):
             "can_submit": version.is_editable and user.has_perm("incidents.submit_version"),
             "can_return_to_draft": version.status in (Status.IN_REVIEW, Status.APPROVED)
             and user.has_perm("incidents.change_recordversion"),
+            "can_publish": version.status == Status.APPROVED and user.has_perm("incidents.publish_version"),
             "can_start_revision": is_live
             and not record.is_withdrawn
             and open_version is None
