@@ -19,13 +19,14 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.i18n import localized
 
 from .. import workflow
 from ..models import OPEN_STATUSES, Record, RecordVersion, WorkflowEvent
 from . import publishing
+from .timeline import record_timeline
 from .display import localized_title, report_workflow_error
 from .history import HistoryAdmin
 
@@ -191,6 +192,11 @@ class RecordAdmin(HistoryAdmin):
                 name="%s_%s_start_revision" % info,
             ),
             path(
+                "<path:object_id>/timeline/",
+                self.admin_site.admin_view(self.timeline_view),
+                name="%s_%s_timeline" % info,
+            ),
+            path(
                 "<path:object_id>/withdraw/",
                 self.admin_site.admin_view(self.withdraw_view),
                 name="%s_%s_withdraw" % info,
@@ -204,6 +210,21 @@ class RecordAdmin(HistoryAdmin):
         if not self.has_view_permission(request, record):
             raise PermissionDenied
         return record
+
+    @method_decorator(require_safe)
+    def timeline_view(self, request, object_id):
+        """Workflow events and field history of the record, read-only."""
+        from django.template.response import TemplateResponse
+
+        record = self._record_for_action(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": record,
+            "title": gettext("Timeline of %(record)s") % {"record": record.public_id},
+            "entries": record_timeline(record),
+        }
+        return TemplateResponse(request, "admin/incidents/record/timeline.html", context)
 
     def withdraw_view(self, request, object_id):
         return publishing.withdraw_view(self, request, self._record_for_action(request, object_id))
