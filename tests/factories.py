@@ -264,3 +264,36 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
 def record_of(version) -> Record:
     version.record.refresh_from_db()
     return version.record
+
+
+def add_parts(version, *, terms=(), entities=(), countries=(), harms=()):
+    """Give a draft its classifications, entities (as reporting authorities),
+    jurisdictions and harms (English descriptions, or (en, fr) pairs)."""
+    for term in terms:
+        ClassificationFactory(version=version, term=term)
+    for entity in entities:
+        EntityRoleFactory(version=version, entity=entity)
+    for country in countries:
+        JurisdictionFactory(version=version, country=country)
+    for harm in harms:
+        en, fr = harm if isinstance(harm, tuple) else (harm, "")
+        HarmFactory(version=version, description_en=en, description_fr=fr)
+    return version
+
+
+def published_record(*, kind=Kind.INCIDENT, terms=(), entities=(), countries=(), harms=(), **fields):
+    """A published record (v1) with the given parts, through the workflow."""
+    draft = DraftVersionFactory(kind=kind, **fields)
+    add_parts(draft, terms=terms, entities=entities, countries=countries, harms=harms)
+    workflow.submit(draft, by=draft.created_by)
+    return publish(approve(draft))
+
+
+def publish_revision(record, **fields):
+    """Revise a published record, change ``fields``, and publish the new version."""
+    draft = revise(record)
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.save()
+    workflow.submit(draft, by=draft.created_by)
+    return publish(approve(draft), note=("Corrected the summary", "Résumé corrigé"))
