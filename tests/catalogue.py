@@ -19,6 +19,7 @@ from tests.factories import (
     DraftVersionFactory,
     EntityFactory,
     PublisherFactory,
+    SourceFactory,
     TaxonomyFactory,
     TermFactory,
     add_parts,
@@ -68,6 +69,7 @@ def build_catalogue():
     rcmp = EntityFactory(slug="rcmp", name_en="Royal Canadian Mounted Police", name_fr="Gendarmerie royale du Canada")
     acme = EntityFactory(slug="acme-bank", name_en="Acme Bank", name_fr="Banque Acme")
     secret_entity = EntityFactory(slug="secret-entity", name_en="Secret Entity", name_fr="Entité secrète")
+    advisory = SourceFactory(title="North Korean IT workers: joint advisory")
 
     deepfakes = published_record(
         kind=Kind.INCIDENT,
@@ -84,6 +86,7 @@ def build_catalogue():
         entities=[rcmp],
         countries=["CA"],
         harms=[("Companies unknowingly hired operatives who planted backdoors.", "Des entreprises ont embauché à leur insu des agents qui ont installé des portes dérobées.")],
+        sources=[advisory],
     )
     voice = published_record(
         kind=Kind.HAZARD,
@@ -183,6 +186,7 @@ def build_catalogue():
         rcmp=rcmp,
         acme=acme,
         secret_entity=secret_entity,
+        advisory=advisory,
         deepfakes=deepfakes,
         voice=voice,
         chatbot=chatbot_v2,

@@ -266,9 +266,12 @@ def record_of(version) -> Record:
     return version.record
 
 
-def add_parts(version, *, terms=(), entities=(), countries=(), harms=()):
+def add_parts(version, *, terms=(), entities=(), countries=(), harms=(), sources=()):
     """Give a draft its classifications, entities (as reporting authorities),
-    jurisdictions and harms (English descriptions, or (en, fr) pairs)."""
+    jurisdictions, harms (English descriptions, or (en, fr) pairs) and
+    citations of ``sources`` (the first one primary)."""
+    for position, source in enumerate(sources):
+        CitationFactory(version=version, source=source, is_primary=position == 0, order=position)
     for term in terms:
         ClassificationFactory(version=version, term=term)
     for entity in entities:
@@ -281,10 +284,10 @@ def add_parts(version, *, terms=(), entities=(), countries=(), harms=()):
     return version
 
 
-def published_record(*, kind=Kind.INCIDENT, terms=(), entities=(), countries=(), harms=(), **fields):
+def published_record(*, kind=Kind.INCIDENT, terms=(), entities=(), countries=(), harms=(), sources=(), **fields):
     """A published record (v1) with the given parts, through the workflow."""
     draft = DraftVersionFactory(kind=kind, **fields)
-    add_parts(draft, terms=terms, entities=entities, countries=countries, harms=harms)
+    add_parts(draft, terms=terms, entities=entities, countries=countries, harms=harms, sources=sources)
     workflow.submit(draft, by=draft.created_by)
     return publish(approve(draft))
 
