@@ -14,16 +14,23 @@ Choosing a term includes the records classified under its narrower terms.
 
 Bad input never raises: ``RecordFilterForm`` validates each parameter; the
 page shows the errors in the reader's language and applies the valid ones.
+
+What only a publication or a withdrawal can change (the terms and countries
+in use, the unfiltered counts) is cached under a key made of the latest
+publication and withdrawal dates (``publication_stamp``), so it is never
+stale, in any process, and needs no invalidation.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
 from django.core.validators import validate_slug
 from django.db import connections
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, FilteredRelation, Max, Q, Value
 from django.db.models.functions import Coalesce, Collate, Lower, NullIf, Trim
 from django.utils.formats import number_format
 from django.utils.translation import ngettext, ngettext_lazy
@@ -34,7 +41,16 @@ from core.i18n import DEFAULT_LANGUAGE
 from taxonomy.models import Entity, Term
 
 from . import search
-from .models import Classification, EntityRole, Jurisdiction, Kind, RecordVersion, Severity, VerificationLevel
+from .models import (
+    Classification,
+    EntityRole,
+    Jurisdiction,
+    Kind,
+    Record,
+    RecordVersion,
+    Severity,
+    VerificationLevel,
+)
 
 PAGE_SIZE = 20
 # Values one filter accepts at once: more is never a reader's choice.
@@ -76,6 +92,30 @@ def live_versions():
     return RecordVersion.objects.live()
 
 
+# Caching what only a publication can change ------------------------------------
+
+# Which terms and countries published records use, and the counts of the
+# unfiltered list, change only when a version is published or a record
+# withdrawn. They are cached under a key holding the time of the latest of
+# those events, read from two indexed columns at each request: a publication
+# or a withdrawal makes a new key, so no process ever serves stale counts
+# and nothing has to be invalidated. Names of terms and entities are never
+# cached: a publisher's correction to one shows at once (DESIGN.md, promise 1).
+CACHE_SECONDS = 24 * 3600
+
+
+def publication_stamp() -> str:
+    """Changes whenever a version is published or a record withdrawn."""
+    published = RecordVersion.objects.aggregate(last=Max("published_at"))["last"]
+    withdrawn = Record.objects.aggregate(last=Max("withdrawn_at"))["last"]
+    return f"{published and published.isoformat()}/{withdrawn and withdrawn.isoformat()}"
+
+
+def cached(name, compute, stamp=None):
+    key = f"dossier:browse:{name}:{stamp or publication_stamp()}"
+    return cache.get_or_set(key, compute, CACHE_SECONDS)
+
+
 # What may be chosen ----------------------------------------------------------
 
 
@@ -107,18 +147,22 @@ class PublicTaxonomy:
             stack.extend(reversed(node.children))
 
 
-def public_taxonomies() -> list[PublicTaxonomy]:
-    """Every taxonomy that classifies at least one published record.
-
-    A term nobody published stays out: editors' new terms become public
-    with the first published version that uses them (DESIGN.md, promise 1).
-    """
-    used = set(
+def _used_term_ids():
+    return set(
         Classification.objects.filter(version__in=live_versions().values("pk"))
         .order_by()
         .values_list("term_id", flat=True)
         .distinct()
     )
+
+
+def public_taxonomies(stamp=None) -> list[PublicTaxonomy]:
+    """Every taxonomy that classifies at least one published record.
+
+    A term nobody published stays out: editors' new terms become public
+    with the first published version that uses them (DESIGN.md, promise 1).
+    """
+    used = cached("used-terms", _used_term_ids, stamp)
     if not used:
         return []
     terms = {
@@ -160,13 +204,17 @@ def public_taxonomies() -> list[PublicTaxonomy]:
     return sorted(taxonomies.values(), key=lambda t: (t.taxonomy.order, t.taxonomy.slug))
 
 
-def public_countries() -> list[str]:
-    return list(
+def _used_countries():
+    return sorted(
         Jurisdiction.objects.filter(version__in=live_versions().values("pk"))
         .order_by()
         .values_list("country", flat=True)
         .distinct()
     )
+
+
+def public_countries(stamp=None) -> list[str]:
+    return cached("used-countries", _used_countries, stamp)
 
 
 def public_entity_slugs(slugs) -> set[str]:
@@ -299,59 +347,68 @@ class Facet:
 # Browsing ------------------------------------------------------------------------
 
 
+# The columns of the facets that are plain choices of the version or record.
+CHOICE_FACETS = {
+    "kind": ("record__kind", Kind),
+    "severity": ("severity", Severity),
+    "verification": ("verification_level", VerificationLevel),
+}
+
+
 class RecordBrowser:
     """One request's view of the published records: the validated query
     string, the matching records, the current page and the facets."""
 
     def __init__(self, data, lang):
         self.lang = lang if lang in TITLE_COLLATIONS else DEFAULT_LANGUAGE
-        self.taxonomies = public_taxonomies()
-        self.form = RecordFilterForm(data, taxonomies=self.taxonomies, countries=public_countries())
+        self.stamp = publication_stamp()
+        self.taxonomies = public_taxonomies(self.stamp)
+        self.form = RecordFilterForm(data, taxonomies=self.taxonomies, countries=public_countries(self.stamp))
         self.form.is_valid()  # errors are shown; the valid parameters still apply
-        self.query = search.normalize_query(self.form.value("q", ""))
+        self.search = search.Search(self.form.value("q", ""), self.lang)
+        self.query = self.search.query
 
     # Filters -----------------------------------------------------------
 
-    def _filters(self):
-        """(facet name, filter function) for every parameter given."""
+    @cached_property
+    def active_filters(self):
+        """{facet name: filter function} for every valid parameter given."""
         value = self.form.value
-        filters = []
+        filters = {}
         if value("kind"):
-            filters.append(("kind", lambda qs, v=value("kind"): qs.filter(record__kind__in=v)))
+            filters["kind"] = lambda qs, v=value("kind"): qs.filter(record__kind__in=v)
         if value("severity"):
-            filters.append(("severity", lambda qs, v=value("severity"): qs.filter(severity__in=v)))
+            filters["severity"] = lambda qs, v=value("severity"): qs.filter(severity__in=v)
         if value("verification"):
-            filters.append(("verification", lambda qs, v=value("verification"): qs.filter(verification_level__in=v)))
+            filters["verification"] = lambda qs, v=value("verification"): qs.filter(verification_level__in=v)
         if value("country"):
             in_countries = Jurisdiction.objects.filter(country__in=value("country")).values("version_id")
-            filters.append(("country", lambda qs, v=in_countries: qs.filter(pk__in=v)))
+            filters["country"] = lambda qs, v=in_countries: qs.filter(pk__in=v)
         if value("entity"):
             with_entities = EntityRole.objects.filter(entity__slug__in=value("entity")).values("version_id")
-            filters.append(("entity", lambda qs, v=with_entities: qs.filter(pk__in=v)))
+            filters["entity"] = lambda qs, v=with_entities: qs.filter(pk__in=v)
         for taxonomy in self.taxonomies:
             slugs = value(taxonomy.field_name)
             if slugs:
                 ids = set().union(*(taxonomy.subtree[taxonomy.terms[slug].pk] for slug in slugs))
                 classified = Classification.objects.filter(term_id__in=ids).values("version_id")
-                filters.append((taxonomy.field_name, lambda qs, v=classified: qs.filter(pk__in=v)))
+                filters[taxonomy.field_name] = lambda qs, v=classified: qs.filter(pk__in=v)
         start, end = value("date_from"), value("date_to")
         if start or end:
-            filters.append(("dates", lambda qs, s=start, e=end: _occurred_between(qs, s, e)))
+            filters["dates"] = lambda qs, s=start, e=end: _occurred_between(qs, s, e)
         return filters
 
     def filtered(self, exclude=None, rank=False):
         """Live versions matching the search and every filter but ``exclude``."""
         versions = live_versions()
-        for name, apply in self._filters():
+        for name, apply in self.active_filters.items():
             if name != exclude:
                 versions = apply(versions)
-        if self.query:
-            versions = search.matching(versions, self.query, self.lang, rank=rank)
-        return versions
+        return self.search.filter(versions, rank=rank)
 
     @property
     def is_filtered(self):
-        return bool(self.query or self._filters())
+        return bool(self.query or self.active_filters)
 
     # Results -------------------------------------------------------------
 
@@ -386,7 +443,11 @@ class RecordBrowser:
     @cached_property
     def paginator(self):
         versions = self.ordered(self.filtered(rank=True)).select_related("record")
-        return Paginator(versions, PAGE_SIZE)
+        paginator = Paginator(versions, PAGE_SIZE)
+        # Known from the kind facet (every record has one kind): spares a
+        # COUNT query over the whole selection.
+        paginator.count = self.total
+        return paginator
 
     @cached_property
     def page_problem(self):
@@ -414,7 +475,7 @@ class RecordBrowser:
     def snippets(self):
         if not self.query or self.page is None:
             return {}
-        return search.snippets(self.page.object_list, self.query, self.lang)
+        return self.search.snippets(self.page.object_list)
 
     def results(self):
         """(version, snippet) for the current page."""
@@ -423,14 +484,75 @@ class RecordBrowser:
         snippets = self.snippets
         return [(version, snippets.get(version.pk)) for version in self.page.object_list]
 
+    # Counts ----------------------------------------------------------------
+
+    @cached_property
+    def counts(self):
+        """Every facet's counts, as plain numbers keyed by value or id.
+
+        The unfiltered list's counts are the same for every reader until the
+        next publication: they are cached (see ``cached``).
+        """
+        if self.is_filtered:
+            return self._count()
+        # A publisher may move a term under another: the tree is in the key.
+        tree = sorted((pk, sorted(ids)) for t in self.taxonomies for pk, ids in t.subtree.items())
+        digest = hashlib.sha256(repr(tree).encode()).hexdigest()[:16]
+        return cached(f"unfiltered-counts:{digest}", self._count, self.stamp)
+
+    @cached_property
+    def total(self):
+        kinds = self.counts["kind"]
+        chosen = self.form.value("kind") if "kind" in self.active_filters else kinds
+        return sum(kinds.get(kind, 0) for kind in chosen)
+
+    def _base(self, name):
+        """The versions a facet counts: every filter applied but its own."""
+        return self.filtered(exclude=name if name in self.active_filters else None)
+
+    def _count(self):
+        counts = {}
+        # Facets whose own filter is not in use share one base, and one query.
+        shared = [name for name in CHOICE_FACETS if name not in self.active_filters]
+        groups = ([shared] if shared else []) + [[name] for name in CHOICE_FACETS if name in self.active_filters]
+        for names in groups:
+            counts.update(_choice_counts(self._base(names[0]), names))
+        counts["country"] = dict(
+            Jurisdiction.objects.filter(version__in=self._base("country").values("pk"))
+            .order_by()
+            .values_list("country")
+            .annotate(n=Count("version", distinct=True))
+            .values_list("country", "n")
+        )
+        roles = (
+            EntityRole.objects.filter(version__in=self._base("entity").values("pk"))
+            .order_by()
+            .values("entity_id")
+            .annotate(n=Count("version", distinct=True))
+        )
+        entities = dict(roles.order_by("-n", "entity_id").values_list("entity_id", "n")[:ENTITY_FACET_SIZE])
+        selected = self.form.value("entity", [])
+        if selected:
+            entities.update(roles.filter(entity__slug__in=selected).values_list("entity_id", "n"))
+        counts["entity"] = entities
+        counts["term"] = {}
+        unselected = [t for t in self.taxonomies if t.field_name not in self.active_filters]
+        groups = ([unselected] if unselected else []) + [
+            [t] for t in self.taxonomies if t.field_name in self.active_filters
+        ]
+        for taxonomies in groups:
+            subtrees = {pk: ids for t in taxonomies for pk, ids in t.subtree.items()}
+            counts["term"].update(_count_by_subtree(self._base(taxonomies[0].field_name), subtrees))
+        return counts
+
     # Facets --------------------------------------------------------------
 
     def facets(self) -> list[Facet]:
         form = self.form
         facets = [
-            self._choice_facet("kind", form.fields["kind"], "record__kind"),
-            self._choice_facet("severity", form.fields["severity"], "severity", reverse=True),
-            self._choice_facet("verification", form.fields["verification"], "verification_level", reverse=True),
+            self._choice_facet("kind", form.fields["kind"]),
+            self._choice_facet("severity", form.fields["severity"], reverse=True),
+            self._choice_facet("verification", form.fields["verification"], reverse=True),
             self._country_facet(),
             self._entity_facet(),
             *self._taxonomy_facets(),
@@ -440,10 +562,8 @@ class RecordBrowser:
     def _selected(self, name):
         return {str(value) for value in self.form.value(name, [])}
 
-    def _choice_facet(self, name, form_field, column, reverse=False):
-        counts = dict(
-            self.filtered(exclude=name).order_by().values_list(column).annotate(n=Count("pk")).values_list(column, "n")
-        )
+    def _choice_facet(self, name, form_field, reverse=False):
+        counts = self.counts[name]
         selected = self._selected(name)
         choices = list(form_field.choices)
         if reverse:
@@ -455,13 +575,7 @@ class RecordBrowser:
         return Facet(name, form_field.label, [o for o in options if o.count or o.selected])
 
     def _country_facet(self):
-        counts = dict(
-            Jurisdiction.objects.filter(version__in=self.filtered(exclude="country").values("pk"))
-            .order_by()
-            .values_list("country")
-            .annotate(n=Count("version", distinct=True))
-            .values_list("country", "n")
-        )
+        counts = self.counts["country"]
         selected = self._selected("country")
         options = [
             Option(code, str(name), counts.get(code, 0), code in selected)
@@ -470,35 +584,16 @@ class RecordBrowser:
         return Facet("country", self.form.fields["country"].label, [o for o in options if o.count or o.selected])
 
     def _entity_facet(self):
-        roles = (
-            EntityRole.objects.filter(version__in=self.filtered(exclude="entity").values("pk"))
-            .order_by()
-            .values("entity_id")
-            .annotate(n=Count("version", distinct=True))
-        )
+        counts = self.counts["entity"]
         selected = self._selected("entity")
-        counts = dict(roles.order_by("-n", "entity_id").values_list("entity_id", "n")[:ENTITY_FACET_SIZE])
-        if selected:
-            counts.update(roles.filter(entity__slug__in=selected).values_list("entity_id", "n"))
         entities = Entity.objects.filter(Q(pk__in=counts) | Q(slug__in=selected))
         options = [Option(e.slug, e, counts.get(e.pk, 0), e.slug in selected) for e in entities]
         options.sort(key=lambda o: (-o.count, o.value))
         return Facet("entity", self.form.fields["entity"].label, options)
 
     def _taxonomy_facets(self):
-        """One facet per taxonomy; a term's count includes its narrower terms.
-
-        Taxonomies without a chosen term share one base (every filter
-        applied), so they are counted together in as few queries as possible.
-        """
-        counts = {}
-        unfiltered = [t for t in self.taxonomies if not self._selected(t.field_name)]
-        groups = [(self.filtered(), unfiltered)] + [
-            (self.filtered(exclude=t.field_name), [t]) for t in self.taxonomies if self._selected(t.field_name)
-        ]
-        for base, taxonomies in groups:
-            subtrees = {pk: ids for t in taxonomies for pk, ids in t.subtree.items()}
-            counts.update(_count_by_subtree(base, subtrees))
+        """One facet per taxonomy; a term's count includes its narrower terms."""
+        counts = self.counts["term"]
         facets = []
         for taxonomy in self.taxonomies:
             selected = self._selected(taxonomy.field_name)
@@ -513,15 +608,37 @@ class RecordBrowser:
         return facets
 
 
+def _choice_counts(versions, names):
+    """{facet name: {value: count}} for choice facets, in one query."""
+    aggregates = {
+        f"{name}__{value}": Count("pk", filter=Q(**{CHOICE_FACETS[name][0]: value}))
+        for name in names
+        for value in CHOICE_FACETS[name][1].values
+    }
+    result = versions.order_by().aggregate(**aggregates)
+    return {
+        name: {value: result[f"{name}__{value}"] for value in CHOICE_FACETS[name][1].values} for name in names
+    }
+
+
 def _count_by_subtree(versions, subtrees):
-    """{term id: number of ``versions`` classified under the term or a narrower one}."""
+    """{term id: number of ``versions`` classified under the term or a narrower one}.
+
+    A version is classified at most once under a given term, so a term
+    without narrower terms is counted by a plain COUNT; only broader terms
+    need COUNT(DISTINCT), a version being possibly classified under several
+    of their narrower terms.
+    """
     counts = {}
     classifications = Classification.objects.filter(version__in=versions.values("pk")).order_by()
     items = list(subtrees.items())
     for start in range(0, len(items), _AGGREGATES_PER_QUERY):
         chunk = items[start : start + _AGGREGATES_PER_QUERY]
         result = classifications.aggregate(
-            **{f"t{pk}": Count("version", distinct=True, filter=Q(term_id__in=ids)) for pk, ids in chunk}
+            **{
+                f"t{pk}": Count("version", distinct=len(ids) > 1, filter=Q(term_id__in=ids))
+                for pk, ids in chunk
+            }
         )
         counts.update({pk: result[f"t{pk}"] for pk, _ids in chunk})
     return counts
@@ -538,9 +655,15 @@ def _occurred_between(versions, start, end):
 
 
 def with_first_publication(versions):
-    """Annotate ``first_published_at``: when the record's v1 was published."""
-    first = RecordVersion.objects.filter(record_id=OuterRef("record_id"), number=1).values("published_at")[:1]
-    return versions.annotate(first_published_at=Subquery(first))
+    """Annotate ``first_published_at``: when the record's v1 was published.
+
+    A join on v1 rather than a subquery per row: PostgreSQL then walks the
+    published_at index and stops after one page of results.
+    """
+    return versions.annotate(
+        first_version=FilteredRelation("record__versions", condition=Q(record__versions__number=1)),
+        first_published_at=F("first_version__published_at"),
+    ).filter(first_published_at__isnull=False)
 
 
 _collations = {}

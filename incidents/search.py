@@ -3,13 +3,15 @@ Full-text search over published records, in the page's language.
 
 The small API the views use:
 
-    matching(versions, query, lang)   -> the versions that match, annotated
-                                         with ``search_rank`` (higher is better)
-    snippets(versions, query, lang)   -> {version id: Snippet}, an escaped
-                                         extract with the matches in <mark>
+    search = Search(query, lang)
+    search.filter(versions, rank=True) -> the versions that match, annotated
+                                          with ``search_rank`` (higher is better)
+    search.snippets(versions)          -> {version id: Snippet}, an escaped
+                                          extract with the matches in <mark>
 
-Both take ``backend=`` (POSTGRESQL or SIMPLE) to override the choice made
-from the database, which is how the tests exercise both.
+``matching()`` and ``snippets()`` do the same in one call. All take
+``backend=`` (POSTGRESQL or SIMPLE) to override the choice made from the
+database, which is how the tests exercise both.
 
 Two backends sit behind it, chosen by the database:
 
@@ -33,11 +35,27 @@ else.
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import nh3
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
-from django.db import connections
-from django.db.models import Case, Exists, Expression, F, IntegerField, OuterRef, Q, TextField, Value, When
+from django.db import connections, transaction
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Exists,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -81,26 +99,102 @@ def backend_for(using="default") -> str:
     return POSTGRESQL if connections[using].vendor == "postgresql" else SIMPLE
 
 
+class Search:
+    """One reader's query in one language, applied to as many querysets as a
+    page needs (results, counts of each facet).
+
+    On PostgreSQL the public versions that match are looked up once, with
+    the GIN indexes, and every queryset is then narrowed to that list of
+    ids: a page's facets don't each repeat the text search.
+    """
+
+    def __init__(self, query, lang, *, using="default", backend=None):
+        self.query = normalize_query(query)
+        self.lang = _language(lang)
+        self.backend = backend or backend_for(using)
+
+    def __bool__(self):
+        return bool(self.query)
+
+    def filter(self, versions, *, rank=False):
+        """``versions`` that match; with ``rank``, annotated with
+        ``search_rank`` (higher is better)."""
+        if not self.query:
+            return versions.annotate(search_rank=Value(0.0)) if rank else versions
+        if self.backend == POSTGRESQL:
+            versions = versions.filter(_pk_in(self.matching_ids))
+            if rank:
+                versions = versions.annotate(search_rank=SearchRank(_SearchColumn(self._column), self._tsquery))
+            return versions
+        return _simple_matching(versions, self.query, self.lang, rank)
+
+    def snippets(self, versions) -> dict[int, Snippet]:
+        """An extract of each version's summary and narrative around the matches."""
+        versions = list(versions)
+        if not self.query or not versions:
+            return {}
+        if self.backend == POSTGRESQL:
+            return _pg_snippets(versions, self.query, self.lang)
+        return _simple_snippets(versions, self.query, self.lang)
+
+    # PostgreSQL ------------------------------------------------------------
+
+    @property
+    def _column(self):
+        return f"search_{self.lang}"
+
+    @property
+    def _tsquery(self):
+        return _pg_query(self.query, self.lang)
+
+    def matching_versions(self):
+        """Ids (as ``pk``) of the versions whose text or harms match, public
+        or not: callers narrow them to published content (PostgreSQL)."""
+        in_version = RecordVersion.objects.alias(document=_SearchColumn(self._column)).filter(document=self._tsquery)
+        in_harm = Harm.objects.alias(document=_SearchColumn(self._column)).filter(document=self._tsquery)
+        # Two GIN index scans joined by a UNION; an OR across the two
+        # tables would make PostgreSQL read every version.
+        return in_version.order_by().values("pk").union(in_harm.order_by().values("version_id")).order_by()
+
+    @cached_property
+    def matching_ids(self) -> list[int]:
+        queryset = self.matching_versions()
+        with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
+            # For a common word PostgreSQL would rather read every version
+            # than use the GIN index: its estimate ignores that a sequential
+            # scan must decompress each row's tsvector, several times slower
+            # in practice. Turned off for this one statement, then restored.
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            (previous,) = cursor.fetchone()
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+            ids = [row["pk"] for row in queryset]
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+        return ids
+
+
 def matching(versions, query: str, lang: str, *, rank: bool = True, backend: str | None = None):
-    """``versions`` narrowed to those matching ``query``; with ``rank``,
-    annotated with ``search_rank`` (higher is better)."""
-    query = normalize_query(query)
-    if not query:
-        return versions.annotate(search_rank=Value(0.0)) if rank else versions
-    if (backend or backend_for(versions.db)) == POSTGRESQL:
-        return _pg_matching(versions, query, lang, rank)
-    return _simple_matching(versions, query, lang, rank)
+    """``versions`` narrowed to those matching ``query`` (a one-off Search)."""
+    return Search(query, lang, using=versions.db, backend=backend).filter(versions, rank=rank)
 
 
 def snippets(versions, query: str, lang: str, *, backend: str | None = None) -> dict[int, Snippet]:
-    """An extract of each version's summary and narrative around the matches."""
-    query = normalize_query(query)
+    """Snippets of ``versions`` for ``query`` (a one-off Search)."""
     versions = list(versions)
-    if not query or not versions:
-        return {}
-    if (backend or backend_for(versions[0]._state.db)) == POSTGRESQL:
-        return _pg_snippets(versions, query, lang)
-    return _simple_snippets(versions, query, lang)
+    using = versions[0]._state.db if versions else "default"
+    return Search(query, lang, using=using, backend=backend).snippets(versions)
+
+
+class _EqualsAny(Func):
+    """``<expression> = ANY(<array>)``."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def _pk_in(ids):
+    """``pk = ANY(%s)``: a single array parameter, however many ids."""
+    return _EqualsAny(F("pk"), Value(list(ids), output_field=ArrayField(BigIntegerField())))
 
 
 def normalize_query(query: str) -> str:
@@ -160,19 +254,6 @@ def _language(lang):
 
 def _pg_query(query, lang):
     return SearchQuery(query, search_type="websearch", config=CONFIGS[_language(lang)])
-
-
-def _pg_matching(versions, query, lang, rank):
-    column = f"search_{_language(lang)}"
-    tsquery = _pg_query(query, lang)
-    # Two GIN index scans joined by a UNION; an OR across the two tables
-    # would make PostgreSQL read every version. ``versions`` (published
-    # content only) then narrows the union down.
-    in_version = RecordVersion.objects.alias(document=_SearchColumn(column)).filter(document=tsquery)
-    in_harm = Harm.objects.alias(document=_SearchColumn(column)).filter(document=tsquery)
-    ids = in_version.order_by().values("pk").union(in_harm.order_by().values("version_id"))
-    versions = versions.filter(pk__in=ids)
-    return versions.annotate(search_rank=SearchRank(_SearchColumn(column), tsquery)) if rank else versions
 
 
 def _fallback_text(field, lang):

@@ -150,6 +150,8 @@ def test_each_filter_narrows_the_list(client, catalogue, query, expected):
     html = page(client, f"/en/incidents/?{query}")
     assert sorted(public_ids(html)) == sorted(ids(*(getattr(catalogue, name) for name in expected)))
     assert 'class="problems"' not in html
+    count = len(expected)
+    assert f'role="status">{count} record{"" if count == 1 else "s"}' in html
 
 
 def test_facet_counts_ignore_their_own_filter_but_apply_the_others(client, catalogue):

@@ -2,8 +2,9 @@
 must never break the page, an empty site, and language-aware title sorting."""
 
 import pytest
+from incidents import workflow
 
-from tests.factories import EntityFactory, TaxonomyFactory, TermFactory, published_record
+from tests.factories import EntityFactory, PublisherFactory, TaxonomyFactory, TermFactory, published_record, record_of
 from tests.catalogue import ids, page, public_ids
 
 LANGS = ["en", "fr"]
@@ -87,3 +88,36 @@ def test_malformed_query_strings_never_break_the_list(client, small_catalogue, l
     assert "<h1>" in html and "\x00" not in html
 
 
+
+
+def test_counts_follow_each_publication_and_withdrawal(client, db):
+    """The unfiltered list's counts are cached until the next publication or
+    withdrawal: neither may leave them stale."""
+    finance = TermFactory(taxonomy=TaxonomyFactory(slug="sector"), slug="finance", name_en="Finance")
+    first = published_record(terms=[finance], countries=["CA"])
+    html = page(client, "/en/incidents/")
+    assert 'role="status">1 record' in html and 'value="finance"' in html
+    assert "<strong>1</strong> incident" in page(client, "/en/")
+
+    health = TermFactory(taxonomy=finance.taxonomy, slug="health", name_en="Health")
+    published_record(terms=[health], countries=["FR"])
+    html = page(client, "/en/incidents/")
+    assert 'role="status">2 records' in html and 'value="health"' in html and 'value="FR"' in html
+    assert "<strong>2</strong> incidents" in page(client, "/en/")
+
+    workflow.withdraw(record_of(first), by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
+    html = page(client, "/en/incidents/")
+    assert 'role="status">1 record' in html
+    assert 'value="finance"' not in html and 'value="CA"' not in html
+    assert "<strong>1</strong> incident" in page(client, "/en/")
+
+
+def test_renaming_a_term_shows_at_once(client, db):
+    """Names are never cached: a publisher's correction is public at once."""
+    term = TermFactory(taxonomy=TaxonomyFactory(slug="sector"), slug="finance", name_en="Finanse")
+    published_record(terms=[term])
+    assert "Finanse" in page(client, "/en/incidents/")
+    term.name_en = "Finance"
+    term.save()
+    html = page(client, "/en/incidents/")
+    assert "Finance" in html and "Finanse" not in html

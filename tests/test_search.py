@@ -178,6 +178,6 @@ def test_search_uses_the_gin_indexes(db, lang):
         # On a tiny table the planner would rightly scan; forbid it, so the
         # plan shows whether the indexes *can* be used.
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = search.matching(live_versions(), "indexed", lang, rank=False).explain()
+    plan = search.Search("indexed", lang).matching_versions().explain()
     assert f"incidents_version_search_{lang}" in plan
     assert f"incidents_harm_search_{lang}" in plan

@@ -1,5 +1,6 @@
 """
-Indexes for the public list's filters, and full-text search on PostgreSQL.
+Indexes for the public list's filters and counts, and full-text search on
+PostgreSQL.
 
 On PostgreSQL only (SQLite has no tsvector, GIN or text search
 configurations; DESIGN.md, "Known traps"), this adds:
@@ -11,7 +12,9 @@ configurations; DESIGN.md, "Known traps"), this adds:
 - ``search_en`` / ``search_fr``: stored generated tsvector columns on versions
   (title weighted A, summary B, narrative C) and on harms (description and
   affected group), each with a GIN index. The French column falls back to the
-  English text where the French is missing, as the French pages show it.
+  English text where the French is missing, as the French pages show it;
+- a covering partial index of live versions for the list's counts (SQLite
+  has no covering indexes), and a partial index of withdrawal dates.
 
 The columns are invisible to Django's models on purpose: the model stays the
 same on both databases, Django never writes them (PostgreSQL computes them on
@@ -71,9 +74,22 @@ FORWARDS = [
     "CREATE INDEX incidents_version_search_fr ON incidents_recordversion USING gin (search_fr)",
     "CREATE INDEX incidents_harm_search_en ON incidents_harm USING gin (search_en)",
     "CREATE INDEX incidents_harm_search_fr ON incidents_harm USING gin (search_fr)",
+    # The public list filters and counts live versions by these columns: an
+    # index-only scan of this narrow index replaces reads of the wide
+    # version rows (narratives in two languages).
+    """
+    CREATE INDEX incidents_live_version_cover ON incidents_recordversion (record_id)
+        INCLUDE (id, severity, verification_level, occurred_on, occurred_until, published_at, number)
+        WHERE status = 'published'
+    """,
+    # Withdrawn records are few: this tiny index answers max(withdrawn_at),
+    # read at each request of the list (incidents.filters.publication_stamp).
+    "CREATE INDEX incidents_record_withdrawn ON incidents_record (withdrawn_at) WHERE withdrawn_at IS NOT NULL",
 ]
 
 BACKWARDS = [
+    "DROP INDEX IF EXISTS incidents_record_withdrawn",
+    "DROP INDEX IF EXISTS incidents_live_version_cover",
     "ALTER TABLE incidents_harm DROP COLUMN IF EXISTS search_en, DROP COLUMN IF EXISTS search_fr",
     "ALTER TABLE incidents_recordversion DROP COLUMN IF EXISTS search_en, DROP COLUMN IF EXISTS search_fr",
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS french_unaccent",

@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from core.i18n import current_language
 
-from ..filters import RecordBrowser, live_versions, with_first_publication
+from ..filters import RecordBrowser, cached, live_versions, with_first_publication
 from ..models import Kind, Record
 
 HOME_LIST_SIZE = 8
@@ -19,12 +19,16 @@ def published_records():
     return Record.objects.published().select_related("live_version")
 
 
-def kind_counts():
-    """{kind: number of published records}."""
+def _count_kinds():
     counts = dict(
         live_versions().order_by().values_list("record__kind").annotate(n=Count("pk")).values_list("record__kind", "n")
     )
     return {kind: counts.get(kind, 0) for kind in Kind.values}
+
+
+def kind_counts():
+    """{kind: number of published records}, cached until the next publication."""
+    return cached("kind-counts", _count_kinds)
 
 
 def home(request):
