@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import nh3
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, transaction
-from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -103,9 +103,9 @@ class Search:
     """One reader's query in one language, applied to as many querysets as a
     page needs (results, counts of each facet).
 
-    On PostgreSQL the public versions that match are looked up once, with
-    the GIN indexes, and every queryset is then narrowed to that list of
-    ids: a page's facets don't each repeat the text search.
+    On PostgreSQL the versions that match are looked up once, with the GIN
+    indexes, and every queryset is then narrowed to that list of ids: a
+    page's facets don't each repeat the text search.
     """
 
     def __init__(self, query, lang, *, using="default", backend=None):
@@ -148,8 +148,9 @@ class Search:
         return _pg_query(self.query, self.lang)
 
     def matching_versions(self):
-        """Ids (as ``pk``) of the versions whose text or harms match, public
-        or not: callers narrow them to published content (PostgreSQL)."""
+        """The ids (``pk``) of every version, public or not, whose text or
+        harms match: ``filter()`` narrows the caller's published versions to
+        them (PostgreSQL)."""
         in_version = RecordVersion.objects.alias(document=_SearchColumn(self._column)).filter(document=self._tsquery)
         in_harm = Harm.objects.alias(document=_SearchColumn(self._column)).filter(document=self._tsquery)
         # Two GIN index scans joined by a UNION; an OR across the two
