@@ -1,6 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from incidents.sitemaps import SITEMAPS
+from incidents.views.discovery import robots_txt
 
 urlpatterns = [
     # The admin speaks the editor's language (Accept-Language or the
@@ -8,6 +12,15 @@ urlpatterns = [
     # redirects to /en/ or /fr/ by Accept-Language (LocaleMiddleware).
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Crawlers look for these at the root, whatever the language.
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 
 urlpatterns += i18n_patterns(

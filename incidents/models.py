@@ -569,6 +569,8 @@ class Jurisdiction(VersionPart):
     class Meta(VersionPart.Meta):
         verbose_name = _("jurisdiction")
         verbose_name_plural = _("jurisdictions")
+        # The public list filters records by country.
+        indexes = [models.Index(fields=["country"], name="incidents_jurisdiction_country")]
 
     def __str__(self):
         return f"{self.country.name}{' – ' + self.region_en if self.region_en else ''}"

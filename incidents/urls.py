@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import feeds
 from .views import browse, records, reference
 
 app_name = "incidents"
@@ -17,4 +18,6 @@ urlpatterns = [
     path("entities/<slug:slug>/", reference.entity_detail, name="entity"),
     path("taxonomy/<slug:taxonomy>/<slug:term>/", reference.term_detail, name="term"),
     path("sources/<int:pk>/", reference.source_detail, name="source"),
+    path("feeds/records.atom", feeds.atom_feed, name="feed-atom"),
+    path("feeds/records.json", feeds.json_feed, name="feed-json"),
 ]

@@ -350,3 +350,39 @@ def full_record(**overrides):
     JurisdictionFactory(version=draft, country="US", order=2)
     HazardLinkFactory(version=draft, hazard=hazard)
     return release(draft)
+
+
+def add_parts(version, *, terms=(), entities=(), countries=(), harms=(), sources=()):
+    """Give a draft its classifications, entities (as reporting authorities),
+    jurisdictions, harms (English descriptions, or (en, fr) pairs) and
+    citations of ``sources`` (the first one primary)."""
+    for position, source in enumerate(sources):
+        CitationFactory(version=version, source=source, is_primary=position == 0, order=position)
+    for term in terms:
+        ClassificationFactory(version=version, term=term)
+    for entity in entities:
+        EntityRoleFactory(version=version, entity=entity)
+    for country in countries:
+        JurisdictionFactory(version=version, country=country)
+    for harm in harms:
+        en, fr = harm if isinstance(harm, tuple) else (harm, "")
+        HarmFactory(version=version, description_en=en, description_fr=fr)
+    return version
+
+
+def published_record(*, kind=Kind.INCIDENT, terms=(), entities=(), countries=(), harms=(), sources=(), **fields):
+    """A published record (v1) with the given parts, through the workflow."""
+    draft = DraftVersionFactory(kind=kind, **fields)
+    add_parts(draft, terms=terms, entities=entities, countries=countries, harms=harms, sources=sources)
+    workflow.submit(draft, by=draft.created_by)
+    return publish(approve(draft))
+
+
+def publish_revision(record, **fields):
+    """Revise a published record, change ``fields``, and publish the new version."""
+    draft = revise(record)
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.save()
+    workflow.submit(draft, by=draft.created_by)
+    return publish(approve(draft), note=("Corrected the summary", "Résumé corrigé"))

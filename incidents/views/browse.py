@@ -1,35 +1,67 @@
-"""Public pages that list records: home and the record list.
+"""Public pages that list records: home, and the list with its filters and search.
 
-Every query starts from ``Record.objects.published()``: nothing unreviewed
-can reach these pages.
+Every query starts from ``RecordVersion.objects.live()`` / ``Record.objects
+.published()``: nothing unreviewed can reach these pages.
 """
 
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
 
+from core.i18n import current_language
+
+from ..filters import RecordBrowser, cached, live_versions, with_first_publication
 from ..models import Kind, Record
+
+HOME_LIST_SIZE = 8
 
 
 def published_records():
     return Record.objects.published().select_related("live_version")
 
 
+def _count_kinds():
+    counts = dict(
+        live_versions().order_by().values_list("record__kind").annotate(n=Count("pk")).values_list("record__kind", "n")
+    )
+    return {kind: counts.get(kind, 0) for kind in Kind.values}
+
+
+def kind_counts():
+    """{kind: number of published records}, cached until the next publication."""
+    return cached("kind-counts", _count_kinds)
+
+
 def home(request):
-    records = published_records()
-    counts = dict(records.values_list("kind").annotate(n=Count("id")).order_by())
+    versions = live_versions().select_related("record")
+    counts = kind_counts()
     return render(
         request,
         "incidents/home.html",
         {
-            "latest": records.order_by("-live_version__published_at")[:10],
-            "incident_count": counts.get(Kind.INCIDENT, 0),
-            "hazard_count": counts.get(Kind.HAZARD, 0),
+            "latest": with_first_publication(versions).order_by("-first_published_at", "-pk")[:HOME_LIST_SIZE],
+            # A record counts as updated once a second version is published.
+            "updated": versions.filter(number__gte=2).order_by("-published_at", "-pk")[:HOME_LIST_SIZE],
+            "incident_count": counts[Kind.INCIDENT],
+            "hazard_count": counts[Kind.HAZARD],
+            "record_count": sum(counts.values()),
         },
     )
 
 
 def record_list(request):
-    paginator = Paginator(published_records().order_by("-live_version__published_at", "-id"), 25)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "incidents/record_list.html", {"page": page})
+    browser = RecordBrowser(request.GET, current_language())
+    return render(
+        request,
+        "incidents/record_list.html",
+        {
+            "browser": browser,
+            "form": browser.form,
+            "query": browser.query,
+            "results": browser.results(),
+            "page": browser.page,
+            "paginator": browser.paginator,
+            "page_problem": browser.page_problem,
+            "facets": browser.facets(),
+            "is_filtered": browser.is_filtered,
+        },
+    )

@@ -1,0 +1,183 @@
+"""Full-text search (incidents.search): both backends, in the page's language,
+over published text only, with snippets that stay inert."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from incidents import search
+from incidents.filters import live_versions
+from tests.factories import DraftVersionFactory, add_parts, published_record
+
+pytestmark = pytest.mark.django_db
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+BACKENDS = [
+    search.SIMPLE,
+    pytest.param(
+        search.POSTGRESQL,
+        marks=pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL full-text search needs PostgreSQL"),
+    ),
+]
+needs_postgresql = pytest.mark.skipif(not ON_POSTGRESQL, reason="French stemming and accents need PostgreSQL")
+
+
+def found(query, lang, backend=None):
+    versions = search.matching(live_versions(), query, lang, backend=backend)
+    return sorted(v.record.public_id for v in versions)
+
+
+@pytest.fixture
+def records(db):
+    """One record per field a word can be found in, in each language."""
+    return {
+        "title": published_record(title_en="Quokka title", title_fr="Titre ornithorynque"),
+        "summary": published_record(summary_en="Summary about a narwhal.", summary_fr="Résumé sur un wombat."),
+        "narrative": published_record(narrative_en="Narrative with a pangolin.", narrative_fr="Récit avec un tapir."),
+        "harm": published_record(harms=[("Harm done to an axolotl.", "Préjudice causé à un lamantin.")]),
+        "untranslated": published_record(title_en="Okapi sighting", title_fr="", summary_fr=""),
+    }
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    "field, lang, word",
+    [
+        ("title", "en", "quokka"),
+        ("title", "fr", "ornithorynque"),
+        ("summary", "en", "narwhal"),
+        ("summary", "fr", "wombat"),
+        ("narrative", "en", "pangolin"),
+        ("narrative", "fr", "tapir"),
+        ("harm", "en", "axolotl"),
+        ("harm", "fr", "lamantin"),
+    ],
+)
+def test_search_finds_each_field_in_the_page_language(records, backend, field, lang, word):
+    assert found(word, lang, backend) == [records[field].record.public_id]
+    other = "fr" if lang == "en" else "en"
+    # The other language's text is not searched when the page's exists.
+    assert found(word, other, backend) == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_french_search_reads_the_english_text_a_french_page_falls_back_to(records, backend):
+    assert found("okapi", "fr", backend) == [records["untranslated"].record.public_id]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_search_ignores_unpublished_versions(db, backend):
+    draft = DraftVersionFactory(title_en="Capybara draft")
+    add_parts(draft, harms=["A capybara harm"])
+    live = published_record(title_en="Published record")
+    assert found("capybara", "en", backend) == []
+    assert found("published", "en", backend) == [live.record.public_id]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_word_must_match(records, backend):
+    assert found("quokka title", "en", backend) == [records["title"].record.public_id]
+    assert found("quokka narwhal", "en", backend) == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_quoted_phrase_is_searched_as_a_phrase(db, backend):
+    together = published_record(summary_en="The voice clone called the bank.")
+    published_record(summary_en="A clone of the app, not a voice.")
+    assert found('"voice clone"', "en", backend) == [together.record.public_id]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    "query",
+    ['"', "'", "%", "_", "\\", "&|!", "a:*", "(((", "-", "or", "<->", "\x00", "%' OR 1=1 --", "x" * 5000, "日本語", " "],
+)
+def test_any_query_text_is_harmless(records, backend, query):
+    # No syntax error, no crash, whatever a reader types.
+    found(query, "en", backend)
+    found(query, "fr", backend)
+    versions = list(live_versions())
+    search.snippets(versions, query, "fr", backend=backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_snippet_marks_matches_and_escapes_the_text(db, backend):
+    version = published_record(
+        summary_en='<script>alert("x")</script> A <b>zebrafish</b> study & [a link](javascript:alert(1)).',
+        narrative_en="More about the zebrafish <img src=x onerror=alert(1)>.",
+    )
+    snippet = search.snippets([version], "zebrafish", "en", backend=backend)[version.pk]
+    html = str(snippet.html)
+    assert "<mark>zebrafish</mark>" in html.lower()
+    # Apart from the <mark> tags, every "<" and ">" of the text is escaped.
+    text = re.sub(r"</?mark>", "", html)
+    assert "<" not in text and ">" not in text and '"' not in text
+    assert snippet.lang == "en"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_snippet_of_an_untranslated_text_is_in_english(db, backend):
+    version = published_record(summary_en="A manatee summary.", summary_fr="", narrative_fr="")
+    snippet = search.snippets([version], "manatee", "fr", backend=backend)[version.pk]
+    assert snippet.lang == "en" and "<mark>manatee</mark>" in str(snippet.html).lower()
+
+
+def test_search_page_shows_escaped_highlighted_snippets(client, db):
+    published_record(summary_en="Hostile <script>alert(1)</script> chinchilla text.")
+    html = client.get("/en/incidents/?q=chinchilla").content.decode()
+    assert '<p class="result__snippet">' in html
+    assert "<mark>chinchilla</mark>" in html.lower()
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_highlight_escapes_every_piece():
+    html = search.highlight("<i>Tom & Jerry</i> met <i>tom</i>", ["tom"])
+    assert html == "&lt;i&gt;<mark>Tom</mark> &amp; Jerry&lt;/i&gt; met &lt;i&gt;<mark>tom</mark>&lt;/i&gt;"
+
+
+def test_plain_text_drops_markdown_and_citations():
+    assert search.plain_text("**Bold** claim [@rcmp-2025; @bnn] and [a link](https://x.org).") == "Bold claim and a link."
+
+
+# PostgreSQL only ------------------------------------------------------------------
+
+
+@needs_postgresql
+def test_french_search_stems_words(db):
+    plural = published_record(title_fr="Des hypertrucages pour infiltrer des employeurs")
+    assert found("hypertrucage", "fr") == [plural.record.public_id]
+
+
+@needs_postgresql
+def test_french_search_ignores_accents(db):
+    accented = published_record(narrative_fr="L'exploitant a retiré l'agent après une évaluation.")
+    assert found("evaluation", "fr") == [accented.record.public_id]
+    assert found("ÉVALUATION", "fr") == [accented.record.public_id]
+
+
+@needs_postgresql
+def test_english_search_stems_words(db):
+    singular = published_record(title_en="A deepfake applicant")
+    assert found("deepfakes", "en") == [singular.record.public_id]
+
+
+@needs_postgresql
+def test_search_ranks_title_matches_first(db):
+    in_narrative = published_record(narrative_en="A note on gerbils.")
+    in_title = published_record(title_en="Gerbils everywhere")
+    ranked = search.matching(live_versions(), "gerbils", "en").order_by("-search_rank")
+    assert [v.pk for v in ranked] == [in_title.pk, in_narrative.pk]
+
+
+@needs_postgresql
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_search_uses_the_gin_indexes(db, lang):
+    published_record(title_en="Indexed")
+    with connection.cursor() as cursor:
+        # On a tiny table the planner would rightly scan; forbid it, so the
+        # plan shows whether the indexes *can* be used.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = search.Search("indexed", lang).matching_versions().explain()
+    assert f"incidents_version_search_{lang}" in plan
+    assert f"incidents_harm_search_{lang}" in plan
