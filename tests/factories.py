@@ -16,6 +16,7 @@ from evidence.models import Source, SourceType
 from incidents import workflow
 from incidents.models import (
     Check,
+    ChecklistItem,
     Citation,
     Classification,
     Decision,
@@ -350,3 +351,15 @@ def full_record(**overrides):
     JurisdictionFactory(version=draft, country="US", order=2)
     HazardLinkFactory(version=draft, hazard=hazard)
     return release(draft)
+
+
+class ChecklistItemFactory(factory.django.DjangoModelFactory):
+    """A checklist item; migration 0002 seeds the defaults, these come on top."""
+
+    class Meta:
+        model = ChecklistItem
+
+    check_type = Check.NEUTRALITY
+    text_en = factory.Sequence(lambda n: f"Checklist question {n} holds.")
+    text_fr = factory.Sequence(lambda n: f"La question {n} de la liste est respectée.")
+    order = factory.Sequence(lambda n: 100 + n)
