@@ -2,6 +2,7 @@
 French texts missing or stale, the checklists and the sign-off rounds."""
 
 import pytest
+from django.core import mail
 
 from incidents import review, workflow
 from incidents.models import Check, ChecklistItem, Decision
@@ -13,8 +14,12 @@ from tests.factories import (
     EntityRoleFactory,
     HarmFactory,
     InReviewVersionFactory,
+    PublishedHazardVersionFactory,
     PublishedVersionFactory,
+    UserFactory,
+    approve,
     full_record,
+    publish,
     record_of,
     revise,
 )
@@ -131,8 +136,6 @@ def test_published_version_is_compared_with_the_one_it_replaced(client, reviewer
     draft = revise(record_of(live))
     edit(draft, draft.created_by, title_en="A new title")
     workflow.submit(draft, by=draft.created_by)
-    from tests.factories import approve, publish
-
     v2 = publish(approve(draft))
     assert review.baseline(v2) == live
     html = page(client, reviewer, v2)
@@ -199,8 +202,6 @@ def test_sign_offs_of_the_current_round_and_void_earlier_ones(client, reviewer, 
 
 
 def test_review_screen_refuses_users_without_view_permission(client):
-    from tests.factories import UserFactory
-
     version = InReviewVersionFactory()
     client.force_login(UserFactory())
     assert client.get(review_url(version)).status_code == 403
@@ -214,10 +215,20 @@ def test_review_of_a_missing_version_is_404(client, reviewer):
     assert client.get("/admin/incidents/recordversion/999999/review/").status_code == 404
 
 
-def test_hazard_and_published_records_review_without_error(client, reviewer):
-    from tests.factories import PublishedHazardVersionFactory
+def test_every_version_of_incidents_and_hazards_has_a_review_screen(client, reviewer):
+    for live in (PublishedHazardVersionFactory(), PublishedVersionFactory()):
+        draft = revise(record_of(live))
+        EntityRoleFactory(version=draft, entity=EntityFactory(name_en="Added entity", name_fr="Entité ajoutée"))
+        first = page(client, reviewer, live)
+        assert "There is nothing to compare it with" in first
+        revision = page(client, reviewer, draft)
+        assert "What changed since v1" in revision and "Entité ajoutée" in revision
 
-    for version in (PublishedHazardVersionFactory(), PublishedVersionFactory()):
-        EntityRoleFactory(version=revise(record_of(version)), entity=EntityFactory())
-        for shown in record_of(version).versions.all():
-            assert "What changed" in page(client, reviewer, shown) or "first version" in page(client, reviewer, shown)
+
+def test_submission_email_sends_reviewers_to_the_review_screen(django_capture_on_commit_callbacks, editor, reviewer, settings):
+    settings.DOSSIER_SITE_URL = "https://dossier.example.org"
+    draft = DraftVersionFactory(created_by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(draft, by=editor)
+    [message] = mail.outbox
+    assert f"https://dossier.example.org{review_url(draft)}" in message.body
