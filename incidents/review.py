@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import translation
 
-from core.i18n import LANGUAGE_CODES, Localized, localized
+from core.i18n import LANGUAGE_CODES, Localized
 
 from . import diff
 from .models import (
@@ -210,7 +210,3 @@ def current_sign_offs(version_rounds) -> dict:
     for sign_off in current[0].sign_offs if current else []:
         found[sign_off.check_type] = sign_off
     return found
-
-
-def title(version, lang) -> Localized:
-    return localized(version, "title", lang)

@@ -201,17 +201,17 @@ class ReviewMixin:
         checks = []
         for value, label in Check.choices:
             sign_off = signed.get(value)
-            form, reason = None, None
-            if not in_review:
-                reason = None  # said once for the page, above the checks
-            elif not is_reviewer:
-                reason = gettext("Only reviewers sign off versions.")
-            elif is_author:
-                reason = gettext("You created or edited this version, so you cannot sign it off.")
-            elif sign_off is not None and sign_off.voided_at is None:
-                reason = gettext("This check is already signed off in this review round.")
-            else:
-                form = forms.get(value) or SignOffForm(value, items[value], initial={"round": latest.submitted.pk})
+            form = reason = None
+            # A version not in review gets one note for the whole page instead.
+            if in_review:
+                if not is_reviewer:
+                    reason = gettext("Only reviewers sign off versions.")
+                elif is_author:
+                    reason = gettext("You created or edited this version, so you cannot sign it off.")
+                elif sign_off is not None and sign_off.voided_at is None:
+                    reason = gettext("This check is already signed off in this review round.")
+                else:
+                    form = forms.get(value) or SignOffForm(value, items[value], initial={"round": latest.submitted.pk})
             checks.append(
                 {"value": value, "label": label, "items": items[value], "sign_off": sign_off, "form": form, "reason": reason}
             )
@@ -220,7 +220,6 @@ class ReviewMixin:
             "opts": self.opts,
             "version": version,
             "record": record,
-            "has_view_permission": True,
             "in_review": in_review,
             "submitted": latest.submitted if latest.current else None,
             "previews": [
