@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -193,6 +193,33 @@ class RecordVersionQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def contributed_to_by(self, user):
+        """Versions that ``user`` created or edited (see ``contributor_ids``)."""
+        return self.filter(contributor_filter(user))
+
+    def not_contributed_to_by(self, user):
+        """Versions that ``user`` may review: neither created nor edited by them."""
+        return self.exclude(contributor_filter(user))
+
+
+def contributor_filter(user) -> Q:
+    """``RecordVersion.contributor_ids()`` as a filter on many versions at once:
+    created by ``user``, or with a history row of the version (other than a
+    workflow status change) or of one of its parts saved by ``user``.
+
+    One ``Exists`` subquery per history table, so a list of versions costs one
+    query whatever its length. ``test_review_queues`` checks that both agree.
+    """
+    edits = (
+        RecordVersion.history.filter(id=OuterRef("pk"), history_user=user)
+        # exclude() keeps rows whose reason is NULL (ordinary saves).
+        .exclude(history_change_reason=WORKFLOW_CHANGE_REASON)
+    )
+    condition = Q(created_by=user) | Exists(edits)
+    for model in VERSION_PART_MODELS:
+        condition |= Exists(model.history.filter(version_id=OuterRef("pk"), history_user=user))
+    return condition
 
 
 citation_key_validator = RegexValidator(
@@ -686,3 +713,52 @@ class WorkflowEvent(models.Model):
 
     def __str__(self):
         return f"{self.record} {self.get_action_display()} ({self.actor})"
+
+
+class ChecklistItem(models.Model):
+    """One question a reviewer answers before deciding on a check.
+
+    Configurable by publishers (roles.py). An item that is no longer wanted
+    is made inactive, not deleted: past sign-offs answered it.
+    """
+
+    check_type = models.CharField(_("check"), max_length=20, choices=Check.choices)
+    text = models.CharField(_("text"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True, help_text=_("Only active items are asked at sign-off."))
+
+    TRANSLATED_FIELDS = ("text",)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["check_type", "order", "id"]
+
+    def __str__(self):
+        return f"{self.get_check_type_display()}: {self.text_en}"
+
+
+class SignOffAnswer(models.Model):
+    """A reviewer's answer to one checklist item, kept with the sign-off.
+
+    ``item_text`` is the item as the reviewer read it (in ``item_language``)
+    when deciding: an item's wording may change later, the answer may not.
+    """
+
+    sign_off = models.ForeignKey(SignOff, on_delete=models.CASCADE, related_name="answers", verbose_name=_("sign-off"))
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("checklist item"))
+    item_text = models.CharField(_("item as the reviewer read it"), max_length=300)
+    item_language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    ticked = models.BooleanField(_("ticked"), default=False)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("checklist answer")
+        verbose_name_plural = _("checklist answers")
+        ordering = ["sign_off", "item__order", "item_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sign_off", "item"], name="one_answer_per_item_per_sign_off"),
+        ]
+
+    def __str__(self):
+        return f"{self.sign_off}: {self.item_text} ({'✓' if self.ticked else '✗'})"

@@ -27,8 +27,8 @@ def _users_with_perm(perm):
     return get_user_model()._default_manager.with_perm(perm, include_superusers=False).filter(is_active=True)
 
 
-def _admin_url(version):
-    path = reverse("admin:incidents_recordversion_change", args=[version.pk])
+def _admin_url(version, view="change"):
+    path = reverse(f"admin:incidents_recordversion_{view}", args=[version.pk])
     return settings.DOSSIER_SITE_URL.rstrip("/") + path
 
 
@@ -44,7 +44,7 @@ def _send(recipients, template, context):
                 "recipient": user,
                 "title": localized(version, "title", language).text,
                 "change_note": localized(version, "change_note", language).text,
-                "url": _admin_url(version),
+                "url": _admin_url(version, context.get("admin_view", "change")),
             }
             subject = render_to_string(f"incidents/email/{template}_subject.txt", full).strip()
             body = render_to_string(f"incidents/email/{template}_body.txt", full)
@@ -60,7 +60,9 @@ def version_submitted(version, by):
     """Tell the reviewers who may review it (never its own authors)."""
     authors = version.contributor_ids()
     reviewers = [user for user in _users_with_perm("incidents.sign_off_version") if user.pk not in authors]
-    return _send([u for u in reviewers if u.pk != by.pk], "submitted", {"version": version, "actor": by})
+    # Reviewers go straight to the review screen (previews, changes, checklists).
+    context = {"version": version, "actor": by, "admin_view": "review"}
+    return _send([u for u in reviewers if u.pk != by.pk], "submitted", context)
 
 
 def sign_off_recorded(version, sign_off):

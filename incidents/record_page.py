@@ -195,15 +195,16 @@ def render_cache_key(version, lang) -> str:
     return f"dossier:record-text:{RENDERING_FINGERPRINT}:{version.pk}:{stamp}:{lang}"
 
 
-def render_texts(version, targets, lang) -> dict:
+def render_texts(version, targets, lang, use_cache=True) -> dict:
     """The version's Markdown fields as HTML, and its summary as plain text.
 
     A published version never changes, so its rendering is cached by version
     and language (the language is in the key: the texts, the citation labels
     and the "not yet translated" note all depend on it). Unpublished
-    versions are rendered afresh every time.
+    versions are rendered afresh every time, and so is every staff preview
+    (``use_cache=False``): the public pages' cache is theirs alone.
     """
-    cacheable = version.status in PUBLIC_STATUSES
+    cacheable = use_cache and version.status in PUBLIC_STATUSES
     key = render_cache_key(version, lang)
     if cacheable:
         cached = django_cache.get(key)
@@ -324,14 +325,22 @@ def taxonomy_groups(version):
     ]
 
 
-def page_context(record, version, versions, lang) -> dict:
+def page_context(record, version, versions, lang, *, preview=False) -> dict:
     """What the record template needs to show ``version`` of ``record``.
 
     ``versions`` is the changelog (``public_versions(record)``); ``version``
     must be one of them, with its parts prefetched.
+
+    The staff preview (``preview=True``, views/preview.py) shows any version
+    the same way, including one that has no number or publication date yet:
+    ``unpublished`` is then true and ``upcoming_number`` is the number it
+    will get if it is published next (the template says "Draft of version
+    n"). Public pages only ever show published versions, so for them
+    ``unpublished`` is false and nothing else changes.
     """
     entries, targets = evidence(version, lang)
     groups = taxonomy_groups(version)
+    unpublished = version.status not in PUBLIC_STATUSES
     context = {
         "record": record,
         "version": version,
@@ -339,7 +348,10 @@ def page_context(record, version, versions, lang) -> dict:
         "is_live": version.pk == record.live_version_id,
         "versions": versions,
         "first_published": versions[0].published_at if versions else version.published_at,
-        "texts": render_texts(version, targets, lang),
+        "unpublished": unpublished,
+        # workflow.publish numbers a version after the highest number given.
+        "upcoming_number": (max((v.number for v in versions), default=0) + 1) if unpublished else None,
+        "texts": render_texts(version, targets, lang, use_cache=not preview),
         "evidence": entries,
         "recommendations": recommendations(version, entries, lang),
         "taxonomy_groups": groups,

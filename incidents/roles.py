@@ -18,7 +18,14 @@ PUBLISHERS = "Publishers"
 _PARTS = ["hazardlink", "harm", "citation", "policyrecommendation", "entityrole", "classification", "jurisdiction"]
 _REFERENCE = ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping", "taxonomy.taxonomy"]
 _ALL_VIEWABLE = (
-    ["incidents.record", "incidents.recordversion", "incidents.signoff", "incidents.workflowevent"]
+    [
+        "incidents.record",
+        "incidents.recordversion",
+        "incidents.signoff",
+        "incidents.signoffanswer",
+        "incidents.workflowevent",
+        "incidents.checklistitem",
+    ]
     + [f"incidents.{part}" for part in _PARTS]
     + _REFERENCE
 )
@@ -38,8 +45,11 @@ ROLE_PERMISSIONS = {
     + _perms(["add", "change"], ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping"])
     + ["incidents.submit_version"],
     REVIEWERS: _perms(["view"], _ALL_VIEWABLE) + ["incidents.sign_off_version"],
+    # Publishers also set the reviewers' checklists: what "reviewed" means
+    # is decided by whoever answers for what goes public.
     PUBLISHERS: _perms(["view"], _ALL_VIEWABLE)
     + _perms(["add", "change"], _REFERENCE)
+    + _perms(["add", "change"], ["incidents.checklistitem"])
     + ["incidents.publish_version", "incidents.withdraw_record"],
 }
 

@@ -7,6 +7,7 @@ from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
     VERSION_PART_MODELS,
+    ChecklistItem,
     Citation,
     EntityRole,
     Harm,
@@ -56,5 +57,11 @@ class JurisdictionTranslationOptions(TranslationOptions):
     fields = Jurisdiction.TRANSLATED_FIELDS
 
 
-for model in (Record, RecordVersion, *VERSION_PART_MODELS):
+@register(ChecklistItem)
+class ChecklistItemTranslationOptions(TranslationOptions):
+    fields = ChecklistItem.TRANSLATED_FIELDS
+    required_languages = ("en", "fr")
+
+
+for model in (Record, RecordVersion, *VERSION_PART_MODELS, ChecklistItem):
     simple_history.register(model)

@@ -14,6 +14,8 @@ functions; a forged request fails here exactly as a hidden button would.
                        (sign-offs voided)       (sign-offs voided) ──submit──▶ in_review  superseded
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core.i18n import current_language, localized
 from core.rendering import citation_keys
 
 from . import notifications
@@ -32,6 +35,7 @@ from .models import (
     VERSION_PART_MODELS,
     Action,
     Check,
+    ChecklistItem,
     Decision,
     Kind,
     PUBLIC_ID_PREFIX,
@@ -39,6 +43,7 @@ from .models import (
     Record,
     RecordVersion,
     SignOff,
+    SignOffAnswer,
     WORKFLOW_CHANGE_REASON,
     Status,
     WorkflowEvent,
@@ -88,9 +93,16 @@ def _set_status(version, status, by, **extra_fields):
         setattr(version, name, value)
     version._history_user = by
     version._change_reason = WORKFLOW_CHANGE_REASON
-    # Only the workflow's own fields: a stale in-memory copy of the content
-    # must never overwrite what an editor saved.
-    version.save(update_fields=["status", "updated_at", *extra_fields])
+    try:
+        # Only the workflow's own fields: a stale in-memory copy of the content
+        # must never overwrite what an editor saved.
+        version.save(update_fields=["status", "updated_at", *extra_fields])
+    finally:
+        # django-simple-history keeps reading the reason from the instance:
+        # left there, a later content save of this same object would be
+        # recorded as a workflow change, and its author would not count as
+        # an author (contributor_ids), opening a way around four eyes.
+        del version._change_reason
 
 
 def _void_sign_offs(version, now):
@@ -105,7 +117,10 @@ def set_live_version(record, version, *, by):
     record.live_version = version
     record._history_user = by
     record._change_reason = WORKFLOW_CHANGE_REASON
-    record.save(update_fields=["live_version", "updated_at"])
+    try:
+        record.save(update_fields=["live_version", "updated_at"])
+    finally:
+        del record._change_reason  # as in _set_status
 
 
 # Transitions ---------------------------------------------------------------
@@ -225,13 +240,57 @@ def return_to_draft(version, *, by, comment=""):
     return version
 
 
+@dataclass(frozen=True)
+class ChecklistAnswer:
+    """A reviewer's answer to one checklist item, given to ``sign_off``."""
+
+    item: ChecklistItem
+    ticked: bool
+    comment: str = ""
+
+
+def review_round(version):
+    """The id of the version's latest "submitted" event: each submission
+    starts a new review round, and a reviewer's form names the round it
+    was opened in."""
+    return (
+        version.events.filter(action=Action.SUBMITTED).order_by("-created_at", "-id").values_list("id", flat=True).first()
+    )
+
+
+def _check_answers(check, decision, answers):
+    """Refuse answers that do not fit the check's current checklist."""
+    items = [answer.item for answer in answers]
+    if any(item.check_type != check for item in items) or len({item.pk for item in items}) != len(items):
+        raise WorkflowError(_("These checklist answers do not belong to this check."))
+    wanted = set(ChecklistItem.objects.filter(check_type=check, active=True).values_list("pk", flat=True))
+    if not wanted <= {item.pk for item in items}:
+        raise WorkflowError(_("Answer every item of the checklist: it changed while you were reviewing."))
+    if decision == Decision.APPROVE:
+        unexplained = [answer.item for answer in answers if not answer.ticked and not answer.comment.strip()]
+        if unexplained:
+            raise WorkflowError(
+                [
+                    _("“%(item)s” is not ticked: say why in its comment, or request changes.")
+                    % {"item": localized(item, "text").text}
+                    for item in unexplained
+                ]
+            )
+
+
 @transaction.atomic
-def sign_off(version, *, by, check, decision, comment=""):
+def sign_off(version, *, by, check, decision, comment="", answers=None, round_id=None):
     """Record a reviewer's decision on the neutrality or factuality check.
 
     Refused to anyone who created or edited the version (four eyes). Two
     approvals make the version "approved"; a request for changes sends it
     back to its editors and voids the sign-offs of this review.
+
+    ``answers`` (ChecklistAnswer, one per active item of the check) are kept
+    with the sign-off; approving with an unticked item needs a comment on
+    it. ``round_id`` is the review round the reviewer's page showed
+    (``review_round``): if the version went back and was submitted again
+    since, the reviewer did not see what they would be signing.
     """
     _require(by, "incidents.sign_off_version")
     version = _lock(version)
@@ -242,11 +301,31 @@ def sign_off(version, *, by, check, decision, comment=""):
         raise WorkflowError(_("Unknown decision."))
     if by.pk in version.contributor_ids():
         raise PermissionDenied(_("You created or edited this version, so you cannot sign it off."))
+    if round_id is not None and round_id != review_round(version):
+        raise WorkflowError(
+            _("This version was sent back and submitted again after you opened it: review it again before deciding.")
+        )
     if version.sign_offs.filter(check_type=check, voided_at__isnull=True).exists():
         raise WorkflowError(_("This check has already been signed off for this version."))
     if decision == Decision.REQUEST_CHANGES and not comment.strip():
         raise WorkflowError(_("Say what needs to change: a comment is required."))
+    if answers is not None:
+        _check_answers(check, decision, answers)
     signed = SignOff.objects.create(version=version, check_type=check, decision=decision, reviewer=by, comment=comment)
+    if answers:
+        # The item as the reviewer read it, in the language they read it in.
+        language = current_language()
+        SignOffAnswer.objects.bulk_create(
+            SignOffAnswer(
+                sign_off=signed,
+                item=answer.item,
+                item_text=(text := localized(answer.item, "text", language)).text,
+                item_language=text.lang,
+                ticked=answer.ticked,
+                comment=answer.comment.strip(),
+            )
+            for answer in answers
+        )
     transaction.on_commit(lambda: notifications.sign_off_recorded(version, signed))
     if decision == Decision.REQUEST_CHANGES:
         _void_sign_offs(version, timezone.now())
@@ -264,9 +343,11 @@ def sign_off(version, *, by, check, decision, comment=""):
     return signed
 
 
-def request_changes(version, *, by, check, comment):
+def request_changes(version, *, by, check, comment, answers=None, round_id=None):
     """Shorthand for a sign-off that asks for changes."""
-    return sign_off(version, by=by, check=check, decision=Decision.REQUEST_CHANGES, comment=comment)
+    return sign_off(
+        version, by=by, check=check, decision=Decision.REQUEST_CHANGES, comment=comment, answers=answers, round_id=round_id
+    )
 
 
 @transaction.atomic
@@ -340,6 +421,9 @@ def withdraw(record, *, by, reason_en, reason_fr):
     record.withdrawal_reason_fr = reason_fr.strip()
     record._history_user = by
     record._change_reason = WORKFLOW_CHANGE_REASON
-    record.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason_en", "withdrawal_reason_fr", "updated_at"])
+    try:
+        record.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason_en", "withdrawal_reason_fr", "updated_at"])
+    finally:
+        del record._change_reason  # as in _set_status
     _log(record, record.live_version, Action.WITHDRAWN, by, comment=f"{reason_en.strip()}\n\n{reason_fr.strip()}")
     return record

@@ -16,6 +16,7 @@ from evidence.models import Source, SourceType
 from incidents import workflow
 from incidents.models import (
     Check,
+    ChecklistItem,
     Citation,
     Classification,
     Decision,
@@ -386,3 +387,15 @@ def publish_revision(record, **fields):
     draft.save()
     workflow.submit(draft, by=draft.created_by)
     return publish(approve(draft), note=("Corrected the summary", "Résumé corrigé"))
+
+
+class ChecklistItemFactory(factory.django.DjangoModelFactory):
+    """A checklist item; migration 0003 seeds the defaults, these come on top."""
+
+    class Meta:
+        model = ChecklistItem
+
+    check_type = Check.NEUTRALITY
+    text_en = factory.Sequence(lambda n: f"Checklist question {n} holds.")
+    text_fr = factory.Sequence(lambda n: f"La question {n} de la liste est respectée.")
+    order = factory.Sequence(lambda n: 100 + n)

@@ -6,9 +6,10 @@ from django.contrib import admin
 from django.urls import reverse
 
 from evidence.models import Source
-from incidents.models import Record, RecordVersion
+from incidents.models import ChecklistItem, Record, RecordVersion
 from taxonomy.models import Entity, Taxonomy, Term
 from tests.factories import (
+    ChecklistItemFactory,
     DraftVersionFactory,
     EditorFactory,
     EntityFactory,
@@ -39,6 +40,8 @@ MODELS = {
     Entity: (EntityFactory, {"editor", "publisher", "superuser"}),
     Term: (TermFactory, {"editor", "publisher", "superuser"}),
     Taxonomy: (TaxonomyFactory, {"publisher", "superuser"}),
+    # The reviewers' checklists are set by publishers.
+    ChecklistItem: (ChecklistItemFactory, {"publisher", "superuser"}),
 }
 
 

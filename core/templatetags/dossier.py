@@ -58,14 +58,17 @@ def language_alternates(context):
     """The current page in every language: [{code, name, url, current}].
 
     ``url`` is absolute, for ``hreflang`` links and the language switcher.
+    ``alternate_paths`` in the context ({code: path}) replaces the guess,
+    for a page whose language is not in its URL's prefix (the staff preview).
     """
     request = context.get("request")
     if request is None:
         return []
     here = current_language()
+    given = context.get("alternate_paths") or {}
     alternates = []
     for code, _name in settings.LANGUAGES:
-        path = translate_url(request.get_full_path(), code)
+        path = given.get(code) or translate_url(request.get_full_path(), code)
         info = get_language_info(code)
         alternates.append(
             {

@@ -6,13 +6,15 @@ language: Accept-Language or the language switcher in its header).
 - records.py: records (identity), their versions and workflow events;
 - reference.py: sources, entities, taxonomies and terms, with the rule that
   only publishers change a row the public already sees;
-- forms.py: the forms and formsets behind the version editor.
+- forms.py: the forms and formsets behind the version editor;
+- review.py: the review screen of a version and its sign-off forms;
+- checklists.py: the reviewers' checklists (publishers edit them).
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import records, reference, versions  # noqa: F401  (registers the admins)
+from . import checklists, records, reference, versions  # noqa: F401  (registers the admins)
 
 admin.site.site_header = _("Dossier administration")
 admin.site.site_title = _("Dossier administration")

@@ -53,6 +53,7 @@ from .forms import (
     VersionPartFormSet,
 )
 from .history import HistoryAdmin, real_changes
+from .review import ReviewMixin
 from .widgets import SafeAutocompleteMixin
 
 # Fields only the workflow writes: an admin save never touches them, so a
@@ -153,7 +154,7 @@ class JurisdictionInline(VersionPartInline, TranslationTabularInline):
 
 
 @admin.register(RecordVersion)
-class RecordVersionAdmin(HistoryAdmin, TabbedTranslationAdmin):
+class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
     form = RecordVersionForm
     add_form = RecordVersionAddForm
     change_form_template = "admin/incidents/recordversion/change_form.html"
@@ -348,6 +349,7 @@ class RecordVersionAdmin(HistoryAdmin, TabbedTranslationAdmin):
             path("<path:object_id>/return-to-draft/", wrap(self.return_to_draft_view), name="%s_%s_return_to_draft" % info),
             path("<path:object_id>/start-revision/", wrap(self.start_revision_view), name="%s_%s_start_revision" % info),
             path("<path:object_id>/publish/", wrap(self.publish_view), name="%s_%s_publish" % info),
+            *self.review_urls(),
         ] + super().get_urls()
 
     def _version_for_action(self, request, object_id):

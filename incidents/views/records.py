@@ -71,18 +71,28 @@ def _absolute(request, name, *args):
     return request.build_absolute_uri(reverse(f"incidents:{name}", args=args))
 
 
+def cite_context(request, record, version, context, lang):
+    """The "Cite this record" section of a published version's page (also
+    shown by the staff preview of a published version); with the citation
+    reference, which the page's JSON-LD reuses."""
+    permalink = _absolute(request, "version", record.public_id, version.number)
+    ref = citing.reference(record, version, permalink, lang, summary=context["texts"]["summary_text"])
+    return ref, {
+        "permalink": permalink,
+        "record_url": _absolute(request, "record", record.public_id),
+        "formatted_citation": citing.formatted(ref),
+        "bibtex": citing.bibtex(ref),
+        "csl_json": json.dumps(citing.csl_json(ref), ensure_ascii=False, indent=2),
+    }
+
+
 def _render_version(request, record, version, versions):
     prefetch_parts([version])
     lang = current_language()
     context = page_context(record, version, versions, lang)
-    permalink = _absolute(request, "version", record.public_id, version.number)
-    ref = citing.reference(record, version, permalink, lang, summary=context["texts"]["summary_text"])
+    ref, cite = cite_context(request, record, version, context, lang)
+    context.update(cite)
     context.update(
-        permalink=permalink,
-        record_url=_absolute(request, "record", record.public_id),
-        formatted_citation=citing.formatted(ref),
-        bibtex=citing.bibtex(ref),
-        csl_json=json.dumps(citing.csl_json(ref), ensure_ascii=False, indent=2),
         json_ld=citing.json_ld_script(
             citing.json_ld(
                 ref,

@@ -1,0 +1,184 @@
+"""
+The work queues on the admin home page, per user.
+
+One function per queue, each one query whatever the number of versions
+(author, review state and latest submission are subqueries, not per-row
+lookups); ``for_user`` adds one query for the names of the submitters of
+every row shown. A queue the user has no role for costs nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    EDITABLE_STATUSES,
+    PUBLIC_STATUSES,
+    Action,
+    Check,
+    RecordVersion,
+    SignOff,
+    Status,
+    WorkflowEvent,
+)
+
+# Rows shown per queue; a link to the full list follows when there are more.
+QUEUE_LENGTH = 20
+RECENTLY_PUBLISHED = 10
+
+SIGN_OFF_PERMISSION = "incidents.sign_off_version"
+PUBLISH_PERMISSION = "incidents.publish_version"
+VIEW_PERMISSION = "incidents.view_recordversion"
+
+
+def with_review_state(versions):
+    """Annotate each version with its latest submission (``submitted_at``,
+    ``submitted_by_id``) and, per check, the decision of the latest sign-off
+    of its current review round (``neutrality_decision``,
+    ``factuality_decision``: "approve", "request_changes" or None).
+
+    The current round is what was signed since the latest submission; a
+    version taken back to draft has none (see ``decisions``).
+    """
+    submissions = WorkflowEvent.objects.filter(version=OuterRef("pk"), action=Action.SUBMITTED).order_by(
+        "-created_at", "-id"
+    )
+    versions = versions.select_related("record").annotate(
+        submitted_at=Subquery(submissions.values("created_at")[:1]),
+        submitted_by_id=Subquery(submissions.values("actor_id")[:1]),
+    )
+    for check in Check.values:
+        latest = SignOff.objects.filter(
+            version=OuterRef("pk"), check_type=check, created_at__gte=OuterRef("submitted_at")
+        ).order_by("-created_at", "-id")
+        versions = versions.annotate(**{f"{check}_decision": Subquery(latest.values("decision")[:1])})
+    return versions
+
+
+def my_work(user):
+    """Drafts and versions with changes requested that ``user`` created or edited."""
+    return with_review_state(
+        RecordVersion.objects.filter(status__in=EDITABLE_STATUSES).contributed_to_by(user)
+    ).order_by("-updated_at", "-pk")
+
+
+def awaiting_sign_off(user, check):
+    """Versions in review waiting for ``user``'s decision on ``check``:
+    never one they created or edited, never a check already signed in this
+    round. Nothing for users who are not reviewers."""
+    if not user.has_perm(SIGN_OFF_PERMISSION):
+        return RecordVersion.objects.none()
+    signed = SignOff.objects.filter(version=OuterRef("pk"), check_type=check, voided_at__isnull=True)
+    return (
+        with_review_state(RecordVersion.objects.filter(status=Status.IN_REVIEW).not_contributed_to_by(user))
+        .exclude(Exists(signed))
+        # Waiting longest first.
+        .order_by("submitted_at", "pk")
+    )
+
+
+def ready_to_publish(user):
+    """Approved versions, for publishers."""
+    if not user.has_perm(PUBLISH_PERMISSION):
+        return RecordVersion.objects.none()
+    return with_review_state(RecordVersion.objects.filter(status=Status.APPROVED)).order_by("updated_at", "pk")
+
+
+def recently_published(user):
+    """The latest published versions (those since replaced included)."""
+    if not user.has_perm(VIEW_PERMISSION):
+        return RecordVersion.objects.none()
+    return with_review_state(RecordVersion.objects.filter(status__in=PUBLIC_STATUSES)).order_by("-published_at", "-pk")
+
+
+def decisions(version):
+    """[(check label, decision or None)] for the version's current round."""
+    in_round = version.status != Status.DRAFT
+    return [
+        (label, getattr(version, f"{value}_decision") if in_round else None) for value, label in Check.choices
+    ]
+
+
+# The admin home page -------------------------------------------------------------
+
+
+@dataclass
+class Queue:
+    key: str
+    title: str
+    empty: str
+    versions: list = field(default_factory=list)
+    more_url: str = ""  # the full list, when not every version is shown
+
+
+def _queue(key, title, empty, versions, length, more_query):
+    rows = list(versions[: length + 1])
+    more = ""
+    if len(rows) > length:
+        more = reverse("admin:incidents_recordversion_changelist") + more_query
+    return Queue(key, title, empty, rows[:length], more)
+
+
+def for_user(user) -> list[Queue]:
+    """The queues shown to ``user`` on the admin home, in order; each
+    version carries ``submitted_by`` (a user or None) and ``decisions``."""
+    if not user.has_perm(VIEW_PERMISSION):
+        return []
+    queues = [
+        _queue(
+            "my-work",
+            _("My drafts and versions with changes requested"),
+            _("You have no draft and no version with changes requested."),
+            my_work(user),
+            QUEUE_LENGTH,
+            "?status__in=draft,changes_requested",
+        )
+    ]
+    if user.has_perm(SIGN_OFF_PERMISSION):
+        for check, title, empty in (
+            (Check.NEUTRALITY, _("Awaiting my neutrality check"), _("No version awaits your neutrality check.")),
+            (Check.FACTUALITY, _("Awaiting my factuality check"), _("No version awaits your factuality check.")),
+        ):
+            queues.append(
+                _queue(f"{check}", title, empty, awaiting_sign_off(user, check), QUEUE_LENGTH, "?status__exact=in_review")
+            )
+    if user.has_perm(PUBLISH_PERMISSION):
+        queues.append(
+            _queue(
+                "ready",
+                _("Approved, ready to publish"),
+                _("No approved version is waiting to be published."),
+                ready_to_publish(user),
+                QUEUE_LENGTH,
+                "?status__exact=approved",
+            )
+        )
+    queues.append(
+        _queue(
+            "published",
+            _("Recently published"),
+            _("No version has been published yet."),
+            recently_published(user),
+            RECENTLY_PUBLISHED,
+            "?status__exact=published",
+        )
+    )
+    _attach_people(queues)
+    return queues
+
+
+def _attach_people(queues):
+    versions = [version for queue in queues for version in queue.versions]
+    ids = {version.submitted_by_id for version in versions if version.submitted_by_id}
+    people = get_user_model()._default_manager.in_bulk(ids) if ids else {}
+    for version in versions:
+        version.submitted_by = people.get(version.submitted_by_id)
+        version.decisions = decisions(version)
+        version.work_url = (
+            reverse("admin:incidents_recordversion_change", args=[version.pk])
+            if version.status in EDITABLE_STATUSES
+            else reverse("admin:incidents_recordversion_review", args=[version.pk])
+        )

@@ -1,0 +1,212 @@
+"""
+What a reviewer reads before deciding on a version: what changed since the
+version it would replace, which French texts are missing or stale, the
+checklists, and the sign-offs of each review round.
+
+The decisions themselves are written by ``workflow.sign_off`` only; the
+screen that shows all this is ``admin/review.py``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import translation
+
+from core.i18n import LANGUAGE_CODES, Localized
+
+from . import diff
+from .models import (
+    PUBLIC_STATUSES,
+    Action,
+    Check,
+    ChecklistItem,
+    HazardLink,
+    RecordVersion,
+    SignOff,
+    SignOffAnswer,
+    Status,
+    WorkflowEvent,
+)
+from .record_page import PART_PREFETCHES
+
+# The parts of both versions, one query per kind. Unlike the public page,
+# hazard links are all loaded: a reviewer must see a link to a hazard that
+# is not published yet (readers will not, until it is).
+REVIEW_PREFETCHES = tuple(
+    prefetch if prefetch.prefetch_to != "hazard_links"
+    else Prefetch("hazard_links", queryset=HazardLink.objects.select_related("hazard"))
+    for prefetch in PART_PREFETCHES
+)
+
+
+def baseline(version) -> RecordVersion | None:
+    """The version this one is compared with: for a version on its way to
+    publication, the record's live version (what readers see today); for a
+    published or superseded one, the version it replaced. None for a
+    record's first version."""
+    if version.status in PUBLIC_STATUSES:
+        if not version.number or version.number == 1:
+            return None
+        return RecordVersion.objects.filter(record_id=version.record_id, number=version.number - 1).first()
+    if version.record.live_version_id is None:
+        return None
+    return RecordVersion.objects.get(pk=version.record.live_version_id)
+
+
+# What changed ------------------------------------------------------------------
+
+
+@dataclass
+class SectionInLanguages:
+    """One section of the comparison, as read in English and in French."""
+
+    key: str
+    label: str
+    by_language: dict  # language code -> diff.ReaderSection
+
+    def languages(self):
+        return [(code, self.by_language[code]) for code in LANGUAGE_CODES]
+
+
+@dataclass
+class StaleText:
+    section: str
+    label: str
+    item: Localized | None  # the child row the text belongs to, if any
+
+
+@dataclass
+class FieldInLanguages:
+    label: str
+    texts: list  # [(code, text)] in LANGUAGE_CODES order
+
+
+@dataclass
+class PartList:
+    label: str
+    count: int
+    columns: list  # [(code, [Localized, one per row])] in LANGUAGE_CODES order
+
+
+@dataclass
+class Comparison:
+    baseline: RecordVersion | None
+    sections: list[SectionInLanguages] = field(default_factory=list)
+    stale: list[StaleText] = field(default_factory=list)
+    # For a first version, nothing to compare with: its own fields and parts.
+    fields: list[FieldInLanguages] = field(default_factory=list)
+    parts: list[PartList] = field(default_factory=list)
+
+
+def compare(version, lang) -> Comparison:
+    """What changed from the baseline to ``version``, in both languages, for
+    a reader of the admin in ``lang``; for a first version, its content."""
+    base = baseline(version)
+    prefetch_related_objects([v for v in (base, version) if v is not None], *REVIEW_PREFETCHES)
+    if base is None:
+        return Comparison(None, fields=_fields(version), parts=_parts(version))
+    sections = diff.compare_versions(base, version)
+    by_language = {}
+    for code in LANGUAGE_CODES:
+        # Dates and choice labels in the column's own language.
+        with translation.override(code):
+            by_language[code] = diff.for_reader(sections, base, version, code)
+    arranged = [
+        SectionInLanguages(section.key, section.label, {code: by_language[code][i] for code in LANGUAGE_CODES})
+        for i, section in enumerate(sections)
+    ]
+    stale = [
+        StaleText(
+            diff.SECTION_LABELS[entry.section],
+            entry.label,
+            diff.describe(entry.item, lang) if entry.item is not None else None,
+        )
+        for entry in diff.stale_translations(base, version, sections=sections)
+    ]
+    return Comparison(base, arranged, stale)
+
+
+def _fields(version):
+    return [
+        FieldInLanguages(
+            version._meta.get_field(name).verbose_name,
+            [(code, getattr(version, f"{name}_{code}") or "") for code in LANGUAGE_CODES],
+        )
+        for name in RecordVersion.TRANSLATED_FIELDS
+    ]
+
+
+def _parts(version):
+    lists = []
+    for section in diff.SECTIONS:
+        if section.parts is None:
+            continue
+        rows = list(getattr(version, section.parts.related_name).all())
+        columns = [(code, [diff.describe(row, code) for row in rows]) for code in LANGUAGE_CODES]
+        lists.append(PartList(section.label, len(rows), columns))
+    return lists
+
+
+# Checklists ------------------------------------------------------------------------
+
+
+def checklist(check):
+    """The active items of a check's checklist, in order."""
+    return list(ChecklistItem.objects.filter(check_type=check, active=True).order_by("order", "id"))
+
+
+def checklists() -> dict:
+    """Both checklists in one query: {check: [items]}."""
+    items = {check: [] for check in Check.values}
+    for item in ChecklistItem.objects.filter(active=True).order_by("order", "id"):
+        items[item.check_type].append(item)
+    return items
+
+
+# Review rounds -------------------------------------------------------------------
+
+
+@dataclass
+class Round:
+    """One review round: from a submission to the next."""
+
+    number: int
+    submitted: WorkflowEvent | None
+    sign_offs: list[SignOff]
+    current: bool
+
+
+def rounds(version) -> list[Round]:
+    """The version's review rounds, oldest first, each with its sign-offs.
+
+    Each submission starts a round. The latest round is current while the
+    version is in review, approved, has changes requested or is published;
+    a version taken back to draft has no current round.
+    """
+    submissions = list(
+        version.events.filter(action=Action.SUBMITTED).select_related("actor").order_by("created_at", "id")
+    )
+    sign_offs = list(
+        version.sign_offs.select_related("reviewer")
+        .prefetch_related(Prefetch("answers", queryset=SignOffAnswer.objects.order_by("id")))
+        .order_by("created_at", "id")
+    )
+    result = [Round(n, event, [], False) for n, event in enumerate(submissions, start=1)] or [Round(1, None, [], False)]
+    for sign_off in sign_offs:
+        target = result[0]
+        for round_ in result:
+            if round_.submitted is not None and round_.submitted.created_at <= sign_off.created_at:
+                target = round_
+        target.sign_offs.append(sign_off)
+    if submissions and version.status != Status.DRAFT:
+        result[-1].current = True
+    return result
+
+
+def current_sign_offs(version_rounds) -> dict:
+    """{check: the latest sign-off of that check in the current round}."""
+    current = [round_ for round_ in version_rounds if round_.current]
+    found = {}
+    for sign_off in current[0].sign_offs if current else []:
+        found[sign_off.check_type] = sign_off
+    return found
