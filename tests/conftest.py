@@ -44,5 +44,5 @@ def english_by_default():
     translation.activate("en")
 
 
-# Browser fixtures (Playwright + Debian's Chromium): see tests/browser_support.py.
-from tests.browser_support import browser_page, chromium  # noqa: E402,F401
+# Browser fixtures (Playwright + Debian's Chromium): see tests/browser/support.py.
+from tests.browser.support import browser_page, chromium  # noqa: E402,F401

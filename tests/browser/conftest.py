@@ -11,7 +11,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def browser(chromium):
-    """The one Chromium of the test session (tests/browser_support.py).
+    """The one Chromium of the test session (tests/browser/support.py).
 
     Two Playwright sessions cannot run in one thread, so every browser test
     shares this one; it is skipped without /usr/bin/chromium, except under

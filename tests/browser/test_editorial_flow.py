@@ -17,7 +17,7 @@ import pytest
 from django.apps import apps
 
 from incidents.models import Record, Status
-from tests.browser_support import admin_login, assert_no_csp_violation, assert_no_page_error, open_page
+from tests.browser.support import admin_login, assert_no_csp_violation, assert_no_page_error, open_page
 from tests.factories import PASSWORD, EditorFactory, HarmTypeTermFactory, PublisherFactory, ReviewerFactory, SourceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

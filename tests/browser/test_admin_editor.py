@@ -4,7 +4,7 @@ EN/FR tabs, "add another" inlines and autocomplete work, and nothing is blocked.
 import pytest
 
 from incidents.models import RecordVersion
-from tests.browser_support import admin_login, assert_no_csp_violation, assert_no_page_error, open_page
+from tests.browser.support import admin_login, assert_no_csp_violation, assert_no_page_error, open_page
 from tests.factories import (
     PASSWORD,
     DraftVersionFactory,

@@ -9,7 +9,7 @@ from tests.factories import PublisherFactory, full_record, release, revise
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
-# The browser comes from tests/browser_support.py (the shared ``chromium``
+# The browser comes from tests/browser/support.py (the shared ``chromium``
 # fixture): skipped without /usr/bin/chromium, a failure under CI=true.
 pytestmark = pytest.mark.browser
 

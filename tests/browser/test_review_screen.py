@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 from incidents.models import Check, Decision, SignOff, Status
-from tests.browser_support import admin_login, assert_no_csp_violation, assert_no_page_error
+from tests.browser.support import admin_login, assert_no_csp_violation, assert_no_page_error
 from tests.factories import PASSWORD, ReviewerFactory, full_record, record_of, revise
 from tests.review_helpers import preview_url, review_url
 
