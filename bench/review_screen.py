@@ -22,9 +22,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench.database import bench_database_url, ensure_database  # noqa: E402
 TARGET_MS = 500
 
 
@@ -32,35 +34,11 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=60, help="measured requests per page (default 60)")
     parser.add_argument("--warmup", type=int, default=5, help="unmeasured requests per page first (default 5)")
+    parser.add_argument("--regenerate", action="store_true", help="drop and recreate the bench database first")
     return parser.parse_args()
 
 
-def database_url():
-    url = os.environ.get("DATABASE_URL", "")
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql", "pgsql") or "bench" not in name:
-        sys.exit(
-            "bench/review_screen.py needs DATABASE_URL pointing at a PostgreSQL database whose name contains "
-            "'bench', e.g. postgres://postgres@127.0.0.1:5432/dossier_bench_review (it writes demo data there)."
-        )
-    return parts, name
-
-
-def ensure_database(parts, name):
-    import psycopg
-    from psycopg import sql
-
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"Created database {name}.")
-
-
 def setup_django():
-    sys.path.insert(0, str(BASE_DIR))
     # Production settings with DEBUG off, plus what the test client needs
     # (plain static storage, no HTTPS redirect, "testserver" allowed).
     os.environ["DEBUG"] = ""
@@ -103,8 +81,8 @@ def pages():
     return reviewer, [
         ("trivial admin page (/admin/incidents/)", reverse("admin:app_list", args=["incidents"])),
         (f"review screen, {version} (seed record)", review(version)),
-        (f"  its English preview frame", preview(version, "en")),
-        (f"  its French preview frame", preview(version, "fr")),
+        ("  its English preview frame", preview(version, "en")),
+        ("  its French preview frame", preview(version, "fr")),
         (f"review screen, {in_review} (revision in review)", review(in_review)),
         ("admin home with the work queues", reverse("admin:index")),
     ]
@@ -140,8 +118,8 @@ def percentile(values, fraction):
 
 def main():
     args = parse_args()
-    parts, name = database_url()
-    ensure_database(parts, name)
+    _url, parts, name = bench_database_url("bench/review_screen.py", "dossier_bench_review", "demo data")
+    ensure_database(parts, name, args.regenerate)
     setup_django()
     load_demo()
 

@@ -24,9 +24,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench.database import bench_database_url, ensure_database  # noqa: E402
 
 SEARCHES = {
     "en": ["deepfake", "bank fraud", "voice clone", "facial recognition bias", '"medical advice"', "immigration"],
@@ -45,37 +48,7 @@ def parse_args():
     return parser.parse_args()
 
 
-def database_url():
-    url = os.environ.get("DATABASE_URL", "")
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql", "pgsql") or "bench" not in name:
-        sys.exit(
-            "bench/run.py needs DATABASE_URL pointing at a PostgreSQL database whose name contains "
-            "'bench', e.g. postgres://postgres@127.0.0.1:5432/dossier_bench (it writes test data there)."
-        )
-    return url, parts, name
-
-
-def ensure_database(parts, name, regenerate):
-    import psycopg
-
-    # libpq reads postgres:// and postgresql:// alike; connect to the
-    # maintenance database to create or drop the bench one.
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and regenerate:
-            print(f"dropping database {name}")
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            print(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def setup_django():
-    sys.path.insert(0, str(BASE_DIR))
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
 
@@ -192,7 +165,7 @@ def report(timings, records):
 
 def main():
     args = parse_args()
-    _url, parts, name = database_url()
+    _url, parts, name = bench_database_url("bench/run.py", "dossier_bench", "test data")
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ.pop("DEBUG", None)

@@ -106,7 +106,7 @@ def test_reviewer_sees_versions_in_review_not_authored_and_not_yet_signed(review
 
 def test_reviewer_never_sees_a_version_they_created_or_edited(editor):
     both = ReviewerFactory(groups=(EDITORS, REVIEWERS))
-    own = InReviewVersionFactory(created_by=both)
+    InReviewVersionFactory(created_by=both)  # their own: in none of their review queues
     edited = DraftVersionFactory(created_by=editor)
     HarmFactory(version=edited)
     harm = edited.harms.get()

@@ -7,7 +7,7 @@ and their parts), newest first, in one read-only page.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import pgettext
 
 from ..models import VERSION_PART_MODELS, RecordVersion, WorkflowEvent
 from .history import _field_label, real_changes
