@@ -14,3 +14,14 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 # tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A file, not memory, for the SQLite test database: the live server that
+# browser tests use would otherwise share one in-memory connection between
+# its request threads (a page and its preview frames load at once), which
+# SQLite's driver does not allow.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"dossier-test-{os.getpid()}.sqlite3"),
+    }

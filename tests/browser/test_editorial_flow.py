@@ -125,6 +125,8 @@ def open_review(reviewer, key, record):
     assert record.public_id in queue.inner_text(), f"{reviewer.user} should see {record.public_id} in queue {key}"
     queue.get_by_role("link", name=re.compile(f"Review {record.public_id}")).click()
     reviewer.page.wait_for_selector("form.sign-off-form, .review-check")
+    # As a reviewer would: read the two previews before deciding.
+    reviewer.page.wait_for_load_state("load")
     return reviewer.page
 
 
@@ -147,6 +149,7 @@ def publish(publisher, record, note_en, note_fr):
     assert record.public_id in queue.inner_text()
     queue.get_by_role("link", name=re.compile(f"Review {record.public_id}")).click()
     page = publisher.page
+    page.wait_for_load_state("load")
     page.goto(page.url.replace("/review/", "/change/"))
     page.get_by_role("link", name="Publish…").click()
     page.fill("#id_change_note_en", note_en)
