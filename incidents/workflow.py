@@ -87,22 +87,30 @@ def _log(record, version, action, by, from_status="", to_status="", comment=""):
     )
 
 
-def _set_status(version, status, by, **extra_fields):
-    version.status = status
-    for name, value in extra_fields.items():
-        setattr(version, name, value)
-    version._history_user = by
-    version._change_reason = WORKFLOW_CHANGE_REASON
+def _save_workflow_fields(obj, by, fields):
+    """Save only the workflow's own ``fields`` of a version or record, in a
+    history row marked as a workflow change (not an edit: contributor_ids).
+
+    Only those fields: a stale in-memory copy of the content must never
+    overwrite what an editor saved.
+    """
+    obj._history_user = by
+    obj._change_reason = WORKFLOW_CHANGE_REASON
     try:
-        # Only the workflow's own fields: a stale in-memory copy of the content
-        # must never overwrite what an editor saved.
-        version.save(update_fields=["status", "updated_at", *extra_fields])
+        obj.save(update_fields=[*fields, "updated_at"])
     finally:
         # django-simple-history keeps reading the reason from the instance:
         # left there, a later content save of this same object would be
         # recorded as a workflow change, and its author would not count as
-        # an author (contributor_ids), opening a way around four eyes.
-        del version._change_reason
+        # an author, opening a way around four eyes.
+        del obj._change_reason
+
+
+def _set_status(version, status, by, **extra_fields):
+    version.status = status
+    for name, value in extra_fields.items():
+        setattr(version, name, value)
+    _save_workflow_fields(version, by, ["status", *extra_fields])
 
 
 def _void_sign_offs(version, now):
@@ -115,12 +123,7 @@ def set_live_version(record, version, *, by):
     """Point a record at the version the public sees. The only place that
     writes ``Record.live_version``."""
     record.live_version = version
-    record._history_user = by
-    record._change_reason = WORKFLOW_CHANGE_REASON
-    try:
-        record.save(update_fields=["live_version", "updated_at"])
-    finally:
-        del record._change_reason  # as in _set_status
+    _save_workflow_fields(record, by, ["live_version"])
 
 
 # Transitions ---------------------------------------------------------------
@@ -419,11 +422,6 @@ def withdraw(record, *, by, reason_en, reason_fr):
     record.withdrawn_by = by
     record.withdrawal_reason_en = reason_en.strip()
     record.withdrawal_reason_fr = reason_fr.strip()
-    record._history_user = by
-    record._change_reason = WORKFLOW_CHANGE_REASON
-    try:
-        record.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason_en", "withdrawal_reason_fr", "updated_at"])
-    finally:
-        del record._change_reason  # as in _set_status
+    _save_workflow_fields(record, by, ["withdrawn_at", "withdrawn_by", "withdrawal_reason_en", "withdrawal_reason_fr"])
     _log(record, record.live_version, Action.WITHDRAWN, by, comment=f"{reason_en.strip()}\n\n{reason_fr.strip()}")
     return record
