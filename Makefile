@@ -8,20 +8,21 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test test-fast test-browser messages check bench clean
+.PHONY: help install run serve migrate demo test test-fast test-browser messages check format bench clean
 
 help:
 	@echo "make run      create the virtualenv, migrate, load demo content, serve at http://$(HOST):$(PORT)/"
 	@echo "make test     run the whole test suite (browser tests need /usr/bin/chromium)"
 	@echo "make messages extract interface strings into locale/fr and compile them"
-	@echo "make check    Django system checks and missing migrations"
+	@echo "make check    system checks, missing migrations, import contracts, lint and format (ruff)"
+	@echo "make format   let ruff format the code and fix what it can"
 	@echo "make bench    performance benchmarks (see bench/README.md)"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@PYBIN=$$(scripts/find-python) || exit 1; \
 	  test -x $(PY) || $$PYBIN -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements/constraints.txt ".[test]"
+	$(PY) -m pip install --quiet -c requirements/constraints.txt ".[test,dev]"
 	@touch $@
 
 install: $(STAMP)
@@ -54,6 +55,13 @@ messages: $(STAMP)
 check: $(STAMP)
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 bench: $(STAMP)
 	$(PY) bench/run.py

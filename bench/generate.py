@@ -74,35 +74,75 @@ article essai exactitude défaillance incident danger préjudice risque
 """.split()
 FR_FUNCTION = "le la les de des et à un une dans que par pour sur avec au aux du son leur qui après".split()
 
-COUNTRIES = ["CA", "US", "FR", "GB", "DE", "AU", "KR", "JP", "IN", "BR", "BE", "CH", "NL", "ES", "IT", "SE", "MX", "NG", "ZA", "SG"]
+COUNTRIES = [
+    "CA",
+    "US",
+    "FR",
+    "GB",
+    "DE",
+    "AU",
+    "KR",
+    "JP",
+    "IN",
+    "BR",
+    "BE",
+    "CH",
+    "NL",
+    "ES",
+    "IT",
+    "SE",
+    "MX",
+    "NG",
+    "ZA",
+    "SG",
+]
 
 TAXONOMIES = {
-    SECTOR: ("Sector", "Secteur", {
-        "finance": ["banking", "insurance", "payments"],
-        "health": ["hospitals", "pharmacy"],
-        "public-services": ["immigration", "welfare", "policing"],
-        "technology": ["software", "social-media"],
-        "transport": [],
-        "education": [],
-        "employment": [],
-    }),
-    HARM_TYPE: ("Harm type", "Type de préjudice", {
-        "fraud": ["identity-fraud", "financial-fraud"],
-        "physical-harm": [],
-        "discrimination": [],
-        "privacy-violation": [],
-        "misinformation": [],
-        "security-compromise": [],
-    }),
-    AI_CAPABILITY: ("AI capability", "Capacité d'IA", {
-        "generative-ai": ["deepfake-video", "voice-cloning", "text-generation"],
-        "computer-vision": ["facial-recognition"],
-        "decision-support": [],
-        "autonomous-systems": [],
-    }),
-    LIFECYCLE_STAGE: ("Lifecycle stage", "Étape du cycle de vie", {
-        "design": [], "training": [], "deployment": [], "operation": [],
-    }),
+    SECTOR: (
+        "Sector",
+        "Secteur",
+        {
+            "finance": ["banking", "insurance", "payments"],
+            "health": ["hospitals", "pharmacy"],
+            "public-services": ["immigration", "welfare", "policing"],
+            "technology": ["software", "social-media"],
+            "transport": [],
+            "education": [],
+            "employment": [],
+        },
+    ),
+    HARM_TYPE: (
+        "Harm type",
+        "Type de préjudice",
+        {
+            "fraud": ["identity-fraud", "financial-fraud"],
+            "physical-harm": [],
+            "discrimination": [],
+            "privacy-violation": [],
+            "misinformation": [],
+            "security-compromise": [],
+        },
+    ),
+    AI_CAPABILITY: (
+        "AI capability",
+        "Capacité d'IA",
+        {
+            "generative-ai": ["deepfake-video", "voice-cloning", "text-generation"],
+            "computer-vision": ["facial-recognition"],
+            "decision-support": [],
+            "autonomous-systems": [],
+        },
+    ),
+    LIFECYCLE_STAGE: (
+        "Lifecycle stage",
+        "Étape du cycle de vie",
+        {
+            "design": [],
+            "training": [],
+            "deployment": [],
+            "operation": [],
+        },
+    ),
 }
 
 
@@ -154,7 +194,9 @@ class Writer:
         count = max(4, int(self.rng.gauss(words, words / 3)))
         content = self.rng.choices(vocabulary, weights, k=count)
         glue = self.rng.choices(function, k=count // 2)
-        tokens = [token for pair in zip(content, glue + [""] * count) for token in pair if token]
+        tokens = [
+            token for pair in zip(content, glue + [""] * (count - len(glue)), strict=True) for token in pair if token
+        ]
         return tokens[0].capitalize() + " " + " ".join(tokens[1:]) + "."
 
     def text(self, lang, chars, citations=()):
@@ -197,27 +239,45 @@ def generate(records=10_000, seed=2026, log=print):
         taxonomy = Taxonomy.objects.create(slug=slug, name_en=name_en, name_fr=name_fr, order=order)
         for term_order, (parent_slug, children) in enumerate(tree.items()):
             parent = Term.objects.create(
-                taxonomy=taxonomy, slug=parent_slug, name_en=parent_slug.replace("-", " ").capitalize(),
-                name_fr=parent_slug.replace("-", " ").capitalize() + " (fr)", order=term_order,
+                taxonomy=taxonomy,
+                slug=parent_slug,
+                name_en=parent_slug.replace("-", " ").capitalize(),
+                name_fr=parent_slug.replace("-", " ").capitalize() + " (fr)",
+                order=term_order,
             )
             terms.setdefault(slug, []).append(parent)
             for child_slug in children:
-                terms[slug].append(Term.objects.create(
-                    taxonomy=taxonomy, parent=parent, slug=child_slug,
-                    name_en=child_slug.replace("-", " ").capitalize(), name_fr=child_slug.replace("-", " ").capitalize() + " (fr)",
-                ))
-    entities = _bulk(Entity, [
-        Entity(slug=f"entity-{n}", name_en=writer.title("en")[:80], name_fr=writer.title("fr")[:80]) for n in range(max(100, records // 7))
-    ])
-    sources = _bulk(Source, [
-        Source(
-            title=writer.title("en"), publisher_en=writer.title("en")[:60], publisher_fr=writer.title("fr")[:60],
-            published_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(2200)),
-            url=f"https://example.org/reports/{n}", language=rng.choice(["en", "fr"]),
-            source_type=rng.choice(SourceType.values),
-        )
-        for n in range(max(200, records * 4 // 5))
-    ])
+                terms[slug].append(
+                    Term.objects.create(
+                        taxonomy=taxonomy,
+                        parent=parent,
+                        slug=child_slug,
+                        name_en=child_slug.replace("-", " ").capitalize(),
+                        name_fr=child_slug.replace("-", " ").capitalize() + " (fr)",
+                    )
+                )
+    entities = _bulk(
+        Entity,
+        [
+            Entity(slug=f"entity-{n}", name_en=writer.title("en")[:80], name_fr=writer.title("fr")[:80])
+            for n in range(max(100, records // 7))
+        ],
+    )
+    sources = _bulk(
+        Source,
+        [
+            Source(
+                title=writer.title("en"),
+                publisher_en=writer.title("en")[:60],
+                publisher_fr=writer.title("fr")[:60],
+                published_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(2200)),
+                url=f"https://example.org/reports/{n}",
+                language=rng.choice(["en", "fr"]),
+                source_type=rng.choice(SourceType.values),
+            )
+            for n in range(max(200, records * 4 // 5))
+        ],
+    )
 
     log(f"{records} records…")
     now = timezone.now()
@@ -251,7 +311,10 @@ def generate(records=10_000, seed=2026, log=print):
             live[version.record_id] = version
 
     log("parts of each version…")
-    parts = {model: [] for model in (Harm, Citation, PolicyRecommendation, EntityRole, Classification, Jurisdiction, HazardLink)}
+    parts = {
+        model: []
+        for model in (Harm, Citation, PolicyRecommendation, EntityRole, Classification, Jurisdiction, HazardLink)
+    }
     for version in versions:
         _parts(writer, rng, version, parts, terms, entities, sources, hazards)
     for model, rows in parts.items():
@@ -278,14 +341,16 @@ def _version(writer, rng, record, number, published_at, user):
     keys = [f"src-{n}" for n in range(rng.randint(2, 5))]
     fields = {}
     for lang in ("en", "fr"):
-        fields.update({
-            f"title_{lang}": writer.title(lang),
-            f"summary_{lang}": writer.text(lang, rng.randint(200, 400)),
-            f"narrative_{lang}": writer.text(lang, rng.randint(1500, 3500), keys),
-            f"editorial_assessment_{lang}": writer.text(lang, rng.randint(300, 800), keys),
-            f"change_note_{lang}": writer.sentence(lang, 10),
-            f"ai_system_{lang}": writer.title(lang)[:100],
-        })
+        fields.update(
+            {
+                f"title_{lang}": writer.title(lang),
+                f"summary_{lang}": writer.text(lang, rng.randint(200, 400)),
+                f"narrative_{lang}": writer.text(lang, rng.randint(1500, 3500), keys),
+                f"editorial_assessment_{lang}": writer.text(lang, rng.randint(300, 800), keys),
+                f"change_note_{lang}": writer.sentence(lang, 10),
+                f"ai_system_{lang}": writer.title(lang)[:100],
+            }
+        )
     if rng.random() < 0.1:  # some records not yet translated into French
         fields.update(title_fr="", summary_fr="", narrative_fr="")
     version = RecordVersion(
@@ -295,7 +360,9 @@ def _version(writer, rng, record, number, published_at, user):
         published_by=user,
         created_by=user,
         occurred_on=occurred,
-        occurred_until=occurred + datetime.timedelta(days=rng.randrange(1, 90)) if precision == DatePrecision.RANGE else None,
+        occurred_until=occurred + datetime.timedelta(days=rng.randrange(1, 90))
+        if precision == DatePrecision.RANGE
+        else None,
         occurrence_precision=precision,
         first_reported_on=occurred + datetime.timedelta(days=rng.randrange(0, 30)),
         verification_level=rng.choice(VerificationLevel.values),
@@ -315,24 +382,47 @@ def _parts(writer, rng, version, parts, terms, entities, sources, hazards):
 
     for order in range(rng.randint(1, 3)):
         text = both(rng.randint(150, 350))
-        parts[Harm].append(Harm(
-            version=version, order=order, description_en=text["en"], description_fr=text["fr"],
-            harm_type=rng.choice(terms[HARM_TYPE]), severity=rng.choice(Severity.values),
-            affected_group_en=writer.title("en")[:100], affected_group_fr=writer.title("fr")[:100],
-        ))
-    for order, (key, source) in enumerate(zip(version.bench_keys, rng.sample(sources, len(version.bench_keys)))):
-        parts[Citation].append(Citation(
-            version=version, order=order, source=source, key=key, is_primary=order == 0,
-            label_en=f"Source {order + 1}, 2025", label_fr=f"Source {order + 1}, 2025",
-            corroborates_en=writer.sentence("en", 12), corroborates_fr=writer.sentence("fr", 12),
-        ))
+        parts[Harm].append(
+            Harm(
+                version=version,
+                order=order,
+                description_en=text["en"],
+                description_fr=text["fr"],
+                harm_type=rng.choice(terms[HARM_TYPE]),
+                severity=rng.choice(Severity.values),
+                affected_group_en=writer.title("en")[:100],
+                affected_group_fr=writer.title("fr")[:100],
+            )
+        )
+    for order, (key, source) in enumerate(
+        zip(version.bench_keys, rng.sample(sources, len(version.bench_keys)), strict=True)
+    ):
+        parts[Citation].append(
+            Citation(
+                version=version,
+                order=order,
+                source=source,
+                key=key,
+                is_primary=order == 0,
+                label_en=f"Source {order + 1}, 2025",
+                label_fr=f"Source {order + 1}, 2025",
+                corroborates_en=writer.sentence("en", 12),
+                corroborates_fr=writer.sentence("fr", 12),
+            )
+        )
     for order in range(rng.randint(0, 2)):
-        parts[PolicyRecommendation].append(PolicyRecommendation(
-            version=version, order=order, authority=rng.choice(entities),
-            text_en=writer.sentence("en", 25), text_fr=writer.sentence("fr", 25),
-            attribution_en=writer.title("en")[:100], attribution_fr=writer.title("fr")[:100],
-            status=AssessmentStatus.ASSESSED,
-        ))
+        parts[PolicyRecommendation].append(
+            PolicyRecommendation(
+                version=version,
+                order=order,
+                authority=rng.choice(entities),
+                text_en=writer.sentence("en", 25),
+                text_fr=writer.sentence("fr", 25),
+                attribution_en=writer.title("en")[:100],
+                attribution_fr=writer.title("fr")[:100],
+                status=AssessmentStatus.ASSESSED,
+            )
+        )
     for order, entity in enumerate(rng.sample(entities, rng.randint(2, 4))):
         parts[EntityRole].append(EntityRole(version=version, order=order, entity=entity, role=rng.choice(Role.values)))
     chosen = []

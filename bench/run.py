@@ -29,7 +29,7 @@ from urllib.parse import quote
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.database import bench_database_url, ensure_database  # noqa: E402
+from bench.database import bench_database_url, ensure_database  # noqa: E402 (run as a script: the project goes on sys.path first)
 
 SEARCHES = {
     "en": ["deepfake", "bank fraud", "voice clone", "facial recognition bias", '"medical advice"', "immigration"],
@@ -84,8 +84,16 @@ def free_port():
 
 def start_server(port, workers):
     command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
     ]
     server = subprocess.Popen(command, cwd=BASE_DIR, env=os.environ.copy(), start_new_session=True)
     for _ in range(100):
@@ -160,7 +168,9 @@ def report(timings, records):
         p90 = statistics.quantiles(values, n=10)[-1]
         print(f"{name:<18}{len(values):>9}{median * 1000:>11.1f}{p90 * 1000:>9.1f}{median / baseline:>11.1f}")
     print()
-    print("Ratios compare medians measured in this run on this machine; absolute times are not comparable across machines.")
+    print(
+        "Ratios compare medians measured in this run on this machine; absolute times are not comparable across machines."
+    )
 
 
 def main():

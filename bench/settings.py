@@ -5,14 +5,14 @@ files (no collectstatic needed) and quiet logs.
 bench/run.py sets SECRET_KEY and DATABASE_URL before this module loads.
 """
 
-from config.settings import *  # noqa: F403
+from config.settings import *
 
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 # The server is reached over plain HTTP on the loopback interface.
 SECURE_SSL_REDIRECT = False
-STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 WHITENOISE_USE_FINDERS = True
 # Static files come from the source folders (finders); there is no collectstatic output.
 STATIC_ROOT = None
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"

@@ -2,9 +2,9 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from config.serving import require_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()
-
-from config.serving import require_secret_key  # noqa: E402
 
 require_secret_key()

@@ -4,11 +4,11 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
-STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Serve static files from the app and project folders, as in development:
 # tests never run collectstatic.
@@ -19,9 +19,9 @@ WHITENOISE_USE_FINDERS = True
 # browser tests use would otherwise share one in-memory connection between
 # its request threads (a page and its preview frames load at once), which
 # SQLite's driver does not allow.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     import tempfile
 
-    DATABASES["default"]["TEST"] = {  # noqa: F405
+    DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"dossier-test-{os.getpid()}.sqlite3"),
     }

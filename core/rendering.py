@@ -21,9 +21,33 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown.inlinepatterns import InlineProcessor
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr",
-    "i", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table",
-    "tbody", "td", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id"},
@@ -42,7 +66,21 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer"
 # Elements whose *content* is dropped with them, not kept as text.
-CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "template", "noscript", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"}
+CLEAN_CONTENT_TAGS = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "template",
+    "noscript",
+    "textarea",
+    "title",
+    "xmp",
+    "noembed",
+    "noframes",
+    "plaintext",
+}
 
 # Only ids the citation extension makes may survive; an id chosen by a text's
 # author could clobber DOM names the page relies on.
@@ -109,7 +147,7 @@ class _CitationProcessor(InlineProcessor):
         wrapper = ElementTree.Element("span", {"class": "citations"})
         wrapper.text = "("
         last = None
-        for index, key in enumerate(keys):
+        for key in keys:
             target = self.targets.get(key)
             if target is None:
                 element = ElementTree.Element("span", {"class": "citation-unknown"})
@@ -143,7 +181,7 @@ class _CitationExtension(markdown.Extension):
         self.targets = targets
         self.id_prefix = id_prefix
 
-    def extendMarkdown(self, md):  # noqa: N802
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
         # Above links (160) so "[@key]" is never read as a reference link.
         md.inlinePatterns.register(
             _CitationProcessor(CITATION_PATTERN, md, self.targets, self.id_prefix),

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.validators import web_url_validator
 
-
 # Django's own catalogue translates these names ("French" -> "français").
 LANGUAGE_CHOICES = [(code, _(name)) for code, name in global_settings.LANGUAGES]
 
@@ -26,9 +25,15 @@ class Source(models.Model):
     have official names in both languages (RCMP / GRC).
     """
 
-    title = models.CharField(_("title"), max_length=500, help_text=_("The title as published, in the source's language."))
-    publisher = models.CharField(_("publisher"), max_length=300, help_text=_("Organization or outlet that published the source."))
-    authors = models.CharField(_("authors"), max_length=500, blank=True, help_text=_("Names as credited, separated by semicolons."))
+    title = models.CharField(
+        _("title"), max_length=500, help_text=_("The title as published, in the source's language.")
+    )
+    publisher = models.CharField(
+        _("publisher"), max_length=300, help_text=_("Organization or outlet that published the source.")
+    )
+    authors = models.CharField(
+        _("authors"), max_length=500, blank=True, help_text=_("Names as credited, separated by semicolons.")
+    )
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     url = models.URLField(_("URL"), max_length=1000, blank=True, validators=[web_url_validator])
     archived_url = models.URLField(

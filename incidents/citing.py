@@ -124,7 +124,7 @@ def _local_date(moment):
 def bibtex(ref: Reference) -> str:
     date = _local_date(ref.published_at)
     fields = [
-        ("author", "{%s}" % SITE_NAME),  # braced twice: a corporate author, not "Last, First"
+        ("author", f"{{{SITE_NAME}}}"),  # braced twice: a corporate author, not "Last, First"
         ("title", bibtex_escape(ref.title.text)),
         ("year", str(date.year)),
         ("month", str(date.month)),
@@ -132,9 +132,14 @@ def bibtex(ref: Reference) -> str:
         ("version", str(ref.number)),
         ("number", bibtex_escape(ref.public_id)),
         ("organization", SITE_NAME),
-        ("howpublished", r"\url{%s}" % _bibtex_url(ref.url)),
+        ("howpublished", rf"\url{{{_bibtex_url(ref.url)}}}"),
         ("url", _bibtex_url(ref.url)),
-        ("note", bibtex_escape(_("Record %(public_id)s, version %(number)s") % {"public_id": ref.public_id, "number": ref.number})),
+        (
+            "note",
+            bibtex_escape(
+                _("Record %(public_id)s, version %(number)s") % {"public_id": ref.public_id, "number": ref.number}
+            ),
+        ),
         ("langid", BIBTEX_LANGUAGES.get(ref.title.lang, ref.title.lang)),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
@@ -209,7 +214,10 @@ def json_ld(ref: Reference, *, page_url, first_published, sources=(), terms=(), 
         ]
     if entities:
         data["mentions"] = [
-            {"@type": "Person" if entity.kind == "person" else "Organization", "name": localized(entity, "name", ref.lang).text}
+            {
+                "@type": "Person" if entity.kind == "person" else "Organization",
+                "name": localized(entity, "name", ref.lang).text,
+            }
             for entity in entities
         ]
     if countries:

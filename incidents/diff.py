@@ -25,12 +25,14 @@ change of content that readers or reviewers need to weigh.
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.db import models
 from django.utils import formats
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.i18n import LANGUAGE_CODES, Localized, current_language, localized

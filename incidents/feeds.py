@@ -72,7 +72,7 @@ item_link = version_permalink
 
 
 def _with_citation_labels(text, labels):
-    """"[@rcmp-2025]" -> "(RCMP, 2025)": a feed has no evidence list for the
+    """ "[@rcmp-2025]" -> "(RCMP, 2025)": a feed has no evidence list for the
     record page's citation links to jump to."""
 
     def label(match):

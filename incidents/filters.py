@@ -33,8 +33,8 @@ from django.db import connections
 from django.db.models import Count, F, FilteredRelation, Max, Q, Value
 from django.db.models.functions import Coalesce, Collate, Lower, NullIf, Trim
 from django.utils.formats import number_format
-from django.utils.translation import ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 from django_countries import countries as all_countries
 
 from core.i18n import DEFAULT_LANGUAGE
@@ -181,7 +181,7 @@ def public_taxonomies(stamp=None) -> list[PublicTaxonomy]:
             node = terms.get(node.parent_id)
     taxonomies = {}
     nodes = {pk: TermNode(term) for pk, term in terms.items() if pk in public}
-    for pk, node in nodes.items():
+    for node in nodes.values():
         term = node.term
         entry = taxonomies.setdefault(term.taxonomy_id, PublicTaxonomy(term.taxonomy, [], {}, {}))
         entry.terms[term.slug] = term
@@ -243,9 +243,7 @@ class FacetField(forms.MultipleChoiceField):
     """Checkboxes of one filter; at most MAX_VALUES values."""
 
     default_error_messages = {
-        "too_many": ngettext_lazy(
-            "Choose at most %(limit)d value.", "Choose at most %(limit)d values.", "limit"
-        ),
+        "too_many": ngettext_lazy("Choose at most %(limit)d value.", "Choose at most %(limit)d values.", "limit"),
     }
 
     def __init__(self, **kwargs):
@@ -372,39 +370,40 @@ class RecordBrowser:
 
     @cached_property
     def active_filters(self):
-        """{facet name: filter function} for every valid parameter given."""
+        """{facet name: condition on the live versions} for every valid
+        parameter given."""
         value = self.form.value
         filters = {}
         if value("kind"):
-            filters["kind"] = lambda qs, v=value("kind"): qs.filter(record__kind__in=v)
+            filters["kind"] = Q(record__kind__in=value("kind"))
         if value("severity"):
-            filters["severity"] = lambda qs, v=value("severity"): qs.filter(severity__in=v)
+            filters["severity"] = Q(severity__in=value("severity"))
         if value("verification"):
-            filters["verification"] = lambda qs, v=value("verification"): qs.filter(verification_level__in=v)
+            filters["verification"] = Q(verification_level__in=value("verification"))
         if value("country"):
-            in_countries = Jurisdiction.objects.filter(country__in=value("country")).values("version_id")
-            filters["country"] = lambda qs, v=in_countries: qs.filter(pk__in=v)
+            filters["country"] = Q(
+                pk__in=Jurisdiction.objects.filter(country__in=value("country")).values("version_id")
+            )
         if value("entity"):
-            with_entities = EntityRole.objects.filter(entity__slug__in=value("entity")).values("version_id")
-            filters["entity"] = lambda qs, v=with_entities: qs.filter(pk__in=v)
+            filters["entity"] = Q(
+                pk__in=EntityRole.objects.filter(entity__slug__in=value("entity")).values("version_id")
+            )
         for taxonomy in self.taxonomies:
             slugs = value(taxonomy.field_name)
             if slugs:
                 ids = set().union(*(taxonomy.subtree[taxonomy.terms[slug].pk] for slug in slugs))
-                classified = Classification.objects.filter(term_id__in=ids).values("version_id")
-                filters[taxonomy.field_name] = lambda qs, v=classified: qs.filter(pk__in=v)
+                filters[taxonomy.field_name] = Q(
+                    pk__in=Classification.objects.filter(term_id__in=ids).values("version_id")
+                )
         start, end = value("date_from"), value("date_to")
         if start or end:
-            filters["dates"] = lambda qs, s=start, e=end: _occurred_between(qs, s, e)
+            filters["dates"] = occurred_between(start, end)
         return filters
 
     def filtered(self, exclude=None, rank=False):
         """Live versions matching the search and every filter but ``exclude``."""
-        versions = live_versions()
-        for name, apply in self.active_filters.items():
-            if name != exclude:
-                versions = apply(versions)
-        return self.search.filter(versions, rank=rank)
+        conditions = [condition for name, condition in self.active_filters.items() if name != exclude]
+        return self.search.filter(live_versions().filter(*conditions), rank=rank)
 
     @property
     def is_filtered(self):
@@ -569,8 +568,7 @@ class RecordBrowser:
         if reverse:
             choices.reverse()
         options = [
-            Option(str(value), str(label), counts.get(value, 0), str(value) in selected)
-            for value, label in choices
+            Option(str(value), str(label), counts.get(value, 0), str(value) in selected) for value, label in choices
         ]
         return Facet(name, form_field.label, [o for o in options if o.count or o.selected])
 
@@ -598,7 +596,7 @@ class RecordBrowser:
         for taxonomy in self.taxonomies:
             selected = self._selected(taxonomy.field_name)
 
-            def option(node):
+            def option(node, selected=selected):
                 children = [child for child in map(option, node.children) if child.count or child.selected]
                 term = node.term
                 return Option(term.slug, term, counts.get(term.pk, 0), term.slug in selected, children)
@@ -616,9 +614,7 @@ def _choice_counts(versions, names):
         for value in CHOICE_FACETS[name][1].values
     }
     result = versions.order_by().aggregate(**aggregates)
-    return {
-        name: {value: result[f"{name}__{value}"] for value in CHOICE_FACETS[name][1].values} for name in names
-    }
+    return {name: {value: result[f"{name}__{value}"] for value in CHOICE_FACETS[name][1].values} for name in names}
 
 
 def _count_by_subtree(versions, subtrees):
@@ -635,23 +631,21 @@ def _count_by_subtree(versions, subtrees):
     for start in range(0, len(items), _AGGREGATES_PER_QUERY):
         chunk = items[start : start + _AGGREGATES_PER_QUERY]
         result = classifications.aggregate(
-            **{
-                f"t{pk}": Count("version", distinct=len(ids) > 1, filter=Q(term_id__in=ids))
-                for pk, ids in chunk
-            }
+            **{f"t{pk}": Count("version", distinct=len(ids) > 1, filter=Q(term_id__in=ids)) for pk, ids in chunk}
         )
         counts.update({pk: result[f"t{pk}"] for pk, _ids in chunk})
     return counts
 
 
-def _occurred_between(versions, start, end):
+def occurred_between(start, end) -> Q:
     """Versions whose occurrence (a day, or a range) overlaps [start, end]."""
-    versions = versions.filter(occurred_on__isnull=False)
+    condition = Q(occurred_on__isnull=False)
     if end:
-        versions = versions.filter(occurred_on__lte=end)
+        condition &= Q(occurred_on__lte=end)
     if start:
-        versions = versions.alias(occurred_end=Coalesce("occurred_until", "occurred_on")).filter(occurred_end__gte=start)
-    return versions
+        # The occurrence ends on its last day, or on its only day.
+        condition &= Q(occurred_until__gte=start) | Q(occurred_until__isnull=True, occurred_on__gte=start)
+    return condition
 
 
 def with_first_publication(versions):

@@ -116,6 +116,9 @@ class PublicIdCounter(models.Model):
     class Meta:
         verbose_name = _("public id counter")
 
+    def __str__(self):
+        return f"{self.kind}: {self.last_number}"
+
 
 class RecordQuerySet(models.QuerySet):
     def published(self):
@@ -236,7 +239,9 @@ class RecordVersion(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
 
     title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), help_text=_("One or two sentences: what happened, to whom, by what means."))
+    summary = models.TextField(
+        _("summary"), help_text=_("One or two sentences: what happened, to whom, by what means.")
+    )
     narrative = models.TextField(
         _("narrative"),
         help_text=_("Markdown. Cite sources inline with their key: [@rcmp-2025] or [@rcmp-2025; @bnn-2025]."),
@@ -247,10 +252,16 @@ class RecordVersion(models.Model):
         help_text=_("Markdown. Our own analysis, kept apart from reported facts; cite sources as in the narrative."),
     )
     assessment_status = models.CharField(
-        _("editorial assessment status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_ASSESSED
+        _("editorial assessment status"),
+        max_length=20,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.NOT_ASSESSED,
     )
     recommendations_status = models.CharField(
-        _("policy recommendations status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_ASSESSED
+        _("policy recommendations status"),
+        max_length=20,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.NOT_ASSESSED,
     )
     taxonomy_status = models.CharField(
         _("taxonomy status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_ASSESSED
@@ -263,7 +274,9 @@ class RecordVersion(models.Model):
 
     # Record details (the key-facts box).
     occurred_on = models.DateField(_("occurred on"), null=True, blank=True, help_text=_("For a range, its first day."))
-    occurred_until = models.DateField(_("occurred until"), null=True, blank=True, help_text=_("Last day of a date range."))
+    occurred_until = models.DateField(
+        _("occurred until"), null=True, blank=True, help_text=_("Last day of a date range.")
+    )
     occurrence_precision = models.CharField(
         _("date precision"),
         max_length=10,
@@ -281,7 +294,12 @@ class RecordVersion(models.Model):
     )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, editable=False, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -330,7 +348,8 @@ class RecordVersion(models.Model):
                 name="version_number_iff_published",
             ),
             models.CheckConstraint(
-                condition=Q(occurred_until__isnull=True) | Q(occurred_on__isnull=False, occurred_until__gte=F("occurred_on")),
+                condition=Q(occurred_until__isnull=True)
+                | Q(occurred_on__isnull=False, occurred_until__gte=F("occurred_on")),
                 name="occurrence_range_ends_after_it_starts",
                 violation_error_message=_("The end of the date range cannot be before its start."),
             ),
@@ -403,7 +422,9 @@ class RecordVersion(models.Model):
     def missing_french(self) -> list[str]:
         """Human-readable names of the fields, here and in the parts, whose
         English text has no French counterpart yet."""
-        missing = [str(self._meta.get_field(name).verbose_name) for name in missing_translations(self, self.TRANSLATED_FIELDS)]
+        missing = [
+            str(self._meta.get_field(name).verbose_name) for name in missing_translations(self, self.TRANSLATED_FIELDS)
+        ]
         for model in VERSION_PART_MODELS:
             fields = getattr(model, "TRANSLATED_FIELDS", ())
             if not fields:
@@ -428,7 +449,9 @@ class VersionPart(models.Model):
 
 
 class Harm(VersionPart):
-    version = models.ForeignKey(RecordVersion, on_delete=models.CASCADE, related_name="harms", verbose_name=_("version"))
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, related_name="harms", verbose_name=_("version")
+    )
     description = models.TextField(_("description"))
     harm_type = models.ForeignKey(
         Term,
@@ -453,7 +476,9 @@ class Harm(VersionPart):
 
 
 class Citation(VersionPart):
-    version = models.ForeignKey(RecordVersion, on_delete=models.CASCADE, related_name="citations", verbose_name=_("version"))
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, related_name="citations", verbose_name=_("version")
+    )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source"))
     key = models.CharField(
         _("citation key"),
@@ -461,8 +486,12 @@ class Citation(VersionPart):
         validators=[citation_key_validator],
         help_text=_("Short key used in the text: [@rcmp-2025]."),
     )
-    label = models.CharField(_("inline label"), max_length=120, help_text=_("What readers see inline, e.g. “RCMP, 2025”."))
-    corroborates = models.TextField(_("what it corroborates"), help_text=_("Which facts of this record the source supports."))
+    label = models.CharField(
+        _("inline label"), max_length=120, help_text=_("What readers see inline, e.g. “RCMP, 2025”.")
+    )
+    corroborates = models.TextField(
+        _("what it corroborates"), help_text=_("Which facts of this record the source supports.")
+    )
     is_primary = models.BooleanField(_("primary source"), default=False)
 
     TRANSLATED_FIELDS = ("label", "corroborates")
@@ -516,7 +545,10 @@ class PolicyRecommendation(VersionPart):
         verbose_name=_("source of the recommendation"),
     )
     attribution = models.CharField(
-        _("attribution"), max_length=300, blank=True, help_text=_("As shown to readers, e.g. “Joint advisory (July 16, 2025)”.")
+        _("attribution"),
+        max_length=300,
+        blank=True,
+        help_text=_("As shown to readers, e.g. “Joint advisory (July 16, 2025)”."),
     )
     status = models.CharField(
         _("assessment status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_ASSESSED
@@ -541,7 +573,9 @@ class PolicyRecommendation(VersionPart):
 
 
 class EntityRole(VersionPart):
-    version = models.ForeignKey(RecordVersion, on_delete=models.CASCADE, related_name="entity_roles", verbose_name=_("version"))
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, related_name="entity_roles", verbose_name=_("version")
+    )
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="roles", verbose_name=_("entity"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -589,7 +623,12 @@ class Jurisdiction(VersionPart):
         RecordVersion, on_delete=models.CASCADE, related_name="jurisdictions", verbose_name=_("version")
     )
     country = CountryField(_("country"))
-    region = models.CharField(_("region"), max_length=200, blank=True, help_text=_("Province, state or region, if the record concerns only part of the country."))
+    region = models.CharField(
+        _("region"),
+        max_length=200,
+        blank=True,
+        help_text=_("Province, state or region, if the record concerns only part of the country."),
+    )
 
     TRANSLATED_FIELDS = ("region",)
 
@@ -604,7 +643,7 @@ class Jurisdiction(VersionPart):
 
 
 class HazardLink(VersionPart):
-    """"Materialized from": an incident's link to a hazard it realised.
+    """ "Materialized from": an incident's link to a hazard it realised.
 
     Part of the version, not of the record's identity, so that adding or
     removing a link is reviewed like any other change before readers see it.
@@ -653,10 +692,14 @@ class SignOff(models.Model):
     for edits voids them (``voided_at``), and a fresh review starts over.
     """
 
-    version = models.ForeignKey(RecordVersion, on_delete=models.CASCADE, related_name="sign_offs", verbose_name=_("version"))
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, related_name="sign_offs", verbose_name=_("version")
+    )
     check_type = models.CharField(_("check"), max_length=20, choices=Check.choices)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer")
+    )
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("signed on"), auto_now_add=True)
     voided_at = models.DateTimeField(_("voided on"), null=True, blank=True)
@@ -702,7 +745,9 @@ class WorkflowEvent(models.Model):
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
@@ -746,7 +791,9 @@ class SignOffAnswer(models.Model):
     """
 
     sign_off = models.ForeignKey(SignOff, on_delete=models.CASCADE, related_name="answers", verbose_name=_("sign-off"))
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("checklist item"))
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("checklist item")
+    )
     item_text = models.CharField(_("item as the reviewer read it"), max_length=300)
     item_language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     ticked = models.BooleanField(_("ticked"), default=False)

@@ -51,7 +51,7 @@ def _send(recipients, template, context):
         try:
             EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email]).send()
             sent += 1
-        except Exception:  # noqa: BLE001 -- a mail server failure must not undo the transition
+        except Exception:
             logger.exception("Could not send the %s e-mail to %s", template, user.email)
     return sent
 

@@ -97,9 +97,7 @@ def recently_published(user):
 def decisions(version):
     """[(check label, decision or None)] for the version's current round."""
     in_round = version.status != Status.DRAFT
-    return [
-        (label, getattr(version, f"{value}_decision") if in_round else None) for value, label in Check.choices
-    ]
+    return [(label, getattr(version, f"{value}_decision") if in_round else None) for value, label in Check.choices]
 
 
 # The admin home page -------------------------------------------------------------
@@ -143,7 +141,9 @@ def for_user(user) -> list[Queue]:
             (Check.FACTUALITY, _("Awaiting my factuality check"), _("No version awaits your factuality check.")),
         ):
             queues.append(
-                _queue(f"{check}", title, empty, awaiting_sign_off(user, check), QUEUE_LENGTH, "?status__exact=in_review")
+                _queue(
+                    f"{check}", title, empty, awaiting_sign_off(user, check), QUEUE_LENGTH, "?status__exact=in_review"
+                )
             )
     if user.has_perm(PUBLISH_PERMISSION):
         queues.append(

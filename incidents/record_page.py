@@ -61,7 +61,9 @@ PART_PREFETCHES = (
     Prefetch("jurisdictions", queryset=Jurisdiction.objects.all()),
     Prefetch(
         "hazard_links",
-        queryset=HazardLink.objects.filter(hazard__in=Record.objects.published()).select_related("hazard__live_version"),
+        queryset=HazardLink.objects.filter(hazard__in=Record.objects.published()).select_related(
+            "hazard__live_version"
+        ),
     ),
 )
 
@@ -141,11 +143,17 @@ def etag(record, lang, *extra) -> str:
         record.withdrawn_at.isoformat() if record.withdrawn_at else "",
         *(
             getattr(record, name, None)
-            for name in ("last_event_at", "source_changed_at", "entity_changed_at", "term_changed_at", "taxonomy_changed_at")
+            for name in (
+                "last_event_at",
+                "source_changed_at",
+                "entity_changed_at",
+                "term_changed_at",
+                "taxonomy_changed_at",
+            )
         ),
         *extra,
     ]
-    return '"%s"' % hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+    return '"{}"'.format(hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest())
 
 
 def public_versions(record) -> list[RecordVersion]:
@@ -225,7 +233,7 @@ def render_texts(version, targets, lang, use_cache=True) -> dict:
 def _marked_safe(texts):
     # The HTML fields came out of core.rendering's sanitizer, here or before
     # they were cached; the cache is ours, not user input.
-    return {name: value if name == "summary_text" else mark_safe(value) for name, value in texts.items()}  # noqa: S308
+    return {name: value if name == "summary_text" else mark_safe(value) for name, value in texts.items()}  # noqa: S308 (sanitized, see above)
 
 
 def summary_text(version, lang) -> str:

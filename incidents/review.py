@@ -33,7 +33,8 @@ from .record_page import PART_PREFETCHES
 # hazard links are all loaded: a reviewer must see a link to a hazard that
 # is not published yet (readers will not, until it is).
 REVIEW_PREFETCHES = tuple(
-    prefetch if prefetch.prefetch_to != "hazard_links"
+    prefetch
+    if prefetch.prefetch_to != "hazard_links"
     else Prefetch("hazard_links", queryset=HazardLink.objects.select_related("hazard"))
     for prefetch in PART_PREFETCHES
 )

@@ -44,7 +44,7 @@ ROLE_PERMISSIONS = {
     + _perms(["add", "change", "delete"], [f"incidents.{part}" for part in _PARTS])
     + _perms(["add", "change"], ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping"])
     + ["incidents.submit_version"],
-    REVIEWERS: _perms(["view"], _ALL_VIEWABLE) + ["incidents.sign_off_version"],
+    REVIEWERS: [*_perms(["view"], _ALL_VIEWABLE), "incidents.sign_off_version"],
     # Publishers also set the reviewers' checklists: what "reviewed" means
     # is decided by whoever answers for what goes public.
     PUBLISHERS: _perms(["view"], _ALL_VIEWABLE)
@@ -65,7 +65,5 @@ def ensure_role_groups(using="default"):
             wanted = []
             for dotted in codenames:
                 app_label, codename = dotted.split(".")
-                wanted.append(
-                    Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
-                )
+                wanted.append(Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename))
             group.permissions.set(wanted)

@@ -273,7 +273,9 @@ def _fallback_text(field, lang):
 
 def _pg_snippets(versions, query, lang):
     lang = _language(lang)
-    text = Concat(_fallback_text("summary", lang), Value(" \n\n"), _fallback_text("narrative", lang), output_field=TextField())
+    text = Concat(
+        _fallback_text("summary", lang), Value(" \n\n"), _fallback_text("narrative", lang), output_field=TextField()
+    )
     rows = RecordVersion.objects.filter(pk__in=[v.pk for v in versions]).annotate(
         headline=SearchHeadline(
             text,
@@ -369,7 +371,11 @@ def highlight(text: str, words: list[str], length: int = SNIPPET_LENGTH) -> Safe
     ``words`` in <mark>."""
     if not text:
         return mark_safe("")
-    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE) if words else None
+    pattern = (
+        re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+        if words
+        else None
+    )
     first = pattern.search(text) if pattern else None
     start = 0
     if first and first.start() > length // 3:

@@ -28,23 +28,22 @@ from core.i18n import current_language, localized
 from core.rendering import citation_keys
 
 from . import notifications
-
 from .models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
+    PUBLIC_ID_PREFIX,
     VERSION_PART_MODELS,
+    WORKFLOW_CHANGE_REASON,
     Action,
     Check,
     ChecklistItem,
     Decision,
     Kind,
-    PUBLIC_ID_PREFIX,
     PublicIdCounter,
     Record,
     RecordVersion,
     SignOff,
     SignOffAnswer,
-    WORKFLOW_CHANGE_REASON,
     Status,
     WorkflowEvent,
 )
@@ -206,9 +205,7 @@ def submission_problems(version) -> list[str]:
             cited += citation_keys(getattr(version, f"{field}_{lang}") or "")
     unknown = sorted(set(cited) - keys)
     if unknown:
-        problems.append(
-            _("The text cites keys that match no citation: %(keys)s.") % {"keys": ", ".join(unknown)}
-        )
+        problems.append(_("The text cites keys that match no citation: %(keys)s.") % {"keys": ", ".join(unknown)})
     if keys and not version.citations.filter(is_primary=True).exists():
         problems.append(_("Mark one source as the primary source."))
     return problems
@@ -257,7 +254,10 @@ def review_round(version):
     starts a new review round, and a reviewer's form names the round it
     was opened in."""
     return (
-        version.events.filter(action=Action.SUBMITTED).order_by("-created_at", "-id").values_list("id", flat=True).first()
+        version.events.filter(action=Action.SUBMITTED)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)
+        .first()
     )
 
 
@@ -349,7 +349,13 @@ def sign_off(version, *, by, check, decision, comment="", answers=None, round_id
 def request_changes(version, *, by, check, comment, answers=None, round_id=None):
     """Shorthand for a sign-off that asks for changes."""
     return sign_off(
-        version, by=by, check=check, decision=Decision.REQUEST_CHANGES, comment=comment, answers=answers, round_id=round_id
+        version,
+        by=by,
+        check=check,
+        decision=Decision.REQUEST_CHANGES,
+        comment=comment,
+        answers=answers,
+        round_id=round_id,
     )
 
 
@@ -370,7 +376,9 @@ def publish(version, *, by, change_note_en=None, change_note_fr=None, comment=""
     contributors = version.contributor_ids()
     # Checked again here, not only at sign-off: publication is the last gate.
     if set(approvals) != set(Check.values) or any(s.reviewer_id in contributors for s in approvals.values()):
-        raise WorkflowError(_("A version needs a neutrality and a factuality sign-off by reviewers who did not edit it."))
+        raise WorkflowError(
+            _("A version needs a neutrality and a factuality sign-off by reviewers who did not edit it.")
+        )
     if change_note_en is not None:
         version.change_note_en = change_note_en
     if change_note_fr is not None:
@@ -380,9 +388,7 @@ def publish(version, *, by, change_note_en=None, change_note_fr=None, comment=""
     if getattr(settings, "DOSSIER_REQUIRE_FRENCH_TO_PUBLISH", False):
         missing = version.missing_french()
         if missing:
-            raise WorkflowError(
-                _("The French text is incomplete: %(fields)s.") % {"fields": "; ".join(missing)}
-            )
+            raise WorkflowError(_("The French text is incomplete: %(fields)s.") % {"fields": "; ".join(missing)})
     now = timezone.now()
     previous = record.live_version
     if previous is not None:

@@ -94,7 +94,11 @@ class TermMapping(models.Model):
 
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="mappings", verbose_name=_("term"))
     scheme = models.CharField(_("scheme"), max_length=20, choices=MappingScheme.choices)
-    code = models.CharField(_("code"), max_length=120, help_text=_("e.g. 4.3 for the MIT subdomain “Fraud, scams, and targeted manipulation”."))
+    code = models.CharField(
+        _("code"),
+        max_length=120,
+        help_text=_("e.g. 4.3 for the MIT subdomain “Fraud, scams, and targeted manipulation”."),
+    )
     label = models.CharField(_("label"), max_length=300, blank=True, help_text=_("The external category's own name."))
 
     class Meta:

@@ -85,7 +85,12 @@ def build_catalogue():
         terms=[banking, fraud],
         entities=[rcmp],
         countries=["CA"],
-        harms=[("Companies unknowingly hired operatives who planted backdoors.", "Des entreprises ont embauché à leur insu des agents qui ont installé des portes dérobées.")],
+        harms=[
+            (
+                "Companies unknowingly hired operatives who planted backdoors.",
+                "Des entreprises ont embauché à leur insu des agents qui ont installé des portes dérobées.",
+            )
+        ],
         sources=[advisory],
     )
     voice = published_record(

@@ -1,5 +1,7 @@
 import pytest
 
+# Browser fixtures (Playwright + Debian's Chromium): see tests/browser/support.py.
+from tests.browser.support import browser_page, chromium  # noqa: F401 (fixtures, registered by importing them)
 from tests.factories import EditorFactory, PublisherFactory, ReviewerFactory, SuperuserFactory
 
 
@@ -42,7 +44,3 @@ def english_by_default():
     translation.activate("en")
     yield
     translation.activate("en")
-
-
-# Browser fixtures (Playwright + Debian's Chromium): see tests/browser/support.py.
-from tests.browser.support import browser_page, chromium  # noqa: E402,F401

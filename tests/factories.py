@@ -169,7 +169,7 @@ class InReviewVersionFactory(DraftVersionFactory):
 
 def approve(version, *reviewers):
     """Both sign-offs, by two reviewers (made here unless given)."""
-    first, second = (list(reviewers) + [ReviewerFactory(), ReviewerFactory()])[:2]
+    first, second = ([*list(reviewers), ReviewerFactory(), ReviewerFactory()])[:2]
     workflow.sign_off(version, by=first, check=Check.NEUTRALITY, decision=Decision.APPROVE)
     workflow.sign_off(version, by=second, check=Check.FACTUALITY, decision=Decision.APPROVE)
     version.refresh_from_db()
@@ -177,9 +177,7 @@ def approve(version, *reviewers):
 
 
 def publish(version, publisher=None, note=("Initial publication", "Première publication")):
-    return workflow.publish(
-        version, by=publisher or PublisherFactory(), change_note_en=note[0], change_note_fr=note[1]
-    )
+    return workflow.publish(version, by=publisher or PublisherFactory(), change_note_en=note[0], change_note_fr=note[1])
 
 
 class ApprovedVersionFactory(InReviewVersionFactory):
@@ -292,7 +290,9 @@ def full_record(**overrides):
     primary) cited inline, two harms, two recommendations, entities with
     roles, classifications (a sector among them), jurisdictions and a link
     to a published hazard. Published once (v1); revise it for a v2."""
-    hazard = PublishedHazardVersionFactory(title_en="Deepfake hiring fraud hazard", title_fr="Danger de fraude à l'embauche").record
+    hazard = PublishedHazardVersionFactory(
+        title_en="Deepfake hiring fraud hazard", title_fr="Danger de fraude à l'embauche"
+    ).record
     fields = {
         "title_en": "Canadian advisory warned of deepfake IT workers",
         "title_fr": "Un avis canadien met en garde contre des informaticiens hypertrucés",
@@ -319,34 +319,103 @@ def full_record(**overrides):
     fields.update(overrides)
     draft = DraftVersionFactory(**fields)
     rcmp = SourceFactory(title="Advisory: North Korean Information Technology (IT) Workers", language="en")
-    bnn = SourceFactory(title="Canada warns businesses about North Korean IT workers", publisher_en="BNN Bloomberg", publisher_fr="BNN Bloomberg", source_type="news_report")
-    msft = SourceFactory(title="Jasper Sleet: North Korean remote IT workers", publisher_en="Microsoft Security Blog", publisher_fr="Blogue de sécurité de Microsoft", source_type="threat_intelligence", published_on=datetime.date(2025, 6, 30))
-    CitationFactory(version=draft, source=rcmp, key="rcmp-2025", label_en="RCMP, 2025", label_fr="GRC, 2025", is_primary=True, order=1,
-                    corroborates_en="Joint advisory confirming the scheme", corroborates_fr="Avis conjoint confirmant le stratagème")
-    CitationFactory(version=draft, source=bnn, key="bnn-2025", label_en="BNN Bloomberg, 2025", label_fr="BNN Bloomberg, 2025", order=2,
-                    corroborates_en="Scope of the advisory", corroborates_fr="Portée de l'avis")
-    CitationFactory(version=draft, source=msft, key="msft-2025", label_en="Microsoft Security Blog, 2025", label_fr="Blogue de sécurité de Microsoft, 2025", order=3,
-                    corroborates_en="Jasper Sleet identification", corroborates_fr="Identification de Jasper Sleet")
+    bnn = SourceFactory(
+        title="Canada warns businesses about North Korean IT workers",
+        publisher_en="BNN Bloomberg",
+        publisher_fr="BNN Bloomberg",
+        source_type="news_report",
+    )
+    msft = SourceFactory(
+        title="Jasper Sleet: North Korean remote IT workers",
+        publisher_en="Microsoft Security Blog",
+        publisher_fr="Blogue de sécurité de Microsoft",
+        source_type="threat_intelligence",
+        published_on=datetime.date(2025, 6, 30),
+    )
+    CitationFactory(
+        version=draft,
+        source=rcmp,
+        key="rcmp-2025",
+        label_en="RCMP, 2025",
+        label_fr="GRC, 2025",
+        is_primary=True,
+        order=1,
+        corroborates_en="Joint advisory confirming the scheme",
+        corroborates_fr="Avis conjoint confirmant le stratagème",
+    )
+    CitationFactory(
+        version=draft,
+        source=bnn,
+        key="bnn-2025",
+        label_en="BNN Bloomberg, 2025",
+        label_fr="BNN Bloomberg, 2025",
+        order=2,
+        corroborates_en="Scope of the advisory",
+        corroborates_fr="Portée de l'avis",
+    )
+    CitationFactory(
+        version=draft,
+        source=msft,
+        key="msft-2025",
+        label_en="Microsoft Security Blog, 2025",
+        label_fr="Blogue de sécurité de Microsoft, 2025",
+        order=3,
+        corroborates_en="Jasper Sleet identification",
+        corroborates_fr="Identification de Jasper Sleet",
+    )
     harm_type = HarmTypeTermFactory(name_en="Fraud", name_fr="Fraude")
-    HarmFactory(version=draft, harm_type=harm_type, order=1,
-                description_en="Operatives disguise their identities to obtain IT positions.",
-                description_fr="Des agents masquent leur identité pour obtenir des postes en TI.")
-    HarmFactory(version=draft, order=2, severity=Severity.CRITICAL,
-                description_en="Revenue is funnelled to weapons programs.",
-                description_fr="Les revenus financent des programmes d'armement.",
-                affected_group_en="The public", affected_group_fr="Le public")
+    HarmFactory(
+        version=draft,
+        harm_type=harm_type,
+        order=1,
+        description_en="Operatives disguise their identities to obtain IT positions.",
+        description_fr="Des agents masquent leur identité pour obtenir des postes en TI.",
+    )
+    HarmFactory(
+        version=draft,
+        order=2,
+        severity=Severity.CRITICAL,
+        description_en="Revenue is funnelled to weapons programs.",
+        description_fr="Les revenus financent des programmes d'armement.",
+        affected_group_en="The public",
+        affected_group_fr="Le public",
+    )
     authority = EntityFactory(name_en="Royal Canadian Mounted Police", name_fr="Gendarmerie royale du Canada")
-    PolicyRecommendationFactory(version=draft, authority=authority, source=rcmp, order=1,
-                                text_en="Verify remote applicants on a live video call.",
-                                text_fr="Vérifier les candidats à distance lors d'un appel vidéo en direct.",
-                                attribution_en="Joint advisory (July 16, 2025)", attribution_fr="Avis conjoint (16 juillet 2025)")
-    PolicyRecommendationFactory(version=draft, authority=authority, order=2,
-                                text_en="Report suspicious payroll transfers to FINTRAC.",
-                                text_fr="Signaler les virements de paie suspects au CANAFE.")
+    PolicyRecommendationFactory(
+        version=draft,
+        authority=authority,
+        source=rcmp,
+        order=1,
+        text_en="Verify remote applicants on a live video call.",
+        text_fr="Vérifier les candidats à distance lors d'un appel vidéo en direct.",
+        attribution_en="Joint advisory (July 16, 2025)",
+        attribution_fr="Avis conjoint (16 juillet 2025)",
+    )
+    PolicyRecommendationFactory(
+        version=draft,
+        authority=authority,
+        order=2,
+        text_en="Report suspicious payroll transfers to FINTRAC.",
+        text_fr="Signaler les virements de paie suspects au CANAFE.",
+    )
     EntityRoleFactory(version=draft, entity=authority, role=Role.REPORTING_AUTHORITY, order=1)
-    EntityRoleFactory(version=draft, entity=EntityFactory(name_en="DPRK IT workers", name_fr="Informaticiens de la RPDC"), role=Role.THREAT_ACTOR, order=2)
-    ClassificationFactory(version=draft, term=SectorTermFactory(name_en="Information technology", name_fr="Technologies de l'information"))
-    ClassificationFactory(version=draft, term=TermFactory(taxonomy=TaxonomyFactory(slug="ai-capability", name_en="AI capability", name_fr="Capacité d'IA", order=2), name_en="Deepfake video", name_fr="Vidéo hypertruquée"))
+    EntityRoleFactory(
+        version=draft,
+        entity=EntityFactory(name_en="DPRK IT workers", name_fr="Informaticiens de la RPDC"),
+        role=Role.THREAT_ACTOR,
+        order=2,
+    )
+    ClassificationFactory(
+        version=draft, term=SectorTermFactory(name_en="Information technology", name_fr="Technologies de l'information")
+    )
+    ClassificationFactory(
+        version=draft,
+        term=TermFactory(
+            taxonomy=TaxonomyFactory(slug="ai-capability", name_en="AI capability", name_fr="Capacité d'IA", order=2),
+            name_en="Deepfake video",
+            name_fr="Vidéo hypertruquée",
+        ),
+    )
     JurisdictionFactory(version=draft, country="CA", region_en="Ontario", region_fr="Ontario", order=1)
     JurisdictionFactory(version=draft, country="US", order=2)
     HazardLinkFactory(version=draft, hazard=hazard)

@@ -29,7 +29,9 @@ NOTES = {"change_note_en": "Initial publication", "change_note_fr": "Première p
 REASONS = {"reason_en": "Duplicate of INC-0002.", "reason_fr": "Doublon de INC-0002.", "confirm": "on"}
 
 
-def test_publisher_publishes_an_approved_version_with_its_change_note(client, publisher, django_capture_on_commit_callbacks):
+def test_publisher_publishes_an_approved_version_with_its_change_note(
+    client, publisher, django_capture_on_commit_callbacks
+):
     version = ApprovedVersionFactory()
     client.force_login(publisher)
     change_page = client.get(reverse("admin:incidents_recordversion_change", args=[version.pk])).content.decode()
@@ -93,7 +95,9 @@ def test_non_publishers_get_403_on_the_publish_page(client, request, role):
 def test_publisher_withdraws_a_published_record_with_reasons_in_both_languages(client, publisher):
     record = record_of(PublishedVersionFactory())
     client.force_login(publisher)
-    assert withdraw_url(record) in client.get(reverse("admin:incidents_record_change", args=[record.pk])).content.decode()
+    assert (
+        withdraw_url(record) in client.get(reverse("admin:incidents_record_change", args=[record.pk])).content.decode()
+    )
     response = client.post(withdraw_url(record), REASONS)
     assert response.status_code == 302
     record.refresh_from_db()

@@ -70,7 +70,10 @@ def test_record_filters(client, editor):
     client.force_login(editor)
     assert results(client.get(CHANGELIST, {"kind__exact": Kind.HAZARD})) == [hazard.record.public_id]
     assert results(client.get(CHANGELIST, {"withdrawn": "yes"})) == [withdrawn.record.public_id]
-    assert set(results(client.get(CHANGELIST, {"open": "yes"}))) == {published.record.public_id, hazard.record.public_id}
+    assert set(results(client.get(CHANGELIST, {"open": "yes"}))) == {
+        published.record.public_id,
+        hazard.record.public_id,
+    }
     assert results(client.get(CHANGELIST, {"open": "no"})) == [withdrawn.record.public_id]
     # Nonsense in the query string is not an error page.
     assert client.get(CHANGELIST, {"open": "maybe", "withdrawn": "1"}).status_code == 200
@@ -160,7 +163,9 @@ def test_setup_roles_resets_the_groups_and_can_run_twice():
     for name, wanted in ROLE_PERMISSIONS.items():
         have = {
             f"{app}.{codename}"
-            for app, codename in Group.objects.get(name=name).permissions.values_list("content_type__app_label", "codename")
+            for app, codename in Group.objects.get(name=name).permissions.values_list(
+                "content_type__app_label", "codename"
+            )
         }
         assert have == set(wanted), name
     assert "incidents.add_hazardlink" in ROLE_PERMISSIONS[EDITORS]

@@ -68,7 +68,9 @@ def test_editor_cannot_change_a_source_cited_by_a_published_version(client, edit
     assert 'name="title"' not in html
 
     data = change_form_data(page, title="Changed behind review")
-    data.update(title="Changed behind review", publisher_en="X", publisher_fr="X", source_type="news_report", language="en")
+    data.update(
+        title="Changed behind review", publisher_en="X", publisher_fr="X", source_type="news_report", language="en"
+    )
     assert client.post(change_url(source), data).status_code == 403
     source.refresh_from_db()
     assert source.title == "Original title"
@@ -155,7 +157,13 @@ def test_editor_adds_reference_rows_freely(client, editor):
     client.force_login(editor)
     response = client.post(
         reverse("admin:taxonomy_entity_add"),
-        {"name_en": "Canadian Centre for Cyber Security", "name_fr": "Centre canadien pour la cybersécurité", "slug": "cccs", "kind": "government", "_save": "Save"},
+        {
+            "name_en": "Canadian Centre for Cyber Security",
+            "name_fr": "Centre canadien pour la cybersécurité",
+            "slug": "cccs",
+            "kind": "government",
+            "_save": "Save",
+        },
     )
     assert response.status_code == 302
 
@@ -178,7 +186,9 @@ def test_public_use_is_listed_with_the_record_ids(client, publisher):
 
 
 def test_source_search_covers_both_languages_and_bad_filters_are_harmless(client, editor):
-    SourceFactory(title="Advisory", publisher_en="Royal Canadian Mounted Police", publisher_fr="Gendarmerie royale du Canada")
+    SourceFactory(
+        title="Advisory", publisher_en="Royal Canadian Mounted Police", publisher_fr="Gendarmerie royale du Canada"
+    )
     SourceFactory(title="Other", publisher_en="BNN Bloomberg", publisher_fr="BNN Bloomberg")
     client.force_login(editor)
     changelist = reverse("admin:evidence_source_changelist")
@@ -205,7 +215,7 @@ def test_autocomplete_finds_sources_for_an_editor(client, editor):
         {"term": "North Korean", "app_label": "incidents", "model_name": "citation", "field_name": "source"},
     )
     assert response.status_code == 200
-    assert [result["text"] for result in response.json()["results"]][0].startswith("Advisory: North Korean IT workers")
+    assert next(result["text"] for result in response.json()["results"]).startswith("Advisory: North Korean IT workers")
 
 
 def test_harm_type_autocomplete_offers_harm_types_only(client, editor):

@@ -36,7 +36,13 @@ def test_editors_reviewers_and_publishers_read_the_timeline(client, request, bus
     assert page.status_code == 200
     html = page.content.decode()
     # Workflow events, with their comments…
-    for text in ("Published", "Revision started", "Submitted for review", "Changes requested", "Cite the advisory for the date."):
+    for text in (
+        "Published",
+        "Revision started",
+        "Submitted for review",
+        "Changes requested",
+        "Cite the advisory for the date.",
+    ):
         assert text in html
     # …and edits, field by field, with the language of the field.
     assert "summary (french)" in html
@@ -52,7 +58,10 @@ def test_timeline_speaks_french_to_a_french_editor(client, editor, busy_record):
 
 def test_timeline_is_linked_from_the_record_page(client, editor, busy_record):
     client.force_login(editor)
-    assert timeline_url(busy_record) in client.get(reverse("admin:incidents_record_change", args=[busy_record.pk])).content.decode()
+    assert (
+        timeline_url(busy_record)
+        in client.get(reverse("admin:incidents_record_change", args=[busy_record.pk])).content.decode()
+    )
 
 
 def test_timeline_cannot_be_posted_to(client, editor, busy_record):

@@ -15,7 +15,9 @@ def test_french_catalogue_is_complete_and_compiled():
     assert [entry.msgid for entry in po.fuzzy_entries()] == []
     compiled = CATALOGUE.with_suffix(".mo")
     assert compiled.exists()
-    assert {entry.msgid for entry in polib.mofile(str(compiled)) if entry.msgid} >= {entry.msgid for entry in po.translated_entries()}
+    assert {entry.msgid for entry in polib.mofile(str(compiled)) if entry.msgid} >= {
+        entry.msgid for entry in po.translated_entries()
+    }
 
 
 def test_french_colons_have_a_non_breaking_space():

@@ -71,7 +71,13 @@ def source_data(**fields):
 @pytest.mark.parametrize("field", ["url", "archived_url"])
 @pytest.mark.parametrize(
     "bad_url",
-    ["not a web address", "javascript:alert(1)", "JavaScript:alert(document.cookie)", "data:text/html,<script>x</script>", "ftp://example.org/file"],
+    [
+        "not a web address",
+        "javascript:alert(1)",
+        "JavaScript:alert(document.cookie)",
+        "data:text/html,<script>x</script>",
+        "ftp://example.org/file",
+    ],
 )
 def test_a_source_url_must_be_a_web_address(logged_in_editor, field, bad_url):
     response = logged_in_editor.post(SOURCE_ADD_URL, source_data(**{field: bad_url}))
@@ -136,7 +142,11 @@ def test_duplicate_citation_key_against_a_saved_row_is_refused(logged_in_editor,
 def test_two_primary_sources_are_refused(logged_in_editor):
     data = new_version_data()
     data.update(
-        rows("citations", citation(SourceFactory(), "a", is_primary="on"), citation(SourceFactory(), "b", is_primary="on"))
+        rows(
+            "citations",
+            citation(SourceFactory(), "a", is_primary="on"),
+            citation(SourceFactory(), "b", is_primary="on"),
+        )
     )
     assert_refused(logged_in_editor.post(ADD_URL, data), "Only one source can be marked primary.")
     assert not Citation.objects.exists()
@@ -161,8 +171,15 @@ def test_a_badly_formed_citation_key_is_refused(logged_in_editor):
 
 def test_a_recommendation_without_attribution_is_refused(logged_in_editor):
     data = new_version_data()
-    data.update(rows("recommendations", {"text_en": "Verify identities.", "text_fr": "Vérifier les identités.", "status": "assessed", "order": "0"}))
-    assert_refused(logged_in_editor.post(ADD_URL, data), "Attribute the recommendation to an authority, a source, or both.")
+    data.update(
+        rows(
+            "recommendations",
+            {"text_en": "Verify identities.", "text_fr": "Vérifier les identités.", "status": "assessed", "order": "0"},
+        )
+    )
+    assert_refused(
+        logged_in_editor.post(ADD_URL, data), "Attribute the recommendation to an authority, a source, or both."
+    )
     assert not PolicyRecommendation.objects.exists()
 
 

@@ -187,7 +187,11 @@ def test_french_edit_through_the_admin_is_in_the_history_with_its_author(client,
     assert "Nouveau résumé, corrigé." in history and "Ancien résumé." in history
     assert other_editor.username in history
     # The one real change is listed; empty fields saved again are not.
-    changes = [row.history_delta_changes for row in client.get(version_url(version, "history")).context["page_obj"] if hasattr(row, "history_delta_changes")]
+    changes = [
+        row.history_delta_changes
+        for row in client.get(version_url(version, "history")).context["page_obj"]
+        if hasattr(row, "history_delta_changes")
+    ]
     assert [[str(change["field"]) for change in row] for row in changes] == [["Summary [fr]"]]
 
 
@@ -266,7 +270,7 @@ def test_hazards_have_no_materialized_from_section(client, editor):
 
 
 @pytest.mark.parametrize(
-    "factory, reason",
+    ("factory", "reason"),
     [
         (InReviewVersionFactory, "return it to draft: its sign-offs will be void"),
         (ApprovedVersionFactory, "return it to draft: its sign-offs will be void"),
@@ -284,10 +288,15 @@ def test_a_version_past_draft_opens_read_only_and_refuses_a_forged_post(client, 
     assert reason in html
     assert 'name="title_en"' not in html and 'name="_save"' not in html
     assert not page.context["has_change_permission"]
-    assert all(not inline.has_add_permission and not inline.has_change_permission for inline in page.context["inline_admin_formsets"])
+    assert all(
+        not inline.has_add_permission and not inline.has_change_permission
+        for inline in page.context["inline_admin_formsets"]
+    )
 
     before = (version.title_en, version.status, version.history.count())
-    forged = new_version_data(**{"title_en": "Forged title", "harms-TOTAL_FORMS": "1", "harms-0-description_en": "Forged harm"})
+    forged = new_version_data(
+        **{"title_en": "Forged title", "harms-TOTAL_FORMS": "1", "harms-0-description_en": "Forged harm"}
+    )
     response = client.post(version_url(version), forged)
     assert response.status_code == 403
     version.refresh_from_db()
@@ -462,7 +471,9 @@ def test_reviewers_get_no_submit_action(client, reviewer):
 
 def test_the_reviewers_request_is_shown_where_the_editor_edits(client, editor, reviewer):
     version = InReviewVersionFactory(created_by=editor)
-    workflow.request_changes(version, by=reviewer, check=Check.FACTUALITY, comment="Cite the <b>advisory</b> for the date.")
+    workflow.request_changes(
+        version, by=reviewer, check=Check.FACTUALITY, comment="Cite the <b>advisory</b> for the date."
+    )
     client.force_login(editor)
     page = client.get(version_url(version))
     html = page.content.decode()

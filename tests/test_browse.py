@@ -10,7 +10,6 @@ from django.utils.html import escape
 from incidents import filters
 from tests.catalogue import SECRETS, build_catalogue, ids, page, public_ids
 
-
 pytestmark = pytest.mark.django_db
 
 LANGS = ["en", "fr"]
@@ -84,7 +83,9 @@ def test_facets_and_counts_cover_published_records_only(client, catalogue, lang)
     assert facet_count(html, "term-sector", "banking") == 1
     home = page(client, f"/{lang}/")
     counts = re.sub(r"\s+", " ", home)
-    assert re.search(r"<strong>3</strong> incidents", counts) and re.search(r"<strong>1</strong> (hazard|danger)", counts)
+    assert re.search(r"<strong>3</strong> incidents", counts) and re.search(
+        r"<strong>1</strong> (hazard|danger)", counts
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -118,7 +119,7 @@ def test_home_shows_latest_and_recently_updated_records(client, catalogue):
 
 
 @pytest.mark.parametrize(
-    "query, expected",
+    ("query", "expected"),
     [
         ("kind=hazard", ["voice"]),
         ("kind=incident", ["deepfakes", "chatbot", "translation"]),
@@ -182,9 +183,15 @@ def test_search_and_filters_combine(client, catalogue):
 def test_sort_orders(client, catalogue):
     c = catalogue
     assert public_ids(page(client, "/en/incidents/")) == ids(c.translation, c.chatbot, c.voice, c.deepfakes)
-    assert public_ids(page(client, "/en/incidents/?sort=updated")) == ids(c.chatbot, c.translation, c.voice, c.deepfakes)
-    assert public_ids(page(client, "/en/incidents/?sort=occurred")) == ids(c.deepfakes, c.voice, c.chatbot, c.translation)
-    assert public_ids(page(client, "/en/incidents/?sort=severity")) == ids(c.chatbot, c.deepfakes, c.voice, c.translation)
+    assert public_ids(page(client, "/en/incidents/?sort=updated")) == ids(
+        c.chatbot, c.translation, c.voice, c.deepfakes
+    )
+    assert public_ids(page(client, "/en/incidents/?sort=occurred")) == ids(
+        c.deepfakes, c.voice, c.chatbot, c.translation
+    )
+    assert public_ids(page(client, "/en/incidents/?sort=severity")) == ids(
+        c.chatbot, c.deepfakes, c.voice, c.translation
+    )
     assert public_ids(page(client, "/en/incidents/?sort=title")) == ids(c.chatbot, c.deepfakes, c.translation, c.voice)
 
 
@@ -221,8 +228,9 @@ def test_pagination_preserves_filters_and_sort(client, catalogue, monkeypatch):
 
 # Bad input -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
-    "query, message",
+    ("query", "message"),
     [
         ("page=-1", "Assurez-vous que cette valeur est supérieure ou égale à 1."),
         ("page=abc", "Saisissez un nombre entier."),
@@ -237,7 +245,7 @@ def test_pagination_preserves_filters_and_sort(client, catalogue, monkeypatch):
 def test_bad_input_is_explained_in_the_page_language(client, catalogue, query, message):
     html = page(client, f"/fr/incidents/?{query}")
     assert 'class="problems" role="alert"' in html
-    assert escape(message) in html or message in html, re.findall(r'<li>[^<]*', html.split('class="problems"')[1])[:4]
+    assert escape(message) in html or message in html, re.findall(r"<li>[^<]*", html.split('class="problems"')[1])[:4]
 
 
 def test_a_page_past_the_end_is_empty_and_says_so(client, catalogue):

@@ -2,10 +2,10 @@
 must never break the page, an empty site, and language-aware title sorting."""
 
 import pytest
-from incidents import workflow
 
-from tests.factories import EntityFactory, PublisherFactory, TaxonomyFactory, TermFactory, published_record, record_of
+from incidents import workflow
 from tests.catalogue import ids, page, public_ids
+from tests.factories import EntityFactory, PublisherFactory, TaxonomyFactory, TermFactory, published_record, record_of
 
 LANGS = ["en", "fr"]
 
@@ -86,8 +86,6 @@ def test_malformed_query_strings_never_break_the_list(client, small_catalogue, l
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>" in html and "\x00" not in html
-
-
 
 
 def test_counts_follow_each_publication_and_withdrawal(client, db):

@@ -110,7 +110,9 @@ def test_csl_json_parses_and_cites_the_version(client, two_versions):
     assert item["version"] == "2" and item["number"] == v2.record.public_id
     assert item["author"] == [{"literal": "Dossier"}]
     assert item["language"] == "fr"
-    assert item["abstract"].startswith("Cinq organismes") and "[@" not in item["abstract"] and "<" not in item["abstract"]
+    assert (
+        item["abstract"].startswith("Cinq organismes") and "[@" not in item["abstract"] and "<" not in item["abstract"]
+    )
     assert len(item["issued"]["date-parts"][0]) == 3
 
 
@@ -183,4 +185,7 @@ def test_json_ld_cannot_be_broken_out_of(client):
 
 def test_json_ld_escapes_like_json_script():
     script = str(citing.json_ld_script({"name": "<b>&\u2028</b>"}))
-    assert script == '<script type="application/ld+json">{"name": "\\u003Cb\\u003E\\u0026\\u2028\\u003C/b\\u003E"}</script>'
+    assert (
+        script
+        == '<script type="application/ld+json">{"name": "\\u003Cb\\u003E\\u0026\\u2028\\u003C/b\\u003E"}</script>'
+    )

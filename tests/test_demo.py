@@ -58,8 +58,18 @@ def demo(db):
 
 
 def counts():
-    User = get_user_model()
-    models = [User, Taxonomy, Term, TermMapping, Entity, Source, Record, RecordVersion, SignOff, WorkflowEvent]
+    models = [
+        get_user_model(),
+        Taxonomy,
+        Term,
+        TermMapping,
+        Entity,
+        Source,
+        Record,
+        RecordVersion,
+        SignOff,
+        WorkflowEvent,
+    ]
     numbers = {model.__name__: model.objects.count() for model in models}
     # Every save writes a history row: none at all means nothing was changed.
     for model in apps.get_models():
@@ -85,7 +95,7 @@ def test_load_demo_twice_creates_and_changes_nothing_the_second_time(demo):
 
 def test_load_demo_refused_when_debug_is_off(db):
     # pytest-django runs with DEBUG off, like production.
-    with pytest.raises(CommandError, match="DEBUG off.*--force"):
+    with pytest.raises(CommandError, match=r"DEBUG off.*--force"):
         call_command("load_demo", stdout=StringIO())
     assert not get_user_model().objects.exists()
     assert not Record.objects.exists()
@@ -101,7 +111,10 @@ def test_load_demo_runs_without_force_when_debug_is_on(db):
 
 @override_settings(DOSSIER_REQUIRE_FRENCH_TO_PUBLISH=True)
 def test_load_demo_explains_and_rolls_back_when_french_is_required_to_publish(db):
-    with pytest.raises(CommandError, match="DOSSIER_REQUIRE_FRENCH_TO_PUBLISH.*nothing was changed|nothing was changed.*DOSSIER_REQUIRE_FRENCH_TO_PUBLISH"):
+    with pytest.raises(
+        CommandError,
+        match=r"DOSSIER_REQUIRE_FRENCH_TO_PUBLISH.*nothing was changed|nothing was changed.*DOSSIER_REQUIRE_FRENCH_TO_PUBLISH",
+    ):
         load_demo()
     # The accounts made before the refusal were rolled back with the rest.
     assert not get_user_model().objects.exists()

@@ -128,7 +128,9 @@ def test_harms_are_matched_by_position(live, draft):
 def test_a_removed_harm_is_reported_as_removed(live, draft):
     Harm.objects.filter(version=draft).last().delete()
     items = compare(live, draft)["harms"].items
-    assert [(item.action, item.old.description_en) for item in items] == [(diff.REMOVED, "Revenue is funnelled to weapons programs.")]
+    assert [(item.action, item.old.description_en) for item in items] == [
+        (diff.REMOVED, "Revenue is funnelled to weapons programs.")
+    ]
 
 
 def test_citations_are_matched_by_source(live, draft):
@@ -299,7 +301,10 @@ def test_items_are_described_in_the_readers_language(live, draft):
     sections = diff.compare_versions(live, draft)
     with translation.override("fr"):
         [section] = diff.for_reader(sections, live, draft)
-    assert {item.label.text for item in section.items} == {"Secteur › Technologies de l'information", "Capacité d'IA › Vidéo hypertruquée"}
+    assert {item.label.text for item in section.items} == {
+        "Secteur › Technologies de l'information",
+        "Capacité d'IA › Vidéo hypertruquée",
+    }
 
 
 def test_word_diff_marks_only_the_changed_words():

@@ -100,11 +100,11 @@ def test_feed_items_are_in_the_page_language_and_mark_missing_french(client, cat
 
 
 def test_feed_content_is_sanitized_markdown(client, db):
-    from tests.factories import CitationFactory, DraftVersionFactory, approve, publish
     from incidents import workflow
+    from tests.factories import CitationFactory, DraftVersionFactory, approve, publish
 
     draft = DraftVersionFactory(
-        summary_en='Scam **reported** [@rcmp-2025] <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>'
+        summary_en="Scam **reported** [@rcmp-2025] <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
     )
     CitationFactory(version=draft, key="rcmp-2025", label_en="RCMP, 2025", is_primary=True)
     workflow.submit(draft, by=draft.created_by)
@@ -167,9 +167,7 @@ def test_sitemap_lists_every_published_record_in_both_languages_with_alternates(
         public_id = version.record.public_id
         for lang in LANGS:
             url = locations[f"http://testserver/{lang}/incidents/{public_id}/"]
-            alternates = {
-                link.get("hreflang"): link.get("href") for link in url.findall("xhtml:link", SITEMAP_NS)
-            }
+            alternates = {link.get("hreflang"): link.get("href") for link in url.findall("xhtml:link", SITEMAP_NS)}
             assert alternates == {
                 "en": f"http://testserver/en/incidents/{public_id}/",
                 "fr": f"http://testserver/fr/incidents/{public_id}/",

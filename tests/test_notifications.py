@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 
 from core.models import Preference
 from incidents import workflow
@@ -100,9 +101,6 @@ def test_a_mail_server_failure_does_not_undo_the_transition(django_capture_on_co
         workflow.submit(draft, by=editor)
     draft.refresh_from_db()
     assert draft.status == "in_review"
-
-
-from django.core.mail.backends.base import BaseEmailBackend  # noqa: E402
 
 
 class BrokenBackend(BaseEmailBackend):

@@ -82,7 +82,9 @@ def test_server_error_page_renders_without_a_request_context():
 
 def test_production_settings_pass_check_deploy(tmp_path):
     environment = {
-        key: value for key, value in os.environ.items() if key not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
     }
     environment.update(
         {

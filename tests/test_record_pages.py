@@ -6,8 +6,8 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.html import escape
 
@@ -57,14 +57,32 @@ SECTION_IDS = [
 ]
 HEADINGS = {
     "en": [
-        "Summary", "Record details", "Narrative", "Materialized from", "Harms", "Evidence",
-        "Policy recommendations", "Editorial assessment", "Entities involved", "Taxonomy", "Changelog",
+        "Summary",
+        "Record details",
+        "Narrative",
+        "Materialized from",
+        "Harms",
+        "Evidence",
+        "Policy recommendations",
+        "Editorial assessment",
+        "Entities involved",
+        "Taxonomy",
+        "Changelog",
         "Cite this record",
     ],
     "fr": [
-        "Résumé", "Détails de la fiche", "Récit", "Issu du danger", "Préjudices", "Éléments de preuve",
-        "Recommandations en matière de politiques", "Évaluation éditoriale", "Entités concernées", "Taxonomie",
-        "Journal des modifications", "Citer cette fiche",
+        "Résumé",
+        "Détails de la fiche",
+        "Récit",
+        "Issu du danger",
+        "Préjudices",
+        "Éléments de preuve",
+        "Recommandations en matière de politiques",
+        "Évaluation éditoriale",
+        "Entités concernées",
+        "Taxonomie",
+        "Journal des modifications",
+        "Citer cette fiche",
     ],
 }
 
@@ -121,7 +139,7 @@ def headings(html):
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_record_page_shows_every_section_of_the_seed_in_order(client, seed_record, lang):
-    v1, v2 = seed_record
+    _v1, v2 = seed_record
     html = page(client, f"/{lang}/incidents/{v2.record.public_id}/")
     found = headings(html)
     assert [heading_id for heading_id, _text in found] == SECTION_IDS
@@ -224,8 +242,22 @@ def test_entities_and_terms_link_to_their_pages(client, seed_record):
         ("fr", DatePrecision.MONTH, datetime.date(2025, 7, 1), None, "Survenu en", "juillet 2025"),
         ("en", DatePrecision.YEAR, datetime.date(2025, 1, 1), None, "Occurred in", "2025"),
         ("fr", DatePrecision.YEAR, datetime.date(2025, 1, 1), None, "Survenu en", "2025"),
-        ("en", DatePrecision.RANGE, datetime.date(2025, 7, 16), datetime.date(2025, 8, 3), "Occurred", "July 16, 2025 – August 3, 2025"),
-        ("fr", DatePrecision.RANGE, datetime.date(2025, 7, 16), datetime.date(2025, 8, 3), "Survenu", "du 16 juillet 2025 au 3 août 2025"),
+        (
+            "en",
+            DatePrecision.RANGE,
+            datetime.date(2025, 7, 16),
+            datetime.date(2025, 8, 3),
+            "Occurred",
+            "July 16, 2025 – August 3, 2025",
+        ),
+        (
+            "fr",
+            DatePrecision.RANGE,
+            datetime.date(2025, 7, 16),
+            datetime.date(2025, 8, 3),
+            "Survenu",
+            "du 16 juillet 2025 au 3 août 2025",
+        ),
     ],
 )
 def test_date_of_occurrence_is_formatted_by_its_precision(lang, precision, start, end, label, text):
@@ -251,14 +283,22 @@ def test_key_facts_show_country_names_in_the_page_language(client):
 
 def test_missing_french_is_shown_in_english_marked_untranslated_everywhere(client):
     version = DraftVersionFactory(title_fr="", narrative_en="Body [@k1].", narrative_fr="")
-    CitationFactory(version=version, key="k1", is_primary=True, label_en="Agency, 2025", label_fr="", corroborates_fr="")
+    CitationFactory(
+        version=version, key="k1", is_primary=True, label_en="Agency, 2025", label_fr="", corroborates_fr=""
+    )
     HarmFactory(version=version, description_en="Harm only in English", description_fr="")
     PolicyRecommendationFactory(version=version, text_en="Recommendation only in English", text_fr="")
     EntityRoleFactory(version=version, entity=EntityFactory(name_en="Agency only in English", name_fr=""))
     ClassificationFactory(version=version, term=TermFactory(name_en="Term only in English", name_fr=""))
     live = release(version)
     html = page(client, f"/fr/incidents/{live.record.public_id}/")
-    for english in (live.title_en, "Harm only in English", "Recommendation only in English", "Agency only in English", "Term only in English"):
+    for english in (
+        live.title_en,
+        "Harm only in English",
+        "Recommendation only in English",
+        "Agency only in English",
+        "Term only in English",
+    ):
         assert f'<span lang="en" class="untranslated">{english}</span>' in html, english
     assert '<div lang="en" class="untranslated"><p class="untranslated-note">Pas encore traduit en français</p>' in html
     assert '<span lang="en">Agency, 2025</span>' in html  # the inline citation label
@@ -396,10 +436,19 @@ def test_unpublished_version_number_is_refused_on_the_changes_page(client):
 
 def record_urls(public_id, lang):
     base = f"/{lang}/incidents/{public_id}"
-    return [f"{base}/", f"{base}/v1/", f"{base}/v2/", f"{base}/changes/?from=1&to=2", f"{base}/v1/cite.bib", f"{base}/v1/cite.json"]
+    return [
+        f"{base}/",
+        f"{base}/v1/",
+        f"{base}/v2/",
+        f"{base}/changes/?from=1&to=2",
+        f"{base}/v1/cite.bib",
+        f"{base}/v1/cite.json",
+    ]
 
 
-@pytest.mark.parametrize("factory", [DraftVersionFactory, InReviewVersionFactory, ApprovedVersionFactory, HazardDraftVersionFactory])
+@pytest.mark.parametrize(
+    "factory", [DraftVersionFactory, InReviewVersionFactory, ApprovedVersionFactory, HazardDraftVersionFactory]
+)
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_never_published_records_answer_404_at_every_url(client, factory, lang):
     version = factory(title_en="Unreviewed secret", title_fr="Secret non révisé")
@@ -490,7 +539,9 @@ def withdrawn():
     v1 = PublishedVersionFactory(title_en="Retracted title", title_fr="Titre retiré", summary_en="Retracted summary")
     publish_revision(v1.record, retitle("Retracted second title"))
     record = record_of(v1)
-    workflow.withdraw(record, by=PublisherFactory(), reason_en="Duplicate of INC-0002.", reason_fr="Doublon de INC-0002.")
+    workflow.withdraw(
+        record, by=PublisherFactory(), reason_en="Duplicate of INC-0002.", reason_fr="Doublon de INC-0002."
+    )
     record.refresh_from_db()
     return record
 
@@ -561,7 +612,9 @@ def test_hazard_page_drops_an_incident_whose_live_version_no_longer_links_it(cli
 
 
 def test_description_and_opengraph_come_from_the_summary_as_plain_text(client):
-    live = PublishedVersionFactory(summary_en='A **bold** claim with a [link](https://example.org) and "quotes" <b>tag</b>.')
+    live = PublishedVersionFactory(
+        summary_en='A **bold** claim with a [link](https://example.org) and "quotes" <b>tag</b>.'
+    )
     html = page(client, f"/en/incidents/{live.record.public_id}/")
     expected = "A bold claim with a link and &quot;quotes&quot; &lt;b&gt;tag&lt;/b&gt;."
     assert f'<meta name="description" content="{expected}">' in html
@@ -654,9 +707,10 @@ def test_rendered_text_is_cached_by_version_and_language(client, monkeypatch):
     french = page(client, url.format("fr"))
     assert "Récit français" in french and "English narrative" not in french
     assert len(calls) == 2 * rendered
-    assert cache.get(record_page.render_cache_key(live, "en"))["narrative"] != cache.get(
-        record_page.render_cache_key(live, "fr")
-    )["narrative"]
+    assert (
+        cache.get(record_page.render_cache_key(live, "en"))["narrative"]
+        != cache.get(record_page.render_cache_key(live, "fr"))["narrative"]
+    )
 
 
 # Conditional GET ------------------------------------------------------------------------------------

@@ -41,7 +41,9 @@ def body(client, url, status=200):
 
 
 def test_entity_page_lists_the_published_records_that_involve_it(client):
-    entity = EntityFactory(name_en="Canadian Centre for Cyber Security", name_fr="Centre canadien pour la cybersécurité")
+    entity = EntityFactory(
+        name_en="Canadian Centre for Cyber Security", name_fr="Centre canadien pour la cybersécurité"
+    )
     involved = published_with(lambda v: EntityRoleFactory(version=v, entity=entity), "Involved record")
     recommending = published_with(
         lambda v: PolicyRecommendationFactory(version=v, authority=entity), "Record it makes a recommendation in"
@@ -126,9 +128,7 @@ def test_term_404s(client):
 
 def test_source_page_lists_the_records_citing_it(client):
     source = SourceFactory(title="Avis conjoint", language="fr", archived_url="https://web.archive.org/x")
-    citing = published_with(
-        lambda v: CitationFactory(version=v, source=source, is_primary=True), "Citing record"
-    )
+    citing = published_with(lambda v: CitationFactory(version=v, source=source, is_primary=True), "Citing record")
     CitationFactory(version=DraftVersionFactory(title_en="Draft secret"), source=source, is_primary=True)
     html = body(client, f"/en/sources/{source.pk}/")
     assert '<cite lang="fr">Avis conjoint</cite>' in html

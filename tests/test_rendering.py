@@ -21,9 +21,35 @@ RSNAKE_VECTORS = [line for line in (DATA / "patt_xss_RSNAKE_XSS.txt").read_text(
 ALL_VECTORS = BLEACH_VECTORS + RSNAKE_VECTORS
 
 SCRIPT_CAPABLE = {
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math",
-    "img", "image", "link", "meta", "base", "form", "input", "button", "body", "html", "layer",
-    "ilayer", "bgsound", "xml", "xss", "video", "audio", "source", "template",
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
+    "img",
+    "image",
+    "link",
+    "meta",
+    "base",
+    "form",
+    "input",
+    "button",
+    "body",
+    "html",
+    "layer",
+    "ilayer",
+    "bgsound",
+    "xml",
+    "xss",
+    "video",
+    "audio",
+    "source",
+    "template",
 }
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "background", "dynsrc", "lowsrc", "xlink:href", "data"}
 DANGEROUS_SCHEME = re.compile(r"^(javascript|vbscript|data):")

@@ -49,7 +49,13 @@ def test_publisher_adds_and_changes_checklist_items_in_both_languages(client, pu
     client.force_login(publisher)
     response = client.post(
         admin_url(ChecklistItem, "add"),
-        {"check_type": "factuality", "text_en": "Quotes match the recording.", "text_fr": "Les citations concordent avec l’enregistrement.", "order": "9", "active": "on"},
+        {
+            "check_type": "factuality",
+            "text_en": "Quotes match the recording.",
+            "text_fr": "Les citations concordent avec l’enregistrement.",
+            "order": "9",
+            "active": "on",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     item = ChecklistItem.objects.get(text_en="Quotes match the recording.")
@@ -67,7 +73,13 @@ def test_checklist_item_needs_its_french_text(client, publisher):
     client.force_login(publisher)
     response = client.post(
         admin_url(ChecklistItem, "add"),
-        {"check_type": "factuality", "text_en": "Quotes match the recording.", "text_fr": "", "order": "9", "active": "on"},
+        {
+            "check_type": "factuality",
+            "text_en": "Quotes match the recording.",
+            "text_fr": "",
+            "order": "9",
+            "active": "on",
+        },
     )
     assert response.status_code == 200
     assert not ChecklistItem.objects.filter(text_en="Quotes match the recording.").exists()
@@ -80,7 +92,10 @@ def test_editors_and_reviewers_read_but_cannot_change_checklists(client, role, r
     client.force_login(user)
     assert client.get(admin_url(ChecklistItem, "changelist")).status_code == 200
     assert client.get(admin_url(ChecklistItem, "add")).status_code == 403
-    response = client.post(admin_url(item, "change"), {"check_type": item.check_type, "text_en": "Changed", "text_fr": "Modifié", "order": "1"})
+    response = client.post(
+        admin_url(item, "change"),
+        {"check_type": item.check_type, "text_en": "Changed", "text_fr": "Modifié", "order": "1"},
+    )
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.text_en != "Changed"
@@ -133,14 +148,20 @@ def test_answers_must_cover_every_active_item(reviewer):
     with pytest.raises(workflow.WorkflowError, match="Answer every item"):
         workflow.sign_off(version, by=reviewer, check=Check.NEUTRALITY, decision=Decision.APPROVE, answers=answers)
     with pytest.raises(workflow.WorkflowError, match="do not belong"):
-        workflow.sign_off(version, by=reviewer, check=Check.NEUTRALITY, decision=Decision.APPROVE, answers=answers + answers[:1])
+        workflow.sign_off(
+            version, by=reviewer, check=Check.NEUTRALITY, decision=Decision.APPROVE, answers=answers + answers[:1]
+        )
     assert not SignOff.objects.exists()
 
 
 def test_request_changes_keeps_unticked_answers(reviewer):
     version = InReviewVersionFactory()
     workflow.request_changes(
-        version, by=reviewer, check=Check.NEUTRALITY, comment="Loaded words.", answers=answers_for(Check.NEUTRALITY, ticked=False)
+        version,
+        by=reviewer,
+        check=Check.NEUTRALITY,
+        comment="Loaded words.",
+        answers=answers_for(Check.NEUTRALITY, ticked=False),
     )
     version.refresh_from_db()
     assert version.status == Status.CHANGES_REQUESTED
@@ -154,7 +175,9 @@ def test_sign_off_from_an_earlier_round_is_refused(reviewer, editor):
     workflow.submit(version, by=editor)
     with pytest.raises(workflow.WorkflowError, match="submitted again"):
         workflow.sign_off(version, by=reviewer, check=Check.NEUTRALITY, decision=Decision.APPROVE, round_id=seen)
-    workflow.sign_off(version, by=reviewer, check=Check.NEUTRALITY, decision=Decision.APPROVE, round_id=workflow.review_round(version))
+    workflow.sign_off(
+        version, by=reviewer, check=Check.NEUTRALITY, decision=Decision.APPROVE, round_id=workflow.review_round(version)
+    )
     assert version.sign_offs.filter(voided_at__isnull=True).count() == 1
 
 

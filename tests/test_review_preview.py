@@ -51,7 +51,15 @@ def test_any_version_previews_in_both_languages_with_banner_and_no_store(client,
     title = "Deepfake hiring advisory" if lang == "en" else "Avis sur l’embauche hypertruquée"
     assert f'<h1 id="record-title">{title}</h1>' in html
     # The public page's sections, headings and stylesheet.
-    for section in ("summary-heading", "details-heading", "narrative-heading", "harms-heading", "evidence-heading", "changelog-heading", "cite-heading"):
+    for section in (
+        "summary-heading",
+        "details-heading",
+        "narrative-heading",
+        "harms-heading",
+        "evidence-heading",
+        "changelog-heading",
+        "cite-heading",
+    ):
         assert f'id="{section}"' in html
     assert "/static/css/record.css" in html
     assert 'class="preview-banner"' in html
@@ -111,7 +119,9 @@ def test_first_draft_preview_says_nothing_is_published_yet(client, reviewer):
 
 
 def test_preview_sanitizes_like_the_public_page(client, reviewer):
-    draft = DraftVersionFactory(narrative_en='Text <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror="alert(3)">')
+    draft = DraftVersionFactory(
+        narrative_en='Text <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror="alert(3)">'
+    )
     client.force_login(reviewer)
     html = client.get(preview_url(draft, "en")).content.decode()
     narrative = html[html.index('id="narrative-heading"') : html.index('id="materialized-heading"')]

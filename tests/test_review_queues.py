@@ -55,7 +55,10 @@ def test_contributor_filter_agrees_with_contributor_ids(editor, other_editor, re
     for user in (editor, other_editor, reviewer, other_reviewer):
         expected = {version.pk for version in versions if user.pk in version.contributor_ids()}
         assert pks(RecordVersion.objects.contributed_to_by(user)) == expected
-        assert pks(RecordVersion.objects.filter(pk__in=pks(versions)).not_contributed_to_by(user)) == pks(versions) - expected
+        assert (
+            pks(RecordVersion.objects.filter(pk__in=pks(versions)).not_contributed_to_by(user))
+            == pks(versions) - expected
+        )
     assert pks(RecordVersion.objects.contributed_to_by(editor)) == {own.pk, edited.pk, part_added.pk}
 
 
@@ -197,7 +200,9 @@ def test_admin_home_shows_the_queues_above_the_app_list(client, reviewer, editor
 
 
 def test_admin_home_titles_are_in_the_users_language(client, reviewer, editor):
-    InReviewVersionFactory(created_by=editor, title_en="Deepfake hiring advisory", title_fr="Avis sur l’embauche hypertruquée")
+    InReviewVersionFactory(
+        created_by=editor, title_en="Deepfake hiring advisory", title_fr="Avis sur l’embauche hypertruquée"
+    )
     InReviewVersionFactory(created_by=editor, title_en="Voice cloning scam", title_fr="")
     client.force_login(reviewer)
     html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()

@@ -50,7 +50,12 @@ def revision(editor):
         title_fr="Un avis canadien met en garde contre des informaticiens hypertrucés par l’IA",
         narrative_en=draft.narrative_en.replace("five agencies", "five security agencies"),
     )
-    edit(HarmFactory.build(version=draft, description_en="Payroll data was exposed.", description_fr="", affected_group_fr="", order=3), editor)
+    edit(
+        HarmFactory.build(
+            version=draft, description_en="Payroll data was exposed.", description_fr="", affected_group_fr="", order=3
+        ),
+        editor,
+    )
     draft.entity_roles.get(role="threat_actor").delete()
     citation = draft.citations.get(key="bnn-2025")
     edit(citation, editor, corroborates_en="Scope and date of the advisory", corroborates_fr="Portée et date de l’avis")
@@ -78,7 +83,10 @@ def test_diff_shows_changed_fields_in_both_languages(client, reviewer, revision)
     assert "What changed since v1" in changes
     title = changes[changes.index('id="review-change-title"') : changes.index('id="review-change-narrative"')]
     assert "<p>Canadian advisory warned of <ins>AI-enabled </ins>deepfake IT workers</p>" in title
-    assert '<p lang="fr">Un avis canadien met en garde contre des informaticiens hypertrucés<ins> par l’IA</ins></p>' in title
+    assert (
+        '<p lang="fr">Un avis canadien met en garde contre des informaticiens hypertrucés<ins> par l’IA</ins></p>'
+        in title
+    )
     assert title.count('class="review-column"') == 2
     narrative = changes[changes.index('id="review-change-narrative"') :]
     assert "five<ins> security</ins> agencies" in narrative
@@ -146,8 +154,14 @@ def test_published_version_is_compared_with_the_one_it_replaced(client, reviewer
 
 def test_checklists_come_from_the_configured_items_in_the_users_language(client, reviewer):
     version = InReviewVersionFactory()
-    ChecklistItemFactory(check_type=Check.FACTUALITY, text_en="Quotes match the recording.", text_fr="Les citations concordent avec l’enregistrement.")
-    ChecklistItemFactory(check_type=Check.NEUTRALITY, text_en="Retired question.", text_fr="Question retirée.", active=False)
+    ChecklistItemFactory(
+        check_type=Check.FACTUALITY,
+        text_en="Quotes match the recording.",
+        text_fr="Les citations concordent avec l’enregistrement.",
+    )
+    ChecklistItemFactory(
+        check_type=Check.NEUTRALITY, text_en="Retired question.", text_fr="Question retirée.", active=False
+    )
     html = page(client, reviewer, version, HTTP_ACCEPT_LANGUAGE="fr")
     checks = html[html.index('id="review-checks-title"') :]
     factuality = checks[checks.index('id="check-factuality-title"') :]
@@ -183,11 +197,15 @@ def test_sign_offs_of_the_current_round_and_void_earlier_ones(client, reviewer, 
     version = InReviewVersionFactory(created_by=editor)
     client.force_login(reviewer)
     item = review.checklist(Check.NEUTRALITY)[0]
-    data = sign_off_data(version, Check.NEUTRALITY, "approve", "Balanced.", item_comments={item.pk: "Checked each quote."})
+    data = sign_off_data(
+        version, Check.NEUTRALITY, "approve", "Balanced.", item_comments={item.pk: "Checked each quote."}
+    )
     assert client.post(sign_off_url(version), data).status_code == 302
     workflow.return_to_draft(version, by=editor)
     workflow.submit(version, by=editor)
-    workflow.sign_off(version, by=other_reviewer, check=Check.FACTUALITY, decision=Decision.APPROVE, comment="Dates match.")
+    workflow.sign_off(
+        version, by=other_reviewer, check=Check.FACTUALITY, decision=Decision.APPROVE, comment="Dates match."
+    )
     html = page(client, reviewer, version)
     rounds = html[html.index('id="review-rounds-title"') :]
     current = rounds[rounds.index('id="round-2-title"') : rounds.index('id="round-1-title"')]
@@ -225,7 +243,9 @@ def test_every_version_of_incidents_and_hazards_has_a_review_screen(client, revi
         assert "What changed since v1" in revision and "Entité ajoutée" in revision
 
 
-def test_submission_email_sends_reviewers_to_the_review_screen(django_capture_on_commit_callbacks, editor, reviewer, settings):
+def test_submission_email_sends_reviewers_to_the_review_screen(
+    django_capture_on_commit_callbacks, editor, reviewer, settings
+):
     settings.DOSSIER_SITE_URL = "https://dossier.example.org"
     draft = DraftVersionFactory(created_by=editor)
     with django_capture_on_commit_callbacks(execute=True):

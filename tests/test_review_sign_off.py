@@ -60,7 +60,9 @@ def test_two_approvals_through_the_screen_approve_the_version(client, version, r
 
 
 def test_answers_keep_the_item_as_the_reviewer_read_it(client, version, reviewer):
-    item = ChecklistItemFactory(check_type=Check.FACTUALITY, text_en="Quotes match.", text_fr="Les citations concordent.")
+    item = ChecklistItemFactory(
+        check_type=Check.FACTUALITY, text_en="Quotes match.", text_fr="Les citations concordent."
+    )
     client.force_login(reviewer)
     data = sign_off_data(version, Check.FACTUALITY, "approve")
     assert client.post(sign_off_url(version), data, HTTP_ACCEPT_LANGUAGE="fr").status_code == 302
@@ -71,7 +73,12 @@ def test_answers_keep_the_item_as_the_reviewer_read_it(client, version, reviewer
 
 
 def test_request_changes_sends_the_version_back(client, version, reviewer):
-    response = post(client, reviewer, version, sign_off_data(version, Check.FACTUALITY, "request_changes", "The date is wrong.", tick=False))
+    response = post(
+        client,
+        reviewer,
+        version,
+        sign_off_data(version, Check.FACTUALITY, "request_changes", "The date is wrong.", tick=False),
+    )
     assert response.status_code == 302
     version.refresh_from_db()
     assert version.status == Status.CHANGES_REQUESTED
@@ -259,7 +266,12 @@ def test_anonymous_sign_off_goes_to_the_login_page(client, version):
 
 def test_sign_off_of_a_missing_version_is_404(client, reviewer, version):
     client.force_login(reviewer)
-    assert client.post("/admin/incidents/recordversion/999999/sign-off/", sign_off_data(version, Check.NEUTRALITY)).status_code == 404
+    assert (
+        client.post(
+            "/admin/incidents/recordversion/999999/sign-off/", sign_off_data(version, Check.NEUTRALITY)
+        ).status_code
+        == 404
+    )
 
 
 def test_answers_to_items_of_the_other_check_are_ignored(client, version, reviewer):

@@ -42,7 +42,7 @@ def records(db):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize(
-    "field, lang, word",
+    ("field", "lang", "word"),
     [
         ("title", "en", "quokka"),
         ("title", "fr", "ornithorynque"),
@@ -91,7 +91,24 @@ def test_a_quoted_phrase_is_searched_as_a_phrase(db, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize(
     "query",
-    ['"', "'", "%", "_", "\\", "&|!", "a:*", "(((", "-", "or", "<->", "\x00", "%' OR 1=1 --", "x" * 5000, "日本語", " "],
+    [
+        '"',
+        "'",
+        "%",
+        "_",
+        "\\",
+        "&|!",
+        "a:*",
+        "(((",
+        "-",
+        "or",
+        "<->",
+        "\x00",
+        "%' OR 1=1 --",
+        "x" * 5000,
+        "日本語",
+        " ",
+    ],
 )
 def test_any_query_text_is_harmless(records, backend, query):
     # No syntax error, no crash, whatever a reader types.
@@ -137,7 +154,9 @@ def test_highlight_escapes_every_piece():
 
 
 def test_plain_text_drops_markdown_and_citations():
-    assert search.plain_text("**Bold** claim [@rcmp-2025; @bnn] and [a link](https://x.org).") == "Bold claim and a link."
+    assert (
+        search.plain_text("**Bold** claim [@rcmp-2025; @bnn] and [a link](https://x.org).") == "Bold claim and a link."
+    )
 
 
 # PostgreSQL only ------------------------------------------------------------------

@@ -13,7 +13,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 def run(*args, **env):
     """Python with ``args`` in the project, in an environment without any of
     Dossier's settings but ``env``."""
-    clean = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    clean = {
+        key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")
+    }
     clean.update(env)
     return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=60)
 

@@ -4,7 +4,8 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html
-from django.utils.translation import get_language_info, gettext as _
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
 from core.i18n import Localized, current_language, localized
 from core.rendering import render_markdown

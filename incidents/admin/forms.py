@@ -36,7 +36,7 @@ class RecordVersionForm(forms.ModelForm):
 
     class Meta:
         model = RecordVersion
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose the fields shown)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -65,12 +65,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
         # As django-simple-history's own, without its select_related() with no
         # field names on models without foreign keys (deprecated in Django 6.1).
         rows = history_manager.filter(**{pk_name: object_id}).select_related("history_user")
-        foreign_keys = [field.name for field in history_manager.model.tracked_fields if isinstance(field, models.ForeignKey)]
+        foreign_keys = [
+            field.name for field in history_manager.model.tracked_fields if isinstance(field, models.ForeignKey)
+        ]
         return rows.select_related(*foreign_keys) if foreign_keys else rows
 
 
 def _field_label(model, name):
-    """"title (French)" for title_fr: the history table's columns carry the language."""
+    """ "title (French)" for title_fr: the history table's columns carry the language."""
     base, _sep, lang = name.rpartition("_")
     if lang in ("en", "fr") and base:
         language = gettext("English") if lang == "en" else gettext("French")
@@ -93,14 +95,22 @@ def changes_since(version, since):
     # The form's token is the version's updated_at when it was opened. The
     # admin saves the version before its parts, so the parts saved with the
     # opener's own last save come before the first newer version row.
-    newer = version.history.filter(id=version.pk, updated_at__gt=since).select_related("history_user").order_by("history_date")
+    newer = (
+        version.history.filter(id=version.pk, updated_at__gt=since)
+        .select_related("history_user")
+        .order_by("history_date")
+    )
     first = newer.first()
     if first is None:
         return []
     saves = []
     for row in newer:
         previous = row.prev_record
-        fields = [_field_label(version.__class__, change.field) for change in real_changes(row.diff_against(previous))] if previous else []
+        fields = (
+            [_field_label(version.__class__, change.field) for change in real_changes(row.diff_against(previous))]
+            if previous
+            else []
+        )
         if row.status != getattr(previous, "status", row.status):
             fields.append(gettext("status: %(status)s") % {"status": row.get_status_display()})
         saves.append((row.history_date, row.history_user, fields))
@@ -108,7 +118,9 @@ def changes_since(version, since):
     for model in VERSION_PART_MODELS:
         rows = model.history.filter(version_id=version.pk, history_date__gte=first.history_date)
         for row in rows.select_related("history_user"):
-            saves.append((row.history_date, row.history_user, [verbs[row.history_type] % {"part": model._meta.verbose_name}]))
+            saves.append(
+                (row.history_date, row.history_user, [verbs[row.history_type] % {"part": model._meta.verbose_name}])
+            )
     lines = []
     for when, who, what in sorted(saves, key=lambda save: save[0]):
         if what:

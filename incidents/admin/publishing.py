@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import workflow
 from ..models import Status
@@ -112,13 +113,17 @@ def withdraw_view(model_admin, request, record):
         if form.is_valid():
             try:
                 workflow.withdraw(
-                    record, by=request.user, reason_en=form.cleaned_data["reason_en"], reason_fr=form.cleaned_data["reason_fr"]
+                    record,
+                    by=request.user,
+                    reason_en=form.cleaned_data["reason_en"],
+                    reason_fr=form.cleaned_data["reason_fr"],
                 )
             except workflow.WorkflowError as error:
                 form.add_error(None, error)
             else:
                 messages.warning(
-                    request, gettext("%(record)s is withdrawn: its pages now show the notice.") % {"record": record.public_id}
+                    request,
+                    gettext("%(record)s is withdrawn: its pages now show the notice.") % {"record": record.public_id},
                 )
                 return HttpResponseRedirect(change_url)
     else:

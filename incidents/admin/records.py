@@ -18,7 +18,8 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.i18n import localized
@@ -26,9 +27,9 @@ from core.i18n import localized
 from .. import workflow
 from ..models import OPEN_STATUSES, Record, RecordVersion, WorkflowEvent
 from . import publishing
-from .timeline import record_timeline
 from .display import localized_title, report_workflow_error
 from .history import HistoryAdmin
+from .timeline import record_timeline
 
 
 class WithdrawnFilter(admin.SimpleListFilter):
@@ -109,7 +110,15 @@ class RecordAdmin(HistoryAdmin):
     # Titles live on the versions, in both languages: name both columns
     # (modeltranslation does not rewrite admin search fields).
     search_fields = ["public_id", "versions__title_en", "versions__title_fr"]
-    fields = ["public_id", "kind", "title_display", "live_version_link", "open_version_link", "withdrawal", "created_at"]
+    fields = [
+        "public_id",
+        "kind",
+        "title_display",
+        "live_version_link",
+        "open_version_link",
+        "withdrawal",
+        "created_at",
+    ]
     readonly_fields = fields
     inlines = [VersionListInline, WorkflowEventInline]
     actions = None
@@ -119,9 +128,7 @@ class RecordAdmin(HistoryAdmin):
             super()
             .get_queryset(request)
             .select_related("live_version")
-            .prefetch_related(
-                Prefetch("versions", queryset=RecordVersion.objects.open(), to_attr="open_versions")
-            )
+            .prefetch_related(Prefetch("versions", queryset=RecordVersion.objects.open(), to_attr="open_versions"))
         )
 
     # Nothing here writes a record: see the module docstring.
@@ -184,24 +191,21 @@ class RecordAdmin(HistoryAdmin):
     # Start a revision ---------------------------------------------------------
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path(
                 "<path:object_id>/start-revision/",
                 self.admin_site.admin_view(self.start_revision_view),
-                name="%s_%s_start_revision" % info,
+                name=f"{prefix}_start_revision",
             ),
             path(
-                "<path:object_id>/timeline/",
-                self.admin_site.admin_view(self.timeline_view),
-                name="%s_%s_timeline" % info,
+                "<path:object_id>/timeline/", self.admin_site.admin_view(self.timeline_view), name=f"{prefix}_timeline"
             ),
             path(
-                "<path:object_id>/withdraw/",
-                self.admin_site.admin_view(self.withdraw_view),
-                name="%s_%s_withdraw" % info,
+                "<path:object_id>/withdraw/", self.admin_site.admin_view(self.withdraw_view), name=f"{prefix}_withdraw"
             ),
-        ] + super().get_urls()
+            *super().get_urls(),
+        ]
 
     def _record_for_action(self, request, object_id):
         record = self.get_object(request, unquote(object_id))
@@ -238,7 +242,8 @@ class RecordAdmin(HistoryAdmin):
             report_workflow_error(request, error)
             return HttpResponseRedirect(reverse("admin:incidents_record_change", args=[record.pk]))
         messages.success(
-            request, gettext("A new draft of %(record)s was started from its published version.") % {"record": record.public_id}
+            request,
+            gettext("A new draft of %(record)s was started from its published version.") % {"record": record.public_id},
         )
         return HttpResponseRedirect(reverse("admin:incidents_recordversion_change", args=[draft.pk]))
 
@@ -251,6 +256,8 @@ class RecordAdmin(HistoryAdmin):
                 and request.user.has_perm("incidents.add_recordversion")
             )
             context["can_withdraw"] = (
-                obj.live_version_id is not None and not obj.is_withdrawn and request.user.has_perm("incidents.withdraw_record")
+                obj.live_version_id is not None
+                and not obj.is_withdrawn
+                and request.user.has_perm("incidents.withdraw_record")
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

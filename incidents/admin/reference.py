@@ -18,7 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from core.i18n import localized
@@ -117,10 +118,15 @@ class ReferenceAdmin(PublicUseGuard, SafeAutocompleteMixin, HistoryAdmin, Tabbed
         shown = format_html_join(
             ", ",
             '<a href="{}">{}</a>',
-            ((reverse("admin:incidents_record_change", args=[record.pk]), record.public_id) for record in records[:USED_BY_SHOWN]),
+            (
+                (reverse("admin:incidents_record_change", args=[record.pk]), record.public_id)
+                for record in records[:USED_BY_SHOWN]
+            ),
         )
         more = count - min(count, USED_BY_SHOWN)
-        text = ngettext("Used by %(count)d published record", "Used by %(count)d published records", count) % {"count": count}
+        text = ngettext("Used by %(count)d published record", "Used by %(count)d published records", count) % {
+            "count": count
+        }
         if more:
             return format_html("{}: {} {}", text, shown, gettext("and %(count)d more") % {"count": more})
         return format_html("{}: {}", text, shown)
@@ -176,7 +182,17 @@ class SourceLanguageFilter(admin.SimpleListFilter):
 
 @admin.register(Source)
 class SourceAdmin(ReferenceAdmin):
-    fields = ["public_use", "title", "publisher", "authors", "published_on", "url", "archived_url", "language", "source_type"]
+    fields = [
+        "public_use",
+        "title",
+        "publisher",
+        "authors",
+        "published_on",
+        "url",
+        "archived_url",
+        "language",
+        "source_type",
+    ]
     readonly_fields = ["public_use"]
     list_display = ["title", "publisher_display", "published_on", "source_type", "language"]
     list_filter = ["source_type", SourceLanguageFilter, PublicationYearFilter]

@@ -22,7 +22,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.i18n import LANGUAGE_CODES, current_language
@@ -124,13 +125,13 @@ class ReviewMixin:
     review_template = "admin/incidents/recordversion/review.html"
 
     def review_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
-            path("<path:object_id>/review/", wrap(self.review_view), name="%s_%s_review" % info),
-            path("<path:object_id>/sign-off/", wrap(self.sign_off_view), name="%s_%s_sign_off" % info),
+            path("<path:object_id>/review/", wrap(self.review_view), name=f"{prefix}_review"),
+            path("<path:object_id>/sign-off/", wrap(self.sign_off_view), name=f"{prefix}_sign_off"),
             # The staff preview (views/preview.py): only ever under the admin.
-            path("<int:version_id>/preview/<str:lang>/", wrap(preview.version_preview), name="%s_%s_preview" % info),
+            path("<int:version_id>/preview/<str:lang>/", wrap(preview.version_preview), name=f"{prefix}_preview"),
         ]
 
     @method_decorator(require_safe)
@@ -213,7 +214,14 @@ class ReviewMixin:
                 else:
                     form = forms.get(value) or SignOffForm(value, items[value], initial={"round": latest.submitted.pk})
             checks.append(
-                {"value": value, "label": label, "items": items[value], "sign_off": sign_off, "form": form, "reason": reason}
+                {
+                    "value": value,
+                    "label": label,
+                    "items": items[value],
+                    "sign_off": sign_off,
+                    "form": form,
+                    "reason": reason,
+                }
             )
         return {
             "title": gettext("Review of %(version)s") % {"version": version},
@@ -222,9 +230,7 @@ class ReviewMixin:
             "record": record,
             "in_review": in_review,
             "submitted": latest.submitted if latest.current else None,
-            "previews": [
-                {"lang": code, "url": preview.preview_url(version, code)} for code in LANGUAGE_CODES
-            ],
+            "previews": [{"lang": code, "url": preview.preview_url(version, code)} for code in LANGUAGE_CODES],
             "comparison": review.compare(version, lang),
             "missing_french": version.missing_french(),
             "checks": checks,

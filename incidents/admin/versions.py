@@ -21,15 +21,16 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from .. import workflow
 from ..models import (
     EDITABLE_STATUSES,
-    Action,
     VERSION_PART_MODELS,
+    Action,
     Citation,
     Classification,
     EntityRole,
@@ -65,7 +66,9 @@ CONTENT_FIELDS = [field.name for field in RecordVersion._meta.concrete_fields if
 def read_only_reason(version):
     """Why a version cannot be edited and what to do instead (None if it can)."""
     if version.status == Status.IN_REVIEW:
-        return _("This version is in review, so it is read-only. To edit it, return it to draft: its sign-offs will be void.")
+        return _(
+            "This version is in review, so it is read-only. To edit it, return it to draft: its sign-offs will be void."
+        )
     if version.status == Status.APPROVED:
         return _(
             "This version is approved and waits for publication, so it is read-only. To edit it, return it to draft: "
@@ -77,7 +80,9 @@ def read_only_reason(version):
             "a new draft copied from this version."
         )
     if version.status == Status.SUPERSEDED:
-        return _("This version was replaced by a later one and is never edited. To change the record, revise its live version.")
+        return _(
+            "This version was replaced by a later one and is never edited. To change the record, revise its live version."
+        )
     return None
 
 
@@ -182,14 +187,18 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
                     ("verification_level", "severity"),
                     "ai_system",
                 ],
-                "description": _("The key-facts box of the record page. A date range needs the precision “Date range” and an end date."),
+                "description": _(
+                    "The key-facts box of the record page. A date range needs the precision “Date range” and an end date."
+                ),
             },
         ),
         (
             _("Editorial assessment"),
             {
                 "fields": ["editorial_assessment", "assessment_status"],
-                "description": _("Our own analysis, kept apart from reported facts. Its status is shown beside the heading."),
+                "description": _(
+                    "Our own analysis, kept apart from reported facts. Its status is shown beside the heading."
+                ),
             },
         ),
         (
@@ -314,7 +323,9 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
         parts = []
         if version is not None and self.has_view_permission(request, version):
             for model in VERSION_PART_MODELS:
-                rows = model.history.filter(version_id=version.pk).select_related("history_user").order_by("-history_date")
+                rows = (
+                    model.history.filter(version_id=version.pk).select_related("history_user").order_by("-history_date")
+                )
                 changes = []
                 previous_by_id = {}
                 for row in reversed(list(rows)):
@@ -342,15 +353,18 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
     # Workflow buttons ---------------------------------------------------------
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
-            path("<path:object_id>/submit/", wrap(self.submit_view), name="%s_%s_submit" % info),
-            path("<path:object_id>/return-to-draft/", wrap(self.return_to_draft_view), name="%s_%s_return_to_draft" % info),
-            path("<path:object_id>/start-revision/", wrap(self.start_revision_view), name="%s_%s_start_revision" % info),
-            path("<path:object_id>/publish/", wrap(self.publish_view), name="%s_%s_publish" % info),
+            path("<path:object_id>/submit/", wrap(self.submit_view), name=f"{prefix}_submit"),
+            path(
+                "<path:object_id>/return-to-draft/", wrap(self.return_to_draft_view), name=f"{prefix}_return_to_draft"
+            ),
+            path("<path:object_id>/start-revision/", wrap(self.start_revision_view), name=f"{prefix}_start_revision"),
+            path("<path:object_id>/publish/", wrap(self.publish_view), name=f"{prefix}_publish"),
             *self.review_urls(),
-        ] + super().get_urls()
+            *super().get_urls(),
+        ]
 
     def _version_for_action(self, request, object_id):
         version = self.get_object(request, unquote(object_id))
@@ -371,7 +385,9 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
         except workflow.WorkflowError as error:
             report_workflow_error(request, error)
         else:
-            messages.success(request, gettext("%(version)s was submitted for review.") % {"version": version.record.public_id})
+            messages.success(
+                request, gettext("%(version)s was submitted for review.") % {"version": version.record.public_id}
+            )
         return HttpResponseRedirect(self._change_url(version))
 
     @method_decorator(require_POST)
@@ -399,7 +415,8 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
             return HttpResponseRedirect(self._change_url(version))
         messages.success(
             request,
-            gettext("A new draft of %(record)s was started from its published version.") % {"record": version.record.public_id},
+            gettext("A new draft of %(record)s was started from its published version.")
+            % {"record": version.record.public_id},
         )
         return HttpResponseRedirect(self._change_url(draft))
 
@@ -461,16 +478,22 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
             request,
             queryset,
             workflow.submit,
-            lambda n: ngettext("%(count)d version submitted for review.", "%(count)d versions submitted for review.", n)
-            % {"count": n},
+            lambda n: (
+                ngettext("%(count)d version submitted for review.", "%(count)d versions submitted for review.", n)
+                % {"count": n}
+            ),
         )
 
-    @admin.action(description=_("Return the selected versions to draft (their sign-offs become void)"), permissions=["change"])
+    @admin.action(
+        description=_("Return the selected versions to draft (their sign-offs become void)"), permissions=["change"]
+    )
     def return_selected_to_draft(self, request, queryset):
         self._run_for_each(
             request,
             queryset,
             workflow.return_to_draft,
-            lambda n: ngettext("%(count)d version returned to draft.", "%(count)d versions returned to draft.", n)
-            % {"count": n},
+            lambda n: (
+                ngettext("%(count)d version returned to draft.", "%(count)d versions returned to draft.", n)
+                % {"count": n}
+            ),
         )

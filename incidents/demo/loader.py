@@ -130,9 +130,9 @@ class DemoLoader:
     # Accounts ----------------------------------------------------------------
 
     def load_accounts(self):
-        User = get_user_model()
+        user_model = get_user_model()
         for account in ACCOUNTS:
-            user, created = User.objects.get_or_create(
+            user, created = user_model.objects.get_or_create(
                 username=account.username,
                 defaults={
                     "first_name": account.first_name,
@@ -179,7 +179,12 @@ class DemoLoader:
             entity, created = _get_or_create(
                 Entity,
                 {"slug": spec.slug},
-                {**spec.name.fields("name"), **spec.description.fields("description"), "kind": spec.kind, "url": spec.url},
+                {
+                    **spec.name.fields("name"),
+                    **spec.description.fields("description"),
+                    "kind": spec.kind,
+                    "url": spec.url,
+                },
                 writer,
             )
             self._count("entities", created)
@@ -321,7 +326,9 @@ class DemoLoader:
         for order, (taxonomy, slug) in enumerate(content.classifications):
             _save(Classification(version=version, order=order, term=self.term(taxonomy, slug)), by)
         for order, place in enumerate(content.jurisdictions):
-            _save(Jurisdiction(version=version, order=order, country=place.country, **place.region.fields("region")), by)
+            _save(
+                Jurisdiction(version=version, order=order, country=place.country, **place.region.fields("region")), by
+            )
         for order, key in enumerate(content.materialized_from):
             hazard = find_demo_record(key)
             if hazard is None:
@@ -378,13 +385,19 @@ class DemoLoader:
             return
         # Two different reviewers, neither of whom wrote the version.
         first, second = self.users["reviewer1"], self.users["reviewer2"]
-        workflow.sign_off(version, by=first, check=Check.NEUTRALITY, decision=Decision.APPROVE, comment=NEUTRALITY_COMMENT)
+        workflow.sign_off(
+            version, by=first, check=Check.NEUTRALITY, decision=Decision.APPROVE, comment=NEUTRALITY_COMMENT
+        )
         if stage == Stage.ONE_SIGN_OFF:
             return
         if stage == Stage.CHANGES_REQUESTED:
             workflow.request_changes(version, by=second, check=Check.FACTUALITY, comment=changes_requested)
             return
-        workflow.sign_off(version, by=second, check=Check.FACTUALITY, decision=Decision.APPROVE, comment=FACTUALITY_COMMENT)
+        workflow.sign_off(
+            version, by=second, check=Check.FACTUALITY, decision=Decision.APPROVE, comment=FACTUALITY_COMMENT
+        )
         if stage == Stage.APPROVED:
             return
-        workflow.publish(version, by=self.users["publisher"], change_note_en=change_note.en, change_note_fr=change_note.fr)
+        workflow.publish(
+            version, by=self.users["publisher"], change_note_en=change_note.en, change_note_fr=change_note.fr
+        )

@@ -180,7 +180,10 @@ HAZARD_REMOTE_HIRING = DemoRecord(
                 ),
                 "cyber-intrusion",
                 Severity.HIGH,
-                T("Organizations that hire or onboard staff remotely", "Organisations qui recrutent ou accueillent du personnel à distance"),
+                T(
+                    "Organizations that hire or onboard staff remotely",
+                    "Organisations qui recrutent ou accueillent du personnel à distance",
+                ),
             ),
             HarmSpec(
                 T(
@@ -189,7 +192,10 @@ HAZARD_REMOTE_HIRING = DemoRecord(
                 ),
                 "fraud",
                 Severity.MODERATE,
-                T("Employers, especially small businesses and start-ups", "Employeurs, en particulier les petites entreprises et les jeunes pousses"),
+                T(
+                    "Employers, especially small businesses and start-ups",
+                    "Employeurs, en particulier les petites entreprises et les jeunes pousses",
+                ),
             ),
         ),
         citations=(
@@ -207,11 +213,23 @@ HAZARD_REMOTE_HIRING = DemoRecord(
             ),
         ),
         entities=(
-            RoleSpec("dprk-it-workers", Role.THREAT_ACTOR, T("Reported users of these tools", "Utilisateurs signalés de ces outils")),
+            RoleSpec(
+                "dprk-it-workers",
+                Role.THREAT_ACTOR,
+                T("Reported users of these tools", "Utilisateurs signalés de ces outils"),
+            ),
             RoleSpec("unidentified-deepfake-developers", Role.DEVELOPER),
             RoleSpec("canadian-employers", Role.HARMED_PARTY, T("Exposed to the hazard", "Exposés au danger")),
-            RoleSpec("microsoft", Role.OTHER, T("Published threat intelligence on the tactics", "A publié du renseignement sur ces tactiques")),
-            RoleSpec("rcmp", Role.REPORTING_AUTHORITY, T("Lead agency of the joint advisory", "Organisme responsable de l’avis conjoint")),
+            RoleSpec(
+                "microsoft",
+                Role.OTHER,
+                T("Published threat intelligence on the tactics", "A publié du renseignement sur ces tactiques"),
+            ),
+            RoleSpec(
+                "rcmp",
+                Role.REPORTING_AUTHORITY,
+                T("Lead agency of the joint advisory", "Organisme responsable de l’avis conjoint"),
+            ),
         ),
         classifications=(
             (HARM_TYPE, "cyber-intrusion"),
@@ -354,7 +372,10 @@ SEED_DPRK_IT_WORKERS = DemoRecord(
                 ),
                 "national-security",
                 Severity.HIGH,
-                T("International security and the sanctions regime", "La sécurité internationale et le régime de sanctions"),
+                T(
+                    "International security and the sanctions regime",
+                    "La sécurité internationale et le régime de sanctions",
+                ),
             ),
         ),
         citations=(RCMP_2025, MICROSOFT_2025, BNN_2025),
@@ -376,33 +397,58 @@ SEED_DPRK_IT_WORKERS = DemoRecord(
         ),
         entities=(
             RoleSpec("rcmp", Role.REPORTING_AUTHORITY, T("Published the joint advisory", "A publié l’avis conjoint")),
-            RoleSpec("public-safety-canada", Role.REPORTING_AUTHORITY, T("Co-issued the joint advisory", "Cosignataire de l’avis conjoint")),
-            RoleSpec("global-affairs-canada", Role.REPORTING_AUTHORITY, T("Co-issued the joint advisory", "Cosignataire de l’avis conjoint")),
+            RoleSpec(
+                "public-safety-canada",
+                Role.REPORTING_AUTHORITY,
+                T("Co-issued the joint advisory", "Cosignataire de l’avis conjoint"),
+            ),
+            RoleSpec(
+                "global-affairs-canada",
+                Role.REPORTING_AUTHORITY,
+                T("Co-issued the joint advisory", "Cosignataire de l’avis conjoint"),
+            ),
             RoleSpec(
                 "fintrac",
                 Role.REPORTING_AUTHORITY,
-                T("Co-issued the joint advisory; receives reports of suspicious transactions", "Cosignataire de l’avis conjoint; reçoit les déclarations d’opérations douteuses"),
+                T(
+                    "Co-issued the joint advisory; receives reports of suspicious transactions",
+                    "Cosignataire de l’avis conjoint; reçoit les déclarations d’opérations douteuses",
+                ),
             ),
-            RoleSpec("cccs", Role.REPORTING_AUTHORITY, T("Co-issued the joint advisory", "Cosignataire de l’avis conjoint")),
+            RoleSpec(
+                "cccs", Role.REPORTING_AUTHORITY, T("Co-issued the joint advisory", "Cosignataire de l’avis conjoint")
+            ),
             RoleSpec(
                 "microsoft",
                 Role.OTHER,
-                T("Published threat intelligence on the same activity (Jasper Sleet)", "A publié du renseignement sur la même activité (Jasper Sleet)"),
+                T(
+                    "Published threat intelligence on the same activity (Jasper Sleet)",
+                    "A publié du renseignement sur la même activité (Jasper Sleet)",
+                ),
             ),
             RoleSpec(
                 "dprk-it-workers",
                 Role.THREAT_ACTOR,
-                T("Use AI deepfakes to obtain remote IT jobs, according to the advisory", "Utilisent des hypertrucages pour obtenir des emplois en TI à distance, selon l’avis"),
+                T(
+                    "Use AI deepfakes to obtain remote IT jobs, according to the advisory",
+                    "Utilisent des hypertrucages pour obtenir des emplois en TI à distance, selon l’avis",
+                ),
             ),
             RoleSpec(
                 "dprk",
                 Role.OTHER,
-                T("Regime that receives the workers’ income, according to the advisory", "Régime qui reçoit les revenus de ces travailleurs, selon l’avis"),
+                T(
+                    "Regime that receives the workers’ income, according to the advisory",
+                    "Régime qui reçoit les revenus de ces travailleurs, selon l’avis",
+                ),
             ),
             RoleSpec(
                 "canadian-employers",
                 Role.HARMED_PARTY,
-                T("Targets of the hiring scheme, especially small businesses and start-ups", "Cibles du stratagème, en particulier les petites entreprises et les jeunes pousses"),
+                T(
+                    "Targets of the hiring scheme, especially small businesses and start-ups",
+                    "Cibles du stratagème, en particulier les petites entreprises et les jeunes pousses",
+                ),
             ),
         ),
         classifications=(
@@ -424,8 +470,12 @@ SEED_DPRK_IT_WORKERS = DemoRecord(
         Revision(
             editor="editor2",
             recommendations=(
-                RecommendationSpec(RECOMMEND_IDENTITY_CHECKS, JOINT_ADVISORY, authority="rcmp", source="rcmp-advisory-2025"),
-                RecommendationSpec(RECOMMEND_PAYROLL_MONITORING, JOINT_ADVISORY, authority="rcmp", source="rcmp-advisory-2025"),
+                RecommendationSpec(
+                    RECOMMEND_IDENTITY_CHECKS, JOINT_ADVISORY, authority="rcmp", source="rcmp-advisory-2025"
+                ),
+                RecommendationSpec(
+                    RECOMMEND_PAYROLL_MONITORING, JOINT_ADVISORY, authority="rcmp", source="rcmp-advisory-2025"
+                ),
             ),
             change_note=T(
                 "Neutrality and factuality review: both policy recommendations are now attributed to the single joint "
@@ -497,13 +547,19 @@ HAZARD_VOICE_CLONING = DemoRecord(
         taxonomy_status=ASSESSED,
         harms=(
             HarmSpec(
-                T("Families could lose savings to callers who sound like a relative.", "Des familles pourraient perdre leurs économies au profit d’appelants qui ont la voix d’un proche."),
+                T(
+                    "Families could lose savings to callers who sound like a relative.",
+                    "Des familles pourraient perdre leurs économies au profit d’appelants qui ont la voix d’un proche.",
+                ),
                 "fraud",
                 Severity.HIGH,
                 T("Older adults and their families", "Personnes âgées et leurs familles"),
             ),
             HarmSpec(
-                T("People could stop trusting genuine calls from relatives in distress.", "Les gens pourraient cesser de se fier aux appels authentiques de proches en détresse."),
+                T(
+                    "People could stop trusting genuine calls from relatives in distress.",
+                    "Les gens pourraient cesser de se fier aux appels authentiques de proches en détresse.",
+                ),
                 "psychological",
                 Severity.MODERATE,
                 T("The public", "La population"),
@@ -514,14 +570,20 @@ HAZARD_VOICE_CLONING = DemoRecord(
                 "aiid-492",
                 "aiid-492",
                 T("AIID, incident 492", "AIID, incident 492"),
-                T("The 2023 case of Canadian parents deceived by a synthetic copy of their son’s voice.", "Le cas, en 2023, de parents canadiens trompés par une copie synthétique de la voix de leur fils."),
+                T(
+                    "The 2023 case of Canadian parents deceived by a synthetic copy of their son’s voice.",
+                    "Le cas, en 2023, de parents canadiens trompés par une copie synthétique de la voix de leur fils.",
+                ),
                 is_primary=True,
             ),
             CitationSpec(
                 "aiid-973",
                 "aiid-973",
                 T("AIID, incident 973", "AIID, incident 973"),
-                T("Allegations against a Montreal-based fraud ring that used cloned voices of grandchildren.", "Les allégations visant un réseau de fraudeurs établi à Montréal qui aurait utilisé des voix clonées de petits-enfants."),
+                T(
+                    "Allegations against a Montreal-based fraud ring that used cloned voices of grandchildren.",
+                    "Les allégations visant un réseau de fraudeurs établi à Montréal qui aurait utilisé des voix clonées de petits-enfants.",
+                ),
             ),
         ),
         entities=(
@@ -582,7 +644,10 @@ AIR_CANADA_CHATBOT = DemoRecord(
             "[@moffatt-2024; @aiid-639]. Il a ordonné à Air Canada de verser 812,02\u00a0$ en dommages-intérêts et en "
             "frais [@aiid-639].",
         ),
-        ai_system=T("Customer-service chatbot on the airline’s website", "Robot conversationnel de service à la clientèle sur le site de la compagnie"),
+        ai_system=T(
+            "Customer-service chatbot on the airline’s website",
+            "Robot conversationnel de service à la clientèle sur le site de la compagnie",
+        ),
         verification_level=VerificationLevel.OFFICIALLY_CONFIRMED,
         severity=Severity.LOW,
         occurred_on=D(2022, 11, 11),
@@ -613,21 +678,35 @@ AIR_CANADA_CHATBOT = DemoRecord(
                 "moffatt-v-air-canada",
                 "moffatt-2024",
                 T("Moffatt v. Air Canada, 2024", "Moffatt c. Air Canada, 2024"),
-                T("The tribunal’s findings on liability and negligent misrepresentation.", "Les conclusions du tribunal sur la responsabilité et la déclaration inexacte faite par négligence."),
+                T(
+                    "The tribunal’s findings on liability and negligent misrepresentation.",
+                    "Les conclusions du tribunal sur la responsabilité et la déclaration inexacte faite par négligence.",
+                ),
                 is_primary=True,
             ),
             CitationSpec(
                 "aiid-639",
                 "aiid-639",
                 T("AIID, incident 639", "AIID, incident 639"),
-                T("The chatbot’s inaccurate answer, the overpayment and the amount awarded.", "La réponse inexacte du robot, le trop-payé et le montant accordé."),
+                T(
+                    "The chatbot’s inaccurate answer, the overpayment and the amount awarded.",
+                    "La réponse inexacte du robot, le trop-payé et le montant accordé.",
+                ),
             ),
         ),
         entities=(
-            RoleSpec("air-canada", Role.DEPLOYER, T("Operated the chatbot on its website", "Exploitait le robot sur son site Web")),
+            RoleSpec(
+                "air-canada",
+                Role.DEPLOYER,
+                T("Operated the chatbot on its website", "Exploitait le robot sur son site Web"),
+            ),
             RoleSpec("air-canada", Role.DEVELOPER),
             RoleSpec("air-canada-customers", Role.HARMED_PARTY),
-            RoleSpec("bc-civil-resolution-tribunal", Role.OTHER, T("Decided the claim (2024 BCCRT 149)", "A tranché la demande (2024 BCCRT 149)")),
+            RoleSpec(
+                "bc-civil-resolution-tribunal",
+                Role.OTHER,
+                T("Decided the claim (2024 BCCRT 149)", "A tranché la demande (2024 BCCRT 149)"),
+            ),
         ),
         classifications=(
             (HARM_TYPE, "loss-from-erroneous-output"),
@@ -771,13 +850,19 @@ KO_V_LI = DemoRecord(
             "fiche indique que le tribunal a ordonné à l’avocate d’expliquer pourquoi elle ne devrait pas être citée pour "
             "outrage, en rappelant les obligations d’exactitude et de compétence technologique des avocats [@aiid-1099].",
         ),
-        ai_system=T("A generative AI text tool (suspected by the court)", "Un outil d’IA générative de texte (soupçonné par le tribunal)"),
+        ai_system=T(
+            "A generative AI text tool (suspected by the court)",
+            "Un outil d’IA générative de texte (soupçonné par le tribunal)",
+        ),
         verification_level=VerificationLevel.SINGLE_SOURCE,
         severity=Severity.MODERATE,
         occurred_on=D(2025, 4, 25),
         harms=(
             HarmSpec(
-                T("The court was given case law that did not exist or did not say what was claimed.", "Le tribunal a reçu de la jurisprudence inexistante ou qui ne disait pas ce qu’on lui prêtait."),
+                T(
+                    "The court was given case law that did not exist or did not say what was claimed.",
+                    "Le tribunal a reçu de la jurisprudence inexistante ou qui ne disait pas ce qu’on lui prêtait.",
+                ),
                 "administration-of-justice",
                 Severity.MODERATE,
                 T("The court and the parties to the case", "Le tribunal et les parties à l’instance"),
@@ -788,7 +873,10 @@ KO_V_LI = DemoRecord(
                 "aiid-1099",
                 "aiid-1099",
                 T("AIID, incident 1099", "AIID, incident 1099"),
-                T("The court’s findings on the factum and its order to show cause.", "Les constats du tribunal sur le mémoire et son ordonnance de justification."),
+                T(
+                    "The court’s findings on the factum and its order to show cause.",
+                    "Les constats du tribunal sur le mémoire et son ordonnance de justification.",
+                ),
                 is_primary=True,
             ),
         ),
@@ -796,7 +884,11 @@ KO_V_LI = DemoRecord(
             RoleSpec("counsel-ko-v-li", Role.DEPLOYER),
             RoleSpec("ontario-superior-court", Role.HARMED_PARTY),
         ),
-        classifications=((HARM_TYPE, "administration-of-justice"), (SECTOR, "justice"), (AI_CAPABILITY, "text-generation")),
+        classifications=(
+            (HARM_TYPE, "administration-of-justice"),
+            (SECTOR, "justice"),
+            (AI_CAPABILITY, "text-generation"),
+        ),
         jurisdictions=(PlaceSpec("CA", T("Ontario", "Ontario")),),
     ),
 )
@@ -829,7 +921,10 @@ CRA_CHATBOT = DemoRecord(
             "[@aiid-1310]. La fiche précise que l’outil est offert au public sur plusieurs pages Web de l’ARC depuis mars "
             "2020 et qu’il aurait été utilisé par des millions de personnes [@aiid-1310].",
         ),
-        ai_system=T("Government chatbot answering tax questions", "Agent conversationnel gouvernemental répondant à des questions fiscales"),
+        ai_system=T(
+            "Government chatbot answering tax questions",
+            "Agent conversationnel gouvernemental répondant à des questions fiscales",
+        ),
         verification_level=VerificationLevel.SINGLE_SOURCE,
         severity=Severity.MODERATE,
         occurred_on=D(2020, 3, 1),
@@ -837,7 +932,10 @@ CRA_CHATBOT = DemoRecord(
         occurrence_precision=DatePrecision.RANGE,
         harms=(
             HarmSpec(
-                T("Taxpayers received incorrect or incomplete guidance on filing their taxes.", "Des contribuables ont reçu des conseils erronés ou incomplets sur la production de leur déclaration."),
+                T(
+                    "Taxpayers received incorrect or incomplete guidance on filing their taxes.",
+                    "Des contribuables ont reçu des conseils erronés ou incomplets sur la production de leur déclaration.",
+                ),
                 "misinformation",
                 Severity.MODERATE,
                 T("Canadian taxpayers", "Contribuables canadiens"),
@@ -848,7 +946,10 @@ CRA_CHATBOT = DemoRecord(
                 "aiid-1310",
                 "aiid-1310",
                 T("AIID, incident 1310", "AIID, incident 1310"),
-                T("The audit’s finding on the accuracy of the chatbot’s answers.", "La constatation de l’audit sur l’exactitude des réponses de l’outil."),
+                T(
+                    "The audit’s finding on the accuracy of the chatbot’s answers.",
+                    "La constatation de l’audit sur l’exactitude des réponses de l’outil.",
+                ),
                 is_primary=True,
             ),
         ),
@@ -857,7 +958,11 @@ CRA_CHATBOT = DemoRecord(
             RoleSpec("auditor-general-canada", Role.REPORTING_AUTHORITY, T("Audited the chatbot", "A audité l’outil")),
             RoleSpec("canadian-taxpayers", Role.HARMED_PARTY),
         ),
-        classifications=((HARM_TYPE, "misinformation"), (SECTOR, "tax-administration"), (AI_CAPABILITY, "conversational-agent")),
+        classifications=(
+            (HARM_TYPE, "misinformation"),
+            (SECTOR, "tax-administration"),
+            (AI_CAPABILITY, "conversational-agent"),
+        ),
         jurisdictions=(PlaceSpec("CA"),),
     ),
 )
@@ -893,13 +998,19 @@ SIMCOE_DEEPFAKE_CRYPTO = DemoRecord(
             "transférer des fonds, par l’intermédiaire de plateformes d’échange légitimes, vers des portefeuilles contrôlés "
             "par les fraudeurs [@aiid-1121].",
         ),
-        ai_system=T("Deepfake video of public figures in online advertisements", "Vidéos hypertruquées de personnalités publiques dans des publicités en ligne"),
+        ai_system=T(
+            "Deepfake video of public figures in online advertisements",
+            "Vidéos hypertruquées de personnalités publiques dans des publicités en ligne",
+        ),
         verification_level=VerificationLevel.SINGLE_SOURCE,
         severity=Severity.HIGH,
         occurred_on=D(2025, 6, 29),
         harms=(
             HarmSpec(
-                T("Residents lost tens of thousands of dollars each, according to local reports.", "Des résidents ont perdu des dizaines de milliers de dollars chacun, selon des reportages locaux."),
+                T(
+                    "Residents lost tens of thousands of dollars each, according to local reports.",
+                    "Des résidents ont perdu des dizaines de milliers de dollars chacun, selon des reportages locaux.",
+                ),
                 "fraud",
                 Severity.HIGH,
                 T("Residents of Simcoe County, Ontario", "Population du comté de Simcoe (Ontario)"),
@@ -910,7 +1021,10 @@ SIMCOE_DEEPFAKE_CRYPTO = DemoRecord(
                 "aiid-1121",
                 "aiid-1121",
                 T("AIID, incident 1121", "AIID, incident 1121"),
-                T("The deepfake advertisements and the way victims transferred funds.", "Les publicités hypertruquées et la façon dont les victimes ont transféré des fonds."),
+                T(
+                    "The deepfake advertisements and the way victims transferred funds.",
+                    "Les publicités hypertruquées et la façon dont les victimes ont transféré des fonds.",
+                ),
                 is_primary=True,
             ),
         ),
@@ -952,14 +1066,20 @@ ARUP_DEEPFAKE_CFO = DemoRecord(
             "employé des finances, croyant les instructions authentiques, avait viré 25\u00a0millions de dollars "
             "[@aiid-634].",
         ),
-        ai_system=T("Deepfake video and cloned voices in a video call", "Vidéo hypertruquée et voix clonées lors d’un appel vidéo"),
+        ai_system=T(
+            "Deepfake video and cloned voices in a video call",
+            "Vidéo hypertruquée et voix clonées lors d’un appel vidéo",
+        ),
         verification_level=VerificationLevel.SINGLE_SOURCE,
         severity=Severity.CRITICAL,
         occurred_on=D(2024, 2, 2),
         taxonomy_status=ASSESSED,
         harms=(
             HarmSpec(
-                T("The firm lost $25 million, according to the police account.", "L’entreprise a perdu 25\u00a0millions de dollars, selon la police."),
+                T(
+                    "The firm lost $25 million, according to the police account.",
+                    "L’entreprise a perdu 25\u00a0millions de dollars, selon la police.",
+                ),
                 "fraud",
                 Severity.CRITICAL,
                 T("Arup", "Arup"),
@@ -970,7 +1090,10 @@ ARUP_DEEPFAKE_CFO = DemoRecord(
                 "aiid-634",
                 "aiid-634",
                 T("AIID, incident 634", "AIID, incident 634"),
-                T("The impersonation by video call and the amount transferred, as reported by the police.", "L’usurpation d’identité par appel vidéo et le montant viré, selon la police."),
+                T(
+                    "The impersonation by video call and the amount transferred, as reported by the police.",
+                    "L’usurpation d’identité par appel vidéo et le montant viré, selon la police.",
+                ),
                 is_primary=True,
             ),
         ),

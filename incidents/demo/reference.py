@@ -63,7 +63,10 @@ TAXONOMIES = [
             TermSpec(
                 "economic-property",
                 T("Economic or property harm", "Préjudice économique ou matériel"),
-                T("Loss of money, property or business opportunity.", "Perte d’argent, de biens ou d’occasions d’affaires."),
+                T(
+                    "Loss of money, property or business opportunity.",
+                    "Perte d’argent, de biens ou d’occasions d’affaires.",
+                ),
                 (Mapping(OECD, "Economic/Property", "Economic/Property"),),
                 (
                     TermSpec(
@@ -104,12 +107,19 @@ TAXONOMIES = [
                         ),
                         (
                             Mapping(MIT, "4.2", "Cyberattacks, weapon development or use, and mass harm"),
-                            Mapping(MIT, "2.1", "Compromise of privacy by obtaining, leaking or correctly inferring sensitive information"),
+                            Mapping(
+                                MIT,
+                                "2.1",
+                                "Compromise of privacy by obtaining, leaking or correctly inferring sensitive information",
+                            ),
                         ),
                     ),
                     TermSpec(
                         "national-security",
-                        T("Sanctions evasion and national security", "Contournement de sanctions et sécurité nationale"),
+                        T(
+                            "Sanctions evasion and national security",
+                            "Contournement de sanctions et sécurité nationale",
+                        ),
                         T(
                             "Activity that evades sanctions or funds threats to national or international security.",
                             "Activités qui contournent des sanctions ou financent des menaces à la sécurité nationale ou internationale.",
@@ -152,20 +162,32 @@ TAXONOMIES = [
             ),
             TermSpec(
                 "rights",
-                T("Harm to human or fundamental rights", "Atteinte aux droits de la personne ou aux droits fondamentaux"),
-                T("Including privacy and equality rights.", "Notamment le droit à la vie privée et le droit à l’égalité."),
+                T(
+                    "Harm to human or fundamental rights",
+                    "Atteinte aux droits de la personne ou aux droits fondamentaux",
+                ),
+                T(
+                    "Including privacy and equality rights.",
+                    "Notamment le droit à la vie privée et le droit à l’égalité.",
+                ),
                 (Mapping(OECD, "Human or fundamental rights", "Human or fundamental rights"),),
             ),
             TermSpec(
                 "psychological",
                 T("Psychological harm", "Préjudice psychologique"),
-                T("Distress, fear or loss of trust caused to people.", "Détresse, peur ou perte de confiance causées à des personnes."),
+                T(
+                    "Distress, fear or loss of trust caused to people.",
+                    "Détresse, peur ou perte de confiance causées à des personnes.",
+                ),
                 (Mapping(OECD, "Psychological", "Psychological"),),
             ),
             TermSpec(
                 "reputational",
                 T("Reputational harm", "Atteinte à la réputation"),
-                T("Damage to the reputation of a person or an organization.", "Tort causé à la réputation d’une personne ou d’une organisation."),
+                T(
+                    "Damage to the reputation of a person or an organization.",
+                    "Tort causé à la réputation d’une personne ou d’une organisation.",
+                ),
                 (Mapping(OECD, "Reputational", "Reputational"),),
             ),
         ),
@@ -193,7 +215,13 @@ TAXONOMIES = [
                             "Including web and mobile applications, IT support, databases and online platforms.",
                             "Y compris les applications Web et mobiles, le soutien informatique, les bases de données et les plateformes en ligne.",
                         ),
-                        (Mapping(ISIC, "62", "ISIC Rev. 4, division 62: Computer programming, consultancy and related activities"),),
+                        (
+                            Mapping(
+                                ISIC,
+                                "62",
+                                "ISIC Rev. 4, division 62: Computer programming, consultancy and related activities",
+                            ),
+                        ),
                     ),
                     TermSpec(
                         "gaming",
@@ -216,14 +244,21 @@ TAXONOMIES = [
             TermSpec(
                 "employment",
                 T("Employment and recruitment", "Emploi et recrutement"),
-                T("Hiring, onboarding and managing workers, including remote contractors.", "Embauche, accueil et gestion du personnel, y compris des contractuels à distance."),
+                T(
+                    "Hiring, onboarding and managing workers, including remote contractors.",
+                    "Embauche, accueil et gestion du personnel, y compris des contractuels à distance.",
+                ),
                 (Mapping(ISIC, "78", "ISIC Rev. 4, division 78: Employment activities"),),
             ),
             TermSpec(
                 "public-administration",
                 T("Public administration", "Administration publique"),
                 mappings=(
-                    Mapping(ISIC, "O", "ISIC Rev. 4, section O: Public administration and defence; compulsory social security"),
+                    Mapping(
+                        ISIC,
+                        "O",
+                        "ISIC Rev. 4, section O: Public administration and defence; compulsory social security",
+                    ),
                     Mapping(AIID, "public administration", "CSET sector of deployment"),
                 ),
                 children=(TermSpec("tax-administration", T("Tax administration", "Administration fiscale")),),
@@ -250,13 +285,21 @@ TAXONOMIES = [
             ),
             TermSpec(
                 "professional-services",
-                T("Professional, scientific and technical services", "Services professionnels, scientifiques et techniques"),
-                mappings=(Mapping(ISIC, "M", "ISIC Rev. 4, section M: Professional, scientific and technical activities"),),
+                T(
+                    "Professional, scientific and technical services",
+                    "Services professionnels, scientifiques et techniques",
+                ),
+                mappings=(
+                    Mapping(ISIC, "M", "ISIC Rev. 4, section M: Professional, scientific and technical activities"),
+                ),
             ),
             TermSpec(
                 "households",
                 T("Individuals and households", "Particuliers et ménages"),
-                T("People targeted in their private lives rather than through an organization.", "Personnes visées dans leur vie privée plutôt que par l’intermédiaire d’une organisation."),
+                T(
+                    "People targeted in their private lives rather than through an organization.",
+                    "Personnes visées dans leur vie privée plutôt que par l’intermédiaire d’une organisation.",
+                ),
             ),
         ),
     ),
@@ -273,29 +316,44 @@ TAXONOMIES = [
                     TermSpec(
                         "synthetic-video",
                         T("Synthetic video and face swapping", "Vidéo synthétique et permutation de visages"),
-                        T("Deepfake video, live or recorded, and face-swapped images.", "Hypertrucage vidéo, en direct ou enregistré, et images à visage permuté."),
+                        T(
+                            "Deepfake video, live or recorded, and face-swapped images.",
+                            "Hypertrucage vidéo, en direct ou enregistré, et images à visage permuté.",
+                        ),
                     ),
                     TermSpec(
                         "voice-cloning",
                         T("Voice cloning and voice changing", "Clonage et modification de la voix"),
-                        T("Speech that imitates a real person’s voice, or disguises the speaker’s own.", "Parole qui imite la voix d’une personne réelle ou qui masque celle de la personne qui parle."),
+                        T(
+                            "Speech that imitates a real person’s voice, or disguises the speaker’s own.",
+                            "Parole qui imite la voix d’une personne réelle ou qui masque celle de la personne qui parle.",
+                        ),
                     ),
                     TermSpec(
                         "text-generation",
                         T("Text generation", "Génération de texte"),
-                        T("Large language models and the tools built on them.", "Grands modèles de langage et outils qui en découlent."),
+                        T(
+                            "Large language models and the tools built on them.",
+                            "Grands modèles de langage et outils qui en découlent.",
+                        ),
                     ),
                 ),
             ),
             TermSpec(
                 "conversational-agent",
                 T("Conversational agent", "Agent conversationnel"),
-                T("A chatbot that answers questions from the public.", "Robot conversationnel qui répond aux questions du public."),
+                T(
+                    "A chatbot that answers questions from the public.",
+                    "Robot conversationnel qui répond aux questions du public.",
+                ),
             ),
             TermSpec(
                 "identity-verification",
                 T("Biometric and identity verification", "Vérification biométrique et vérification d’identité"),
-                T("Systems that check a person is who they claim to be.", "Systèmes qui vérifient qu’une personne est bien celle qu’elle prétend être."),
+                T(
+                    "Systems that check a person is who they claim to be.",
+                    "Systèmes qui vérifient qu’une personne est bien celle qu’elle prétend être.",
+                ),
             ),
         ),
     ),
@@ -312,7 +370,9 @@ TAXONOMIES = [
                 T("Design and development", "Conception et développement"),
                 mappings=(Mapping(MIT, "Pre-deployment", "Timing: Pre-deployment"),),
                 children=(
-                    TermSpec("data-collection", T("Data collection and processing", "Collecte et traitement des données")),
+                    TermSpec(
+                        "data-collection", T("Data collection and processing", "Collecte et traitement des données")
+                    ),
                     TermSpec("model-building", T("Model building", "Construction du modèle")),
                 ),
             ),
@@ -334,7 +394,10 @@ TAXONOMIES = [
                     TermSpec(
                         "misuse",
                         T("Misuse by malicious actors", "Usage détourné par des acteurs malveillants"),
-                        T("Tools available to anyone, used on purpose to cause harm.", "Outils accessibles à tous, utilisés délibérément pour causer du tort."),
+                        T(
+                            "Tools available to anyone, used on purpose to cause harm.",
+                            "Outils accessibles à tous, utilisés délibérément pour causer du tort.",
+                        ),
                         (Mapping(MIT, "Post-deployment", "Timing: Post-deployment"),),
                     ),
                 ),
@@ -372,13 +435,19 @@ ENTITIES = [
         "public-safety-canada",
         T("Public Safety Canada", "Sécurité publique Canada"),
         GOV,
-        T("Federal department responsible for public safety and emergency management.", "Ministère fédéral chargé de la sécurité publique et de la gestion des urgences."),
+        T(
+            "Federal department responsible for public safety and emergency management.",
+            "Ministère fédéral chargé de la sécurité publique et de la gestion des urgences.",
+        ),
     ),
     EntitySpec(
         "global-affairs-canada",
         T("Global Affairs Canada", "Affaires mondiales Canada"),
         GOV,
-        T("Federal department responsible for foreign affairs, including sanctions.", "Ministère fédéral chargé des affaires étrangères, y compris des sanctions."),
+        T(
+            "Federal department responsible for foreign affairs, including sanctions.",
+            "Ministère fédéral chargé des affaires étrangères, y compris des sanctions.",
+        ),
     ),
     EntitySpec(
         "fintrac",
@@ -387,19 +456,28 @@ ENTITIES = [
             "Centre d’analyse des opérations et déclarations financières du Canada (CANAFE)",
         ),
         GOV,
-        T("Canada’s financial intelligence unit, which receives reports of suspicious transactions.", "Unité du renseignement financier du Canada, qui reçoit les déclarations d’opérations douteuses."),
+        T(
+            "Canada’s financial intelligence unit, which receives reports of suspicious transactions.",
+            "Unité du renseignement financier du Canada, qui reçoit les déclarations d’opérations douteuses.",
+        ),
     ),
     EntitySpec(
         "cccs",
         T("Canadian Centre for Cyber Security", "Centre canadien pour la cybersécurité"),
         GOV,
-        T("Canada’s technical authority on cyber security, part of the Communications Security Establishment.", "Autorité technique du Canada en matière de cybersécurité, qui relève du Centre de la sécurité des télécommunications."),
+        T(
+            "Canada’s technical authority on cyber security, part of the Communications Security Establishment.",
+            "Autorité technique du Canada en matière de cybersécurité, qui relève du Centre de la sécurité des télécommunications.",
+        ),
     ),
     EntitySpec(
         "microsoft",
         T("Microsoft", "Microsoft"),
         ORG,
-        T("Technology company; its Threat Intelligence team tracks state-sponsored activity.", "Entreprise technologique dont l’équipe Threat Intelligence suit les activités soutenues par des États."),
+        T(
+            "Technology company; its Threat Intelligence team tracks state-sponsored activity.",
+            "Entreprise technologique dont l’équipe Threat Intelligence suit les activités soutenues par des États.",
+        ),
         "https://www.microsoft.com/",
     ),
     EntitySpec(
@@ -413,15 +491,24 @@ ENTITIES = [
     ),
     EntitySpec(
         "dprk",
-        T("Democratic People’s Republic of Korea (North Korea)", "République populaire démocratique de Corée (Corée du Nord)"),
+        T(
+            "Democratic People’s Republic of Korea (North Korea)",
+            "République populaire démocratique de Corée (Corée du Nord)",
+        ),
         GOV,
-        T("The North Korean state, subject to Canadian and international sanctions.", "L’État nord-coréen, visé par des sanctions canadiennes et internationales."),
+        T(
+            "The North Korean state, subject to Canadian and international sanctions.",
+            "L’État nord-coréen, visé par des sanctions canadiennes et internationales.",
+        ),
     ),
     EntitySpec(
         "canadian-employers",
         T("Canadian businesses and employers", "Entreprises et employeurs canadiens"),
         GROUP,
-        T("Organizations in Canada that hire staff or contractors, including remotely.", "Organisations au Canada qui embauchent du personnel ou des contractuels, y compris à distance."),
+        T(
+            "Organizations in Canada that hire staff or contractors, including remotely.",
+            "Organisations au Canada qui embauchent du personnel ou des contractuels, y compris à distance.",
+        ),
     ),
     EntitySpec(
         "air-canada",
@@ -438,7 +525,10 @@ ENTITIES = [
         "bc-civil-resolution-tribunal",
         T("Civil Resolution Tribunal (British Columbia)", "Tribunal de résolution civile (Colombie-Britannique)"),
         GOV,
-        T("British Columbia’s online tribunal for small claims and other disputes.", "Tribunal en ligne de la Colombie-Britannique pour les petites créances et d’autres litiges."),
+        T(
+            "British Columbia’s online tribunal for small claims and other disputes.",
+            "Tribunal en ligne de la Colombie-Britannique pour les petites créances et d’autres litiges.",
+        ),
     ),
     EntitySpec(
         "unidentified-scammers",
@@ -459,7 +549,10 @@ ENTITIES = [
         "families-voice-scams",
         T("Families targeted by voice-cloning scams", "Familles visées par des arnaques au clonage de voix"),
         GROUP,
-        T("People, often older, targeted by “emergency” calls that imitate a relative’s voice.", "Personnes, souvent âgées, visées par de faux appels d’urgence qui imitent la voix d’un proche."),
+        T(
+            "People, often older, targeted by “emergency” calls that imitate a relative’s voice.",
+            "Personnes, souvent âgées, visées par de faux appels d’urgence qui imitent la voix d’un proche.",
+        ),
     ),
     EntitySpec(
         "ontario-superior-court",
@@ -475,7 +568,10 @@ ENTITIES = [
         "canada-revenue-agency",
         T("Canada Revenue Agency (CRA)", "Agence du revenu du Canada (ARC)"),
         GOV,
-        T("Federal agency that administers taxes and benefits.", "Organisme fédéral qui administre les impôts et les prestations."),
+        T(
+            "Federal agency that administers taxes and benefits.",
+            "Organisme fédéral qui administre les impôts et les prestations.",
+        ),
     ),
     EntitySpec(
         "auditor-general-canada",
@@ -575,18 +671,25 @@ SOURCES = [
     SourceSpec(
         key="moffatt-v-air-canada",
         title="Moffatt v. Air Canada, 2024 BCCRT 149",
-        publisher=T("Civil Resolution Tribunal (British Columbia)", "Tribunal de résolution civile (Colombie-Britannique)"),
+        publisher=T(
+            "Civil Resolution Tribunal (British Columbia)", "Tribunal de résolution civile (Colombie-Britannique)"
+        ),
         source_type=SourceType.COURT_FILING,
         published_on=datetime.date(2024, 2, 14),
     ),
-    aiid_entry(639, "Air Canada Chatbot Reportedly Provides Inaccurate Bereavement Fare Information, Leading to Customer Overpayment"),
+    aiid_entry(
+        639,
+        "Air Canada Chatbot Reportedly Provides Inaccurate Bereavement Fare Information, Leading to Customer Overpayment",
+    ),
     aiid_entry(492, "Canadian Parents Tricked out of Thousands Using Their Son's AI Voice"),
     aiid_entry(
         973,
         "Canadian Fraud Ring Allegedly Used AI Voice Cloning in Multi-Year $21 Million Grandparent Scam Targeting Elderly Americans Across 46 States",
     ),
     aiid_entry(1099, "Factum in Ko v. Li Allegedly Contains AI-Generated Case Law Citations"),
-    aiid_entry(1310, "Canada Revenue Agency (CRA) AI Chatbot 'Charlie' Reportedly Gave Incorrect Tax Filing Guidance at Scale"),
+    aiid_entry(
+        1310, "Canada Revenue Agency (CRA) AI Chatbot 'Charlie' Reportedly Gave Incorrect Tax Filing Guidance at Scale"
+    ),
     aiid_entry(1121, "Alleged AI Deepfake Videos Used to Lure Simcoe County, Ontario Residents in Crypto Scam"),
     aiid_entry(634, "Alleged Deepfake CFO Scam Reportedly Costs Multinational Engineering Firm Arup $25 Million"),
 ]

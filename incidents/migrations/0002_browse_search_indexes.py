@@ -35,9 +35,7 @@ def _document(lang_config, fields):
     return " || ".join(parts)
 
 
-VERSION_EN = _document(
-    "english", [("title_en", None, "A"), ("summary_en", None, "B"), ("narrative_en", None, "C")]
-)
+VERSION_EN = _document("english", [("title_en", None, "A"), ("summary_en", None, "B"), ("narrative_en", None, "C")])
 VERSION_FR = _document(
     "french_unaccent",
     [("title_fr", "title_en", "A"), ("summary_fr", "summary_en", "B"), ("narrative_fr", "narrative_en", "C")],

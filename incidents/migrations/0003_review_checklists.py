@@ -9,22 +9,34 @@ from django.utils import timezone
 # The checklists reviewers start with (publishers change them in the admin).
 # (check, English, French), in the order they are asked.
 DEFAULT_ITEMS = [
-    ("neutrality", "Claims about actors are attributed to their sources.",
-     "Les affirmations sur les acteurs sont attribuées à leurs sources."),
-    ("neutrality", "No loaded or speculative language.",
-     "Aucun terme tendancieux ou spéculatif."),
-    ("neutrality", "The editorial assessment is kept apart from reported facts.",
-     "L’évaluation éditoriale est séparée des faits rapportés."),
-    ("neutrality", "Policy recommendations are attributed to the authority that makes them.",
-     "Les recommandations en matière de politiques sont attribuées à l’autorité qui les formule."),
-    ("factuality", "Every factual claim cites a source.",
-     "Chaque affirmation factuelle cite une source."),
-    ("factuality", "Dates, names and figures match the primary source.",
-     "Les dates, les noms et les chiffres concordent avec la source primaire."),
-    ("factuality", "The primary source is marked and reachable.",
-     "La source primaire est indiquée et accessible."),
-    ("factuality", "The French text says the same as the English text.",
-     "Le texte français dit la même chose que le texte anglais."),
+    (
+        "neutrality",
+        "Claims about actors are attributed to their sources.",
+        "Les affirmations sur les acteurs sont attribuées à leurs sources.",
+    ),
+    ("neutrality", "No loaded or speculative language.", "Aucun terme tendancieux ou spéculatif."),
+    (
+        "neutrality",
+        "The editorial assessment is kept apart from reported facts.",
+        "L’évaluation éditoriale est séparée des faits rapportés.",
+    ),
+    (
+        "neutrality",
+        "Policy recommendations are attributed to the authority that makes them.",
+        "Les recommandations en matière de politiques sont attribuées à l’autorité qui les formule.",
+    ),
+    ("factuality", "Every factual claim cites a source.", "Chaque affirmation factuelle cite une source."),
+    (
+        "factuality",
+        "Dates, names and figures match the primary source.",
+        "Les dates, les noms et les chiffres concordent avec la source primaire.",
+    ),
+    ("factuality", "The primary source is marked and reachable.", "La source primaire est indiquée et accessible."),
+    (
+        "factuality",
+        "The French text says the same as the English text.",
+        "Le texte français dit la même chose que le texte anglais.",
+    ),
 ]
 
 
@@ -55,70 +67,127 @@ def seed_checklists(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0002_browse_search_indexes'),
+        ("incidents", "0002_browse_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChecklistItem',
+            name="ChecklistItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('check_type', models.CharField(choices=[('neutrality', 'Neutrality check'), ('factuality', 'Factuality check')], max_length=20, verbose_name='check')),
-                ('text', models.CharField(max_length=300, verbose_name='text')),
-                ('text_en', models.CharField(max_length=300, null=True, verbose_name='text')),
-                ('text_fr', models.CharField(max_length=300, null=True, verbose_name='text')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('active', models.BooleanField(default=True, help_text='Only active items are asked at sign-off.', verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "check_type",
+                    models.CharField(
+                        choices=[("neutrality", "Neutrality check"), ("factuality", "Factuality check")],
+                        max_length=20,
+                        verbose_name="check",
+                    ),
+                ),
+                ("text", models.CharField(max_length=300, verbose_name="text")),
+                ("text_en", models.CharField(max_length=300, null=True, verbose_name="text")),
+                ("text_fr", models.CharField(max_length=300, null=True, verbose_name="text")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Only active items are asked at sign-off.", verbose_name="active"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checklist item',
-                'verbose_name_plural': 'checklist items',
-                'ordering': ['check_type', 'order', 'id'],
+                "verbose_name": "checklist item",
+                "verbose_name_plural": "checklist items",
+                "ordering": ["check_type", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalChecklistItem',
+            name="HistoricalChecklistItem",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('check_type', models.CharField(choices=[('neutrality', 'Neutrality check'), ('factuality', 'Factuality check')], max_length=20, verbose_name='check')),
-                ('text', models.CharField(max_length=300, verbose_name='text')),
-                ('text_en', models.CharField(max_length=300, null=True, verbose_name='text')),
-                ('text_fr', models.CharField(max_length=300, null=True, verbose_name='text')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('active', models.BooleanField(default=True, help_text='Only active items are asked at sign-off.', verbose_name='active')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "check_type",
+                    models.CharField(
+                        choices=[("neutrality", "Neutrality check"), ("factuality", "Factuality check")],
+                        max_length=20,
+                        verbose_name="check",
+                    ),
+                ),
+                ("text", models.CharField(max_length=300, verbose_name="text")),
+                ("text_en", models.CharField(max_length=300, null=True, verbose_name="text")),
+                ("text_fr", models.CharField(max_length=300, null=True, verbose_name="text")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Only active items are asked at sign-off.", verbose_name="active"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical checklist item',
-                'verbose_name_plural': 'historical checklist items',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical checklist item",
+                "verbose_name_plural": "historical checklist items",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SignOffAnswer',
+            name="SignOffAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_text', models.CharField(max_length=300, verbose_name='item as the reviewer read it')),
-                ('item_language', models.CharField(choices=[('en', 'English'), ('fr', 'French')], max_length=10, verbose_name='language')),
-                ('ticked', models.BooleanField(default=False, verbose_name='ticked')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='incidents.checklistitem', verbose_name='checklist item')),
-                ('sign_off', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='incidents.signoff', verbose_name='sign-off')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("item_text", models.CharField(max_length=300, verbose_name="item as the reviewer read it")),
+                (
+                    "item_language",
+                    models.CharField(
+                        choices=[("en", "English"), ("fr", "French")], max_length=10, verbose_name="language"
+                    ),
+                ),
+                ("ticked", models.BooleanField(default=False, verbose_name="ticked")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="incidents.checklistitem",
+                        verbose_name="checklist item",
+                    ),
+                ),
+                (
+                    "sign_off",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="incidents.signoff",
+                        verbose_name="sign-off",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checklist answer',
-                'verbose_name_plural': 'checklist answers',
-                'ordering': ['sign_off', 'item__order', 'item_id'],
-                'constraints': [models.UniqueConstraint(fields=('sign_off', 'item'), name='one_answer_per_item_per_sign_off')],
+                "verbose_name": "checklist answer",
+                "verbose_name_plural": "checklist answers",
+                "ordering": ["sign_off", "item__order", "item_id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("sign_off", "item"), name="one_answer_per_item_per_sign_off")
+                ],
             },
         ),
         # Reversed by dropping the tables (CreateModel's reverse): nothing to undo here.

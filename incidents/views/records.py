@@ -205,7 +205,10 @@ class CompareForm(forms.Form):
             (
                 str(version.number),
                 _("Version %(number)s (%(date)s)")
-                % {"number": version.number, "date": formats.date_format(localtime(version.published_at), "DATE_FORMAT")},
+                % {
+                    "number": version.number,
+                    "date": formats.date_format(localtime(version.published_at), "DATE_FORMAT"),
+                },
             )
             for version in versions
         ]

@@ -45,7 +45,9 @@ def require_chromium():
     """Skip when Debian's Chromium is missing, except on CI, where it must be there."""
     if CHROMIUM.exists():
         return
-    message = f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run browser tests"
+    message = (
+        f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run browser tests"
+    )
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)

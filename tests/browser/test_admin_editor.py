@@ -49,7 +49,9 @@ def test_editor_writes_a_new_record_in_both_languages_in_the_browser(browser_pag
     page.click("#harms-group .add-row a")
     page.fill("#id_harms-0-description_en", "Companies hired operatives who could plant backdoors.")
     page.click("a[href='#tab_id_harms-0-description_fr']")
-    page.fill("#id_harms-0-description_fr", "Des entreprises ont embauché des agents pouvant installer des portes dérobées.")
+    page.fill(
+        "#id_harms-0-description_fr", "Des entreprises ont embauché des agents pouvant installer des portes dérobées."
+    )
 
     # The harm type is chosen through the admin's autocomplete.
     page.click("#harms-0 .field-harm_type .select2-selection")

@@ -18,12 +18,23 @@ from django.apps import apps
 
 from incidents.models import Record, Status
 from tests.browser.support import admin_login, assert_no_csp_violation, assert_no_page_error, open_page
-from tests.factories import PASSWORD, EditorFactory, HarmTypeTermFactory, PublisherFactory, ReviewerFactory, SourceFactory
+from tests.factories import (
+    PASSWORD,
+    EditorFactory,
+    HarmTypeTermFactory,
+    PublisherFactory,
+    ReviewerFactory,
+    SourceFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FIRST_SUMMARY_FR = "Cinq organismes fédéraux ont averti que des agents utilisent des hypertrucages pour obtenir des emplois."
-REVISED_SUMMARY_FR = "Cinq organismes fédéraux ont averti conjointement que des agents nord-coréens se servent d’hypertrucages."
+FIRST_SUMMARY_FR = (
+    "Cinq organismes fédéraux ont averti que des agents utilisent des hypertrucages pour obtenir des emplois."
+)
+REVISED_SUMMARY_FR = (
+    "Cinq organismes fédéraux ont averti conjointement que des agents nord-coréens se servent d’hypertrucages."
+)
 
 
 class Person:
@@ -90,7 +101,9 @@ def write_new_record(editor):
     page.select_option("#modeltranslation-main-switch", index=0)
     page.fill("#id_harms-0-description_en", "Employers may hire operatives who plant backdoors.")
     page.select_option("#modeltranslation-main-switch", index=1)
-    page.fill("#id_harms-0-description_fr", "Des employeurs peuvent embaucher des agents qui installent des portes dérobées.")
+    page.fill(
+        "#id_harms-0-description_fr", "Des employeurs peuvent embaucher des agents qui installent des portes dérobées."
+    )
     select_autocomplete(page, "#harms-0 .field-harm_type", "Fraud")
 
     page.click("#citations-group .add-row a")

@@ -23,7 +23,10 @@ def open_page(chromium, live_server):
         contexts.append(context)
         page = context.new_page()
         page.csp_errors = []
-        page.on("console", lambda message: "Content Security Policy" in message.text and page.csp_errors.append(message.text))
+        page.on(
+            "console",
+            lambda message: "Content Security Policy" in message.text and page.csp_errors.append(message.text),
+        )
         page.goto(live_server.url + path)
         return page
 
