@@ -2,7 +2,7 @@
 Bench data: many published records of realistic size, written fast.
 
 This is the one place in Dossier that writes published records without
-going through incidents.workflow (no sign-offs, no workflow events, no
+going through incidents.publishing.workflow (no sign-offs, no workflow events, no
 edit history): ten thousand records through the workflow would take far too
 long. The rows still satisfy every database constraint of the published
 state (numbered versions with a publication date, one published version

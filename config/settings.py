@@ -101,6 +101,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Template tags of the parts of incidents that are not apps of
+            # their own (docs/architecture.md, "Layout").
+            "libraries": {
+                "browse": "incidents.public.templatetags.browse",
+                "record_tags": "incidents.public.templatetags.record_tags",
+                "review_tags": "incidents.admin.templatetags.review_tags",
+            },
         },
     },
 ]

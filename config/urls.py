@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from incidents.sitemaps import SITEMAPS
-from incidents.views.discovery import robots_txt
+from incidents.public.sitemaps import SITEMAPS
+from incidents.public.views.discovery import robots_txt
 
 urlpatterns = [
     # The admin speaks the editor's language (Accept-Language or the
@@ -24,6 +24,6 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("incidents.urls")),
+    path("", include("incidents.public.urls")),
     prefix_default_language=True,
 )

@@ -14,6 +14,6 @@ class IncidentsConfig(AppConfig):
 
 
 def create_role_groups(sender, using="default", **kwargs):
-    from .roles import ensure_role_groups
+    from .publishing.roles import ensure_role_groups
 
     ensure_role_groups(using=using)

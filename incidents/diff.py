@@ -6,7 +6,7 @@ editorial review (a draft against the live version, to show a reviewer what
 they are signing off). Both call ``compare_versions(old, new)``, which returns
 one ``SectionChange`` per section of the record page that differs, in the
 page's order. Nothing here queries more than the versions' parts: prefetch
-them (``incidents.record_page.prefetch_parts``) to compare at a fixed cost.
+them (``incidents.public.record_page.prefetch_parts``) to compare at a fixed cost.
 
 Translated fields are compared in every language separately, so each
 ``FieldChange`` says which language changed. ``stale_translations()`` uses

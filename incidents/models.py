@@ -8,7 +8,7 @@ the content, with its harms, citations, recommendations, entity roles,
 classifications and jurisdictions as child rows.
 
 Nothing here changes a version's status or a record's live pointer: that is
-``incidents.workflow``'s job, and only its.
+``incidents.publishing.workflow``'s job, and only its.
 """
 
 import re
@@ -99,7 +99,7 @@ class Decision(models.TextChoices):
     REQUEST_CHANGES = "request_changes", _("Request changes")
 
 
-# The history_change_reason of rows saved by incidents.workflow.
+# The history_change_reason of rows saved by incidents.publishing.workflow.
 WORKFLOW_CHANGE_REASON = "workflow"
 
 
@@ -734,7 +734,7 @@ class Action(models.TextChoices):
 class WorkflowEvent(models.Model):
     """The audit trail of intent: who moved which version from what to what.
 
-    Written by incidents.workflow in the same transaction as the change it
+    Written by incidents.publishing.workflow in the same transaction as the change it
     records; never edited afterwards.
     """
 

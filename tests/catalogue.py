@@ -12,8 +12,8 @@ import datetime
 import re
 from types import SimpleNamespace
 
-from incidents import workflow
 from incidents.models import DatePrecision, Kind, Severity, VerificationLevel
+from incidents.publishing import workflow
 from taxonomy.models import HARM_TYPE
 from tests.factories import (
     DraftVersionFactory,

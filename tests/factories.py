@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from evidence.models import Source, SourceType
-from incidents import workflow
 from incidents.models import (
     Check,
     ChecklistItem,
@@ -31,7 +30,8 @@ from incidents.models import (
     Role,
     Severity,
 )
-from incidents.roles import EDITORS, PUBLISHERS, REVIEWERS
+from incidents.publishing import workflow
+from incidents.publishing.roles import EDITORS, PUBLISHERS, REVIEWERS
 from taxonomy.models import HARM_TYPE, SECTOR, Entity, Taxonomy, Term
 
 PASSWORD = "correct horse battery staple"

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from incidents import review, workflow
+from incidents.publishing import review, workflow
 
 
 def review_url(version):

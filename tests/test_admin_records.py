@@ -6,9 +6,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
-from incidents import workflow
 from incidents.models import Kind
-from incidents.roles import EDITORS, ROLE_PERMISSIONS
+from incidents.publishing import workflow
+from incidents.publishing.roles import EDITORS, ROLE_PERMISSIONS
 from tests.factories import (
     DraftVersionFactory,
     HazardDraftVersionFactory,

@@ -5,8 +5,8 @@ see yet; a row shown on a published record is changed by publishers only
 import pytest
 from django.urls import reverse
 
-from incidents import workflow
 from incidents.models import Status
+from incidents.publishing import workflow
 from tests.admin_helpers import change_form_data
 from tests.factories import (
     CitationFactory,

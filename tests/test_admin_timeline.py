@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from incidents import workflow
 from incidents.models import Check
+from incidents.publishing import workflow
 from tests.factories import HarmFactory, PublishedVersionFactory, record_of, revise
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from incidents import workflow
 from incidents.models import (
     Action,
     Check,
@@ -17,6 +16,7 @@ from incidents.models import (
     Status,
     WorkflowEvent,
 )
+from incidents.publishing import workflow
 from tests.admin_helpers import change_form_data, new_version_data, rows, version_url
 from tests.factories import (
     ApprovedVersionFactory,

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils.html import escape
 
-from incidents import filters
+from incidents.public.browse import query as filters
 from tests.catalogue import SECRETS, build_catalogue, ids, page, public_ids
 
 pytestmark = pytest.mark.django_db

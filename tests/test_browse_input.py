@@ -3,7 +3,7 @@ must never break the page, an empty site, and language-aware title sorting."""
 
 import pytest
 
-from incidents import workflow
+from incidents.publishing import workflow
 from tests.catalogue import ids, page, public_ids
 from tests.factories import EntityFactory, PublisherFactory, TaxonomyFactory, TermFactory, published_record, record_of
 

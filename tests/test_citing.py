@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from core.i18n import Localized
-from incidents import citing
+from incidents.public import citing
 from tests.factories import PublishedVersionFactory, full_record, release, revise
 
 pytestmark = pytest.mark.django_db

@@ -33,8 +33,8 @@ from incidents.models import (
     Status,
     WorkflowEvent,
 )
-from incidents.roles import EDITORS, PUBLISHERS, REVIEWERS
-from incidents.workflow import submission_problems
+from incidents.publishing.roles import EDITORS, PUBLISHERS, REVIEWERS
+from incidents.publishing.workflow import submission_problems
 from taxonomy.models import AI_CAPABILITY, HARM_TYPE, LIFECYCLE_STAGE, SECTOR, Entity, Taxonomy, Term, TermMapping
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from incidents import diff
 from incidents.models import Citation, Classification, EntityRole, Harm, HazardLink, Jurisdiction, Role, Severity
-from incidents.record_page import prefetch_parts
+from incidents.public.record_page import prefetch_parts
 from tests.factories import (
     CitationFactory,
     ClassificationFactory,

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.utils import translation
 
-from incidents import feeds
+from incidents.public import feeds
 from tests.catalogue import SECRETS, build_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_feed_items_are_in_the_page_language_and_mark_missing_french(client, cat
 
 
 def test_feed_content_is_sanitized_markdown(client, db):
-    from incidents import workflow
+    from incidents.publishing import workflow
     from tests.factories import CitationFactory, DraftVersionFactory, approve, publish
 
     draft = DraftVersionFactory(

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
 from core.models import Preference
-from incidents import workflow
 from incidents.models import Check, Decision
+from incidents.publishing import workflow
 from tests.factories import (
     ApprovedVersionFactory,
     DraftVersionFactory,

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.html import escape
 
-from incidents import workflow
 from incidents.models import DatePrecision, HazardLink, RecordVersion
-from incidents.templatetags.record_tags import occurrence
+from incidents.public.templatetags.record_tags import occurrence
+from incidents.publishing import workflow
 from tests.factories import (
     ApprovedVersionFactory,
     CitationFactory,
@@ -692,7 +692,7 @@ def test_hazard_page_costs_one_more_query_for_its_incidents(client):
 
 
 def test_rendered_text_is_cached_by_version_and_language(client, monkeypatch):
-    from incidents import record_page
+    from incidents.public import record_page
 
     live = PublishedVersionFactory(narrative_en="English narrative", narrative_fr="Récit français")
     calls = []

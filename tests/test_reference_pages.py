@@ -3,8 +3,8 @@
 
 import pytest
 
-from incidents import workflow
 from incidents.models import Citation, Classification, EntityRole
+from incidents.publishing import workflow
 from tests.factories import (
     CitationFactory,
     ClassificationFactory,

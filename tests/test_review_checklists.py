@@ -4,8 +4,8 @@ answers the workflow keeps with each sign-off."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from incidents import review, workflow
 from incidents.models import Check, ChecklistItem, Decision, SignOff, SignOffAnswer, Status
+from incidents.publishing import review, workflow
 from tests.admin_helpers import admin_url
 from tests.factories import ChecklistItemFactory, InReviewVersionFactory
 

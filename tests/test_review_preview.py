@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import Resolver404, resolve
 
-from incidents.record_page import render_cache_key
+from incidents.public.record_page import render_cache_key
 from tests.factories import (
     ApprovedVersionFactory,
     DraftVersionFactory,

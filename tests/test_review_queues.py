@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from incidents import queues, workflow
 from incidents.models import Check, Decision, RecordVersion
-from incidents.roles import EDITORS, REVIEWERS
+from incidents.publishing import queues, workflow
+from incidents.publishing.roles import EDITORS, REVIEWERS
 from tests.factories import (
     ApprovedVersionFactory,
     DraftVersionFactory,

@@ -4,8 +4,8 @@ French texts missing or stale, the checklists and the sign-off rounds."""
 import pytest
 from django.core import mail
 
-from incidents import review, workflow
 from incidents.models import Check, ChecklistItem, Decision
+from incidents.publishing import review, workflow
 from tests.factories import (
     ChecklistItemFactory,
     DraftVersionFactory,

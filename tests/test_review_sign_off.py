@@ -4,9 +4,9 @@ forged: each refused with a clear message, nothing written."""
 import pytest
 from django.test import Client
 
-from incidents import review, workflow
 from incidents.models import Check, Decision, SignOff, SignOffAnswer, Status, WorkflowEvent
-from incidents.roles import EDITORS, REVIEWERS
+from incidents.publishing import review, workflow
+from incidents.publishing.roles import EDITORS, REVIEWERS
 from tests.factories import (
     ApprovedVersionFactory,
     ChecklistItemFactory,

@@ -1,4 +1,4 @@
-"""Full-text search (incidents.search): both backends, in the page's language,
+"""Full-text search (incidents.public.browse.search): both backends, in the page's language,
 over published text only, with snippets that stay inert."""
 
 import re
@@ -6,8 +6,8 @@ import re
 import pytest
 from django.db import connection
 
-from incidents import search
-from incidents.filters import live_versions
+from incidents.public.browse import search
+from incidents.public.browse.query import live_versions
 from tests.factories import DraftVersionFactory, add_parts, published_record
 
 pytestmark = pytest.mark.django_db

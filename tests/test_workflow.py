@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 
-from incidents import workflow
 from incidents.models import (
     Action,
     Check,
@@ -24,7 +23,8 @@ from incidents.models import (
     Status,
     WorkflowEvent,
 )
-from incidents.workflow import WorkflowError
+from incidents.publishing import workflow
+from incidents.publishing.workflow import WorkflowError
 from tests.factories import (
     ApprovedVersionFactory,
     CitationFactory,

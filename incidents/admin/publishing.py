@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import workflow
+from incidents.publishing import workflow
+
 from ..models import Status
 
 

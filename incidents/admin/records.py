@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.i18n import localized
+from incidents.publishing import workflow
 
-from .. import workflow
 from ..models import OPEN_STATUSES, Record, RecordVersion, WorkflowEvent
 from . import publishing
 from .display import localized_title, report_workflow_error

@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.i18n import LANGUAGE_CODES, current_language
+from incidents.publishing import review, workflow
 
-from .. import review, workflow
 from ..models import Check, Decision, Status
-from ..views import preview
+from . import preview
 from .display import report_workflow_error
 
 SIGN_OFF_PERMISSION = "incidents.sign_off_version"

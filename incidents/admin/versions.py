@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from .. import workflow
+from incidents.publishing import workflow
+
 from ..models import (
     EDITABLE_STATUSES,
     VERSION_PART_MODELS,

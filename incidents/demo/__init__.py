@@ -5,7 +5,7 @@ the workflow, all bilingual.
 
 The content is plain data, English and French side by side, in
 ``accounts.py``, ``reference.py`` and ``records.py``; ``loader.py`` turns it
-into rows, only through ``incidents.workflow`` for anything that changes a
+into rows, only through ``incidents.publishing.workflow`` for anything that changes a
 version's status.
 
 Facts about the seed record come from the RCMP joint advisory of July 16,

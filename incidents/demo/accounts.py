@@ -9,7 +9,7 @@ production site: the command refuses to run when DEBUG is off.
 
 from dataclasses import dataclass
 
-from incidents.roles import EDITORS, PUBLISHERS, REVIEWERS
+from incidents.publishing.roles import EDITORS, PUBLISHERS, REVIEWERS
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ their demo key, which is kept as the change reason of their first draft's
 first history row. Nothing that exists is changed, except the passwords of
 demo accounts when asked to reset them.
 
-Every status change goes through ``incidents.workflow``, with the demo
+Every status change goes through ``incidents.publishing.workflow``, with the demo
 accounts as actors: editors write, two different reviewers sign off, the
 publisher publishes. Every save of content names its author in the history.
 """
@@ -20,7 +20,6 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 
 from evidence.models import Source
-from incidents import workflow
 from incidents.models import (
     Check,
     Citation,
@@ -34,7 +33,8 @@ from incidents.models import (
     Record,
     RecordVersion,
 )
-from incidents.roles import ensure_role_groups
+from incidents.publishing import workflow
+from incidents.publishing.roles import ensure_role_groups
 from taxonomy.models import Entity, Taxonomy, Term, TermMapping
 
 from .accounts import ACCOUNTS, DemoAccount
@@ -163,7 +163,7 @@ class DemoLoader:
         self.report.reference_created[name] = self.report.reference_created.get(name, 0) + int(created)
 
     def load_reference(self):
-        # Taxonomies are the publishers' to change (incidents.roles); sources
+        # Taxonomies are the publishers' to change (incidents.publishing.roles); sources
         # and entities are added by editors as they write.
         curator, writer = self.users["publisher"], self.users["editor1"]
         for position, spec in enumerate(TAXONOMIES):

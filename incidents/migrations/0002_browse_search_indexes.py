@@ -19,7 +19,7 @@ configurations; DESIGN.md, "Known traps"), this adds:
 The columns are invisible to Django's models on purpose: the model stays the
 same on both databases, Django never writes them (PostgreSQL computes them on
 every insert and update), and the history tables don't copy them.
-``incidents.search`` reads them. The SQL below and the expressions there must
+``incidents.public.browse.search`` reads them. The SQL below and the expressions there must
 agree on the column names; tests/test_search.py checks the index is used.
 """
 
@@ -81,7 +81,7 @@ FORWARDS = [
         WHERE status = 'published'
     """,
     # Withdrawn records are few: this tiny index answers max(withdrawn_at),
-    # read at each request of the list (incidents.filters.publication_stamp).
+    # read at each request of the list (incidents.public.browse.query.publication_stamp).
     "CREATE INDEX incidents_record_withdrawn ON incidents_record (withdrawn_at) WHERE withdrawn_at IS NOT NULL",
 ]
 

@@ -4,7 +4,7 @@ Content-Security-Policy violation."""
 
 import pytest
 
-from incidents import workflow
+from incidents.publishing import workflow
 from tests.factories import PublisherFactory, full_record, release, revise
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

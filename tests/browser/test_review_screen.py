@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def in_review(transactional_db):
     from django.apps import apps
 
-    from incidents import workflow
+    from incidents.publishing import workflow
 
     # A transactional test empties every table after it, the checklists
     # seeded by the migration included: seed them again if they are gone.

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from incidents.roles import ROLE_PERMISSIONS, ensure_role_groups
+from incidents.publishing.roles import ROLE_PERMISSIONS, ensure_role_groups
 
 
 class Command(BaseCommand):
     help = (
         "Create or reset the Editors, Reviewers and Publishers groups with exactly "
-        "the permissions of incidents.roles.ROLE_PERMISSIONS. Safe to run again."
+        "the permissions of incidents.publishing.roles.ROLE_PERMISSIONS. Safe to run again."
     )
 
     def add_arguments(self, parser):

@@ -61,8 +61,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.i18n import DEFAULT_LANGUAGE, localized
-
-from .models import Harm, RecordVersion
+from incidents.models import Harm, RecordVersion
 
 # Longer queries are refused by the list's form before they get here.
 MAX_QUERY_LENGTH = 200

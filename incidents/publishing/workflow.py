@@ -26,9 +26,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.i18n import current_language, localized
 from core.rendering import citation_keys
-
-from . import notifications
-from .models import (
+from incidents.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
     PUBLIC_ID_PREFIX,
@@ -47,6 +45,8 @@ from .models import (
     Status,
     WorkflowEvent,
 )
+
+from . import notifications
 
 
 class WorkflowError(ValidationError):

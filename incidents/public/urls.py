@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import feeds
-from .views import browse, records, reference
+from incidents.public import feeds
+from incidents.public.views import browse, records, reference
 
 app_name = "incidents"
 

@@ -4,7 +4,7 @@ from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from ..models import DatePrecision
+from incidents.models import DatePrecision
 
 register = template.Library()
 

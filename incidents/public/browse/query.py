@@ -38,10 +38,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from django_countries import countries as all_countries
 
 from core.i18n import DEFAULT_LANGUAGE
-from taxonomy.models import Entity, Term
-
-from . import search
-from .models import (
+from incidents.models import (
     Classification,
     EntityRole,
     Jurisdiction,
@@ -51,6 +48,9 @@ from .models import (
     Severity,
     VerificationLevel,
 )
+from taxonomy.models import Entity, Term
+
+from . import search
 
 PAGE_SIZE = 20
 # Values one filter accepts at once: more is never a reader's choice.

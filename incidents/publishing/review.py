@@ -13,9 +13,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import translation
 
 from core.i18n import LANGUAGE_CODES, Localized
-
-from . import diff
-from .models import (
+from incidents import diff
+from incidents.models import (
     PUBLIC_STATUSES,
     Action,
     Check,
@@ -27,7 +26,7 @@ from .models import (
     Status,
     WorkflowEvent,
 )
-from .record_page import PART_PREFETCHES
+from incidents.public.record_page import PART_PREFETCHES
 
 # The parts of both versions, one query per kind. Unlike the public page,
 # hazard links are all loaded: a reviewer must see a link to a hazard that

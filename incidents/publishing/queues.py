@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from incidents.models import (
     EDITABLE_STATUSES,
     PUBLIC_STATUSES,
     Action,

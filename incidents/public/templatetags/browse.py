@@ -6,8 +6,8 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..models import DatePrecision
-from ..search import plain_text
+from incidents.models import DatePrecision
+from incidents.public.browse.search import plain_text
 
 register = template.Library()
 

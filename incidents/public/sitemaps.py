@@ -10,7 +10,7 @@ protocol's limits and each file stays small.
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Record
+from incidents.models import Record
 
 
 class DossierSitemap(Sitemap):

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.i18n import localized
 from core.rendering import CITATION_PATTERN, render_markdown
-
-from .models import RecordVersion
+from incidents.models import RecordVersion
 
 FEED_SIZE = 50
 _CITATION_RE = re.compile(CITATION_PATTERN)

@@ -8,9 +8,8 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from core.i18n import current_language
-
-from ..filters import RecordBrowser, cached, live_versions, with_first_publication
-from ..models import Kind, Record
+from incidents.models import Kind, Record
+from incidents.public.browse.query import RecordBrowser, cached, live_versions, with_first_publication
 
 HOME_LIST_SIZE = 8
 

@@ -25,9 +25,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import condition, require_safe
 
 from core.i18n import current_language
-
-from .. import citing, diff
-from ..record_page import etag, page_context, prefetch_parts, public_record, public_versions, summary_text
+from incidents import diff
+from incidents.public import citing
+from incidents.public.record_page import (
+    etag,
+    page_context,
+    prefetch_parts,
+    public_record,
+    public_versions,
+    summary_text,
+)
 
 
 def _record(request, public_id):

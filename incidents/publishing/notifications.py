@@ -17,8 +17,7 @@ from django.utils import translation
 
 from core.i18n import localized
 from core.models import language_of
-
-from .models import Decision
+from incidents.models import Decision
 
 logger = logging.getLogger(__name__)
 

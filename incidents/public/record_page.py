@@ -31,9 +31,7 @@ from core.i18n import Localized, localized
 from core.rendering import CitationTarget, citation_anchor, citation_keys, render_markdown
 from core.templatetags.dossier import markdown as markdown_block
 from evidence.models import Source
-from taxonomy.models import SECTOR, Entity, Taxonomy, Term
-
-from .models import (
+from incidents.models import (
     PUBLIC_ID_RE,
     PUBLIC_STATUSES,
     Citation,
@@ -48,6 +46,7 @@ from .models import (
     RecordVersion,
     WorkflowEvent,
 )
+from taxonomy.models import SECTOR, Entity, Taxonomy, Term
 
 # Parts of a version, each in one query with the reference rows it shows.
 # Hazard links keep only hazards the public may read: a link to a draft

@@ -24,10 +24,9 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from core.i18n import LANGUAGE_CODES
-
-from ..models import PUBLIC_STATUSES, RecordVersion
-from ..record_page import page_context, prefetch_parts
-from .records import cite_context
+from incidents.models import PUBLIC_STATUSES, RecordVersion
+from incidents.public.record_page import page_context, prefetch_parts
+from incidents.public.views.records import cite_context
 
 VIEW_PERMISSION = "incidents.view_recordversion"
 

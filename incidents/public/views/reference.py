@@ -20,9 +20,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from evidence.models import Source
+from incidents.models import Record, RecordVersion
 from taxonomy.models import Entity, Term
-
-from ..models import Record, RecordVersion
 
 PAGE_SIZE = 25
 

@@ -2,14 +2,14 @@
 
 from django import template
 
-from .. import queues
+from incidents.publishing import queues
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def review_queues(context):
-    """The queues of the signed-in user (incidents.queues.for_user)."""
+    """The queues of the signed-in user (incidents.publishing.queues.for_user)."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return []
