@@ -17,13 +17,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.i18n import localized, missing_translations
 from evidence.models import Source
 from taxonomy.models import HARM_TYPE, Entity, Term
+
+from .querysets import RecordQuerySet, RecordVersionQuerySet
+from .status import EDITABLE_STATUSES, OPEN_STATUSES, PUBLIC_STATUSES, WORKFLOW_CHANGE_REASON, Status
 
 
 class Kind(models.TextChoices):
@@ -33,24 +36,6 @@ class Kind(models.TextChoices):
 
 PUBLIC_ID_PREFIX = {Kind.INCIDENT: "INC", Kind.HAZARD: "HAZ"}
 PUBLIC_ID_RE = re.compile(r"^(INC|HAZ)-(\d{4,})$")
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    IN_REVIEW = "in_review", _("In review")
-    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-    APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
-    SUPERSEDED = "superseded", _("Superseded")
-
-
-# "Open" versions are on their way to publication; a record has at most one.
-OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED)
-# Only these may be edited; in review and approved versions are read-only so
-# that what reviewers signed off is what gets published.
-EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
-# Every version that was ever published stays readable and citable.
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.SUPERSEDED)
 
 
 class DatePrecision(models.TextChoices):
@@ -99,10 +84,6 @@ class Decision(models.TextChoices):
     REQUEST_CHANGES = "request_changes", _("Request changes")
 
 
-# The history_change_reason of rows saved by incidents.publishing.workflow.
-WORKFLOW_CHANGE_REASON = "workflow"
-
-
 class PublicIdCounter(models.Model):
     """The last number handed out for each kind of record.
 
@@ -118,16 +99,6 @@ class PublicIdCounter(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.last_number}"
-
-
-class RecordQuerySet(models.QuerySet):
-    def published(self):
-        """Records the public may read: published at least once, not withdrawn."""
-        return self.filter(live_version__isnull=False, withdrawn_at__isnull=True)
-
-    def withdrawn(self):
-        """Records whose pages are replaced by a withdrawal notice."""
-        return self.filter(live_version__isnull=False, withdrawn_at__isnull=False)
 
 
 class Record(models.Model):
@@ -183,46 +154,6 @@ class Record(models.Model):
 
     def open_version(self):
         return self.versions.filter(status__in=OPEN_STATUSES).first()
-
-
-class RecordVersionQuerySet(models.QuerySet):
-    def published(self):
-        """Every version the public may read: the live one and the superseded
-        ones, of records that are not withdrawn."""
-        return self.filter(status__in=PUBLIC_STATUSES, record__withdrawn_at__isnull=True)
-
-    def live(self):
-        return self.filter(status=Status.PUBLISHED, record__withdrawn_at__isnull=True)
-
-    def open(self):
-        return self.filter(status__in=OPEN_STATUSES)
-
-    def contributed_to_by(self, user):
-        """Versions that ``user`` created or edited (see ``contributor_ids``)."""
-        return self.filter(contributor_filter(user))
-
-    def not_contributed_to_by(self, user):
-        """Versions that ``user`` may review: neither created nor edited by them."""
-        return self.exclude(contributor_filter(user))
-
-
-def contributor_filter(user) -> Q:
-    """``RecordVersion.contributor_ids()`` as a filter on many versions at once:
-    created by ``user``, or with a history row of the version (other than a
-    workflow status change) or of one of its parts saved by ``user``.
-
-    One ``Exists`` subquery per history table, so a list of versions costs one
-    query whatever its length. ``test_review_queues`` checks that both agree.
-    """
-    edits = (
-        RecordVersion.history.filter(id=OuterRef("pk"), history_user=user)
-        # exclude() keeps rows whose reason is NULL (ordinary saves).
-        .exclude(history_change_reason=WORKFLOW_CHANGE_REASON)
-    )
-    condition = Q(created_by=user) | Exists(edits)
-    for model in VERSION_PART_MODELS:
-        condition |= Exists(model.history.filter(version_id=OuterRef("pk"), history_user=user))
-    return condition
 
 
 citation_key_validator = RegexValidator(
@@ -374,10 +305,6 @@ class RecordVersion(models.Model):
     @property
     def is_editable(self):
         return self.status in EDITABLE_STATUSES
-
-    @property
-    def is_public(self):
-        return self.status in PUBLIC_STATUSES and not self.record.is_withdrawn
 
     @property
     def label(self):

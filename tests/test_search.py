@@ -6,8 +6,8 @@ import re
 import pytest
 from django.db import connection
 
+from incidents.models import RecordVersion
 from incidents.public.browse import search
-from incidents.public.browse.query import live_versions
 from tests.factories import DraftVersionFactory, add_parts, published_record
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ needs_postgresql = pytest.mark.skipif(not ON_POSTGRESQL, reason="French stemming
 
 
 def found(query, lang, backend=None):
-    versions = search.matching(live_versions(), query, lang, backend=backend)
+    versions = search.matching(RecordVersion.objects.live(), query, lang, backend=backend)
     return sorted(v.record.public_id for v in versions)
 
 
@@ -114,7 +114,7 @@ def test_any_query_text_is_harmless(records, backend, query):
     # No syntax error, no crash, whatever a reader types.
     found(query, "en", backend)
     found(query, "fr", backend)
-    versions = list(live_versions())
+    versions = list(RecordVersion.objects.live())
     search.snippets(versions, query, "fr", backend=backend)
 
 
@@ -185,7 +185,7 @@ def test_english_search_stems_words(db):
 def test_search_ranks_title_matches_first(db):
     in_narrative = published_record(narrative_en="A note on gerbils.")
     in_title = published_record(title_en="Gerbils everywhere")
-    ranked = search.matching(live_versions(), "gerbils", "en").order_by("-search_rank")
+    ranked = search.matching(RecordVersion.objects.live(), "gerbils", "en").order_by("-search_rank")
     assert [v.pk for v in ranked] == [in_title.pk, in_narrative.pk]
 
 

@@ -8,19 +8,20 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from core.i18n import current_language
-from incidents.models import Kind, Record
-from incidents.public.browse.query import RecordBrowser, cached, live_versions, with_first_publication
+from incidents.models import Kind, RecordVersion
+from incidents.public.browse.choices import cached
+from incidents.public.browse.query import RecordBrowser, with_first_publication
 
 HOME_LIST_SIZE = 8
 
 
-def published_records():
-    return Record.objects.published().select_related("live_version")
-
-
 def _count_kinds():
     counts = dict(
-        live_versions().order_by().values_list("record__kind").annotate(n=Count("pk")).values_list("record__kind", "n")
+        RecordVersion.objects.live()
+        .order_by()
+        .values_list("record__kind")
+        .annotate(n=Count("pk"))
+        .values_list("record__kind", "n")
     )
     return {kind: counts.get(kind, 0) for kind in Kind.values}
 
@@ -31,7 +32,7 @@ def kind_counts():
 
 
 def home(request):
-    versions = live_versions().select_related("record")
+    versions = RecordVersion.objects.live().select_related("record")
     counts = kind_counts()
     return render(
         request,

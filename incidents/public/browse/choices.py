@@ -1,0 +1,170 @@
+"""
+What a reader may choose in the list's filters: the taxonomies and terms,
+countries and entities that published records use.
+
+A term, country or entity nobody published stays out: editors' new reference
+rows become public with the first published version that uses them
+(docs/architecture.md, "Promises").
+
+What only a publication or a withdrawal can change (the terms and countries
+in use, the unfiltered counts) is cached under a key made of the latest
+publication and withdrawal dates (``publication_stamp``), so it is never
+stale, in any process, and needs no invalidation.
+"""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.cache import cache
+from django.core.validators import validate_slug
+from django.db.models import Max
+
+from incidents.models import Classification, EntityRole, Jurisdiction, Record, RecordVersion
+from taxonomy.models import Term
+
+# Term filters are named after their taxonomy ("term-sector"); the prefix keeps
+# a taxonomy called "kind" or "page" from clashing with the other parameters.
+TERM_PREFIX = "term-"
+
+# Caching what only a publication can change ------------------------------------
+
+# Which terms and countries published records use, and the counts of the
+# unfiltered list, change only when a version is published or a record
+# withdrawn. They are cached under a key holding the time of the latest of
+# those events, read from two indexed columns at each request: a publication
+# or a withdrawal makes a new key, so no process ever serves stale counts
+# and nothing has to be invalidated. Names of terms and entities are never
+# cached: a publisher's correction to one shows at once (DESIGN.md, promise 1).
+CACHE_SECONDS = 24 * 3600
+
+
+def publication_stamp() -> str:
+    """Changes whenever a version is published or a record withdrawn."""
+    published = RecordVersion.objects.aggregate(last=Max("published_at"))["last"]
+    withdrawn = Record.objects.aggregate(last=Max("withdrawn_at"))["last"]
+    return f"{published and published.isoformat()}/{withdrawn and withdrawn.isoformat()}"
+
+
+def cached(name, compute, stamp=None):
+    key = f"dossier:browse:{name}:{stamp or publication_stamp()}"
+    return cache.get_or_set(key, compute, CACHE_SECONDS)
+
+
+# What may be chosen ----------------------------------------------------------
+
+
+@dataclass
+class TermNode:
+    term: Term
+    children: list["TermNode"] = field(default_factory=list)
+
+
+@dataclass
+class PublicTaxonomy:
+    """A taxonomy with the terms that published records use (and their
+    broader terms, so the tree stays whole)."""
+
+    taxonomy: object
+    roots: list[TermNode]
+    terms: dict[str, Term]  # slug -> term
+    subtree: dict[int, frozenset[int]]  # term id -> ids of the term and its narrower public terms
+
+    @property
+    def field_name(self):
+        return f"{TERM_PREFIX}{self.taxonomy.slug}"
+
+    def nodes(self):
+        stack = list(reversed(self.roots))
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+
+def _used_term_ids():
+    return set(
+        Classification.objects.filter(version__in=RecordVersion.objects.live().values("pk"))
+        .order_by()
+        .values_list("term_id", flat=True)
+        .distinct()
+    )
+
+
+def public_taxonomies(stamp=None) -> list[PublicTaxonomy]:
+    """Every taxonomy that classifies at least one published record.
+
+    A term nobody published stays out: editors' new terms become public
+    with the first published version that uses them (DESIGN.md, promise 1).
+    """
+    used = cached("used-terms", _used_term_ids, stamp)
+    if not used:
+        return []
+    terms = {
+        term.pk: term
+        for term in Term.objects.filter(taxonomy__terms__in=used)
+        .distinct()
+        .select_related("taxonomy")
+        .order_by("taxonomy__order", "taxonomy__slug", "order", "slug")
+    }
+    public = set()
+    for term_id in used:
+        node, seen = terms.get(term_id), set()
+        while node is not None and node.pk not in seen:  # a cycle stops the walk
+            seen.add(node.pk)
+            public.add(node.pk)
+            node = terms.get(node.parent_id)
+    taxonomies = {}
+    nodes = {pk: TermNode(term) for pk, term in terms.items() if pk in public}
+    for node in nodes.values():
+        term = node.term
+        entry = taxonomies.setdefault(term.taxonomy_id, PublicTaxonomy(term.taxonomy, [], {}, {}))
+        entry.terms[term.slug] = term
+        parent = nodes.get(term.parent_id)
+        if parent is not None and parent is not node:
+            parent.children.append(node)
+        else:
+            entry.roots.append(node)
+    for entry in taxonomies.values():
+        for node in entry.nodes():
+            ids, stack, seen = set(), [node], set()
+            while stack:
+                current = stack.pop()
+                if current.term.pk in seen:
+                    continue
+                seen.add(current.term.pk)
+                ids.add(current.term.pk)
+                stack.extend(current.children)
+            entry.subtree[node.term.pk] = frozenset(ids)
+    return sorted(taxonomies.values(), key=lambda t: (t.taxonomy.order, t.taxonomy.slug))
+
+
+def _used_countries():
+    return sorted(
+        Jurisdiction.objects.filter(version__in=RecordVersion.objects.live().values("pk"))
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
+
+
+def public_countries(stamp=None) -> list[str]:
+    return cached("used-countries", _used_countries, stamp)
+
+
+def public_entity_slugs(slugs) -> set[str]:
+    """Those of ``slugs`` that name an entity of a published record."""
+    valid = []
+    for slug in slugs:
+        try:
+            validate_slug(slug)
+        except forms.ValidationError:
+            continue  # not a slug: it cannot name an entity (and may hold a NUL)
+        valid.append(slug)
+    if not valid:
+        return set()
+    return set(
+        EntityRole.objects.filter(version__in=RecordVersion.objects.live().values("pk"), entity__slug__in=valid)
+        .order_by()
+        .values_list("entity__slug", flat=True)
+        .distinct()
+    )

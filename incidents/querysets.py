@@ -1,0 +1,66 @@
+"""
+Named reads of records and versions: ``Record.objects.published()``,
+``RecordVersion.objects.live()`` and the like.
+
+Every public read (pages, feeds, sitemap, search, and the coming API and
+export) starts from ``published()`` or ``live()``; no default manager filters
+anything, so an unfiltered ``objects.all()`` in code is visible as such.
+"""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from .status import OPEN_STATUSES, PUBLIC_STATUSES, WORKFLOW_CHANGE_REASON, Status
+
+
+class RecordQuerySet(models.QuerySet):
+    def published(self):
+        """Records the public may read: published at least once, not withdrawn."""
+        return self.filter(live_version__isnull=False, withdrawn_at__isnull=True)
+
+    def withdrawn(self):
+        """Records whose pages are replaced by a withdrawal notice."""
+        return self.filter(live_version__isnull=False, withdrawn_at__isnull=False)
+
+
+class RecordVersionQuerySet(models.QuerySet):
+    def published(self):
+        """Every version the public may read: the live one and the superseded
+        ones, of records that are not withdrawn."""
+        return self.filter(status__in=PUBLIC_STATUSES, record__withdrawn_at__isnull=True)
+
+    def live(self):
+        return self.filter(status=Status.PUBLISHED, record__withdrawn_at__isnull=True)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def contributed_to_by(self, user):
+        """Versions that ``user`` created or edited (see ``contributor_ids``)."""
+        return self.filter(contributor_filter(user))
+
+    def not_contributed_to_by(self, user):
+        """Versions that ``user`` may review: neither created nor edited by them."""
+        return self.exclude(contributor_filter(user))
+
+
+def contributor_filter(user) -> Q:
+    """``RecordVersion.contributor_ids()`` as a filter on many versions at once:
+    created by ``user``, or with a history row of the version (other than a
+    workflow status change) or of one of its parts saved by ``user``.
+
+    One ``Exists`` subquery per history table, so a list of versions costs one
+    query whatever its length. ``test_review_queues`` checks that both agree.
+    """
+    # models.py imports this module: read the models when asked, not at import.
+    from .models import VERSION_PART_MODELS, RecordVersion
+
+    edits = (
+        RecordVersion.history.filter(id=OuterRef("pk"), history_user=user)
+        # exclude() keeps rows whose reason is NULL (ordinary saves).
+        .exclude(history_change_reason=WORKFLOW_CHANGE_REASON)
+    )
+    condition = Q(created_by=user) | Exists(edits)
+    for model in VERSION_PART_MODELS:
+        condition |= Exists(model.history.filter(version_id=OuterRef("pk"), history_user=user))
+    return condition
