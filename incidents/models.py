@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -154,6 +154,11 @@ class Record(models.Model):
 
     def open_version(self):
         return self.versions.filter(status__in=OPEN_STATUSES).first()
+
+    def next_version_number(self) -> int:
+        """The number the record's next published version gets: numbers are
+        handed out 1, 2, 3… at publication and never reused."""
+        return (self.versions.aggregate(top=Max("number"))["top"] or 0) + 1
 
 
 citation_key_validator = RegexValidator(

@@ -361,7 +361,7 @@ def test_submit_in_the_wrong_state_is_a_message_not_an_error(client, editor):
     client.force_login(editor)
     response = client.post(version_url(version, "submit"), follow=True)
     assert response.status_code == 200
-    assert any("not possible while the version is" in message for message in messages_of(response))
+    assert any("can be submitted for review; this one is “In review”" in message for message in messages_of(response))
 
 
 def test_get_never_changes_state(client, editor):
@@ -457,7 +457,7 @@ def test_submit_action_on_the_changelist_reports_each_refusal(client, editor):
     assert response.status_code == 200
     texts = messages_of(response)
     assert "1 version submitted for review." in texts
-    assert any(str(in_review) in text and "not possible" in text for text in texts)
+    assert any(str(in_review) in text and "this one is “In review”" in text for text in texts)
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW
 

@@ -34,7 +34,7 @@ from incidents.models import (
     WorkflowEvent,
 )
 from incidents.publishing.roles import EDITORS, PUBLISHERS, REVIEWERS
-from incidents.publishing.workflow import submission_problems
+from incidents.rules import submission_problems
 from taxonomy.models import AI_CAPABILITY, HARM_TYPE, LIFECYCLE_STAGE, SECTOR, Entity, Taxonomy, Term, TermMapping
 
 pytestmark = pytest.mark.django_db

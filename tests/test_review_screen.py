@@ -216,7 +216,7 @@ def test_sign_offs_of_the_current_round_and_void_earlier_ones(client, reviewer, 
     assert "Checked each quote." in earlier and item.text_en in earlier
     # The current round's factuality sign-off is shown with its check, no form.
     checks = html[html.index('id="check-factuality-title"') : html.index('id="review-rounds-title"')]
-    assert "Dates match." in checks and "This check is already signed off in this review round." in checks
+    assert "Dates match." in checks and "This check has already been signed off in this review round." in checks
 
 
 def test_review_screen_refuses_users_without_view_permission(client):

@@ -162,7 +162,7 @@ def test_second_sign_off_of_the_same_check_is_refused(client, version, reviewer,
     assert post(client, reviewer, version, sign_off_data(version, Check.NEUTRALITY)).status_code == 302
     response = post(client, other_reviewer, version, sign_off_data(version, Check.NEUTRALITY, "request_changes", "No."))
     assert response.status_code == 400
-    assert "This check has already been signed off for this version." in response.content.decode()
+    assert "This check has already been signed off in this review round." in response.content.decode()
     assert version.sign_offs.count() == 1
     version.refresh_from_db()
     assert version.status == Status.IN_REVIEW
@@ -175,7 +175,7 @@ def test_sign_off_of_a_version_not_in_review_is_refused(client, reviewer, factor
     data = sign_off_data(version, Check.NEUTRALITY, round_id=workflow.review_round(version) or 1)
     response = post(client, reviewer, version, data)
     assert response.status_code == 400
-    assert "This is not possible while the version is" in response.content.decode()
+    assert "Only a version in review can be signed off" in response.content.decode()
     assert version.sign_offs.count() == signed
 
 

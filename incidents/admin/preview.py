@@ -24,19 +24,14 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from core.i18n import LANGUAGE_CODES
+from incidents import rules
 from incidents.models import PUBLIC_STATUSES, RecordVersion
+from incidents.public.citing import cite_context
 from incidents.public.record_page import page_context, prefetch_parts
-from incidents.public.views.records import cite_context
-
-VIEW_PERMISSION = "incidents.view_recordversion"
 
 
 def preview_url(version, lang):
     return reverse("admin:incidents_recordversion_preview", args=[version.pk, lang])
-
-
-def may_preview(user):
-    return user.is_active and user.is_staff and user.has_perm(VIEW_PERMISSION)
 
 
 # The review screen shows the English and French previews side by side in
@@ -47,7 +42,7 @@ def may_preview(user):
 @xframe_options_sameorigin
 @require_safe
 def version_preview(request, version_id, lang):
-    if not may_preview(request.user):
+    if not rules.may_preview(request.user):
         raise PermissionDenied
     if lang not in LANGUAGE_CODES:
         raise Http404
@@ -59,7 +54,10 @@ def version_preview(request, version_id, lang):
     prefetch_parts([version])
     with translation.override(lang):
         context = page_context(record, version, versions, lang, preview=True)
-        if not context["unpublished"]:
+        if context["unpublished"]:
+            # "Draft of version n": the number it gets if it is published next.
+            context["upcoming_number"] = record.next_version_number()
+        else:
             # A published version's page ends with how to cite it; show it too.
             context.update(cite_context(request, record, version, context, lang)[1])
         context.update(

@@ -3,7 +3,8 @@ Publishing and withdrawing, for publishers.
 
 Each is a page with a small form (GET shows it, POST acts), calling the
 workflow, which checks the publisher's permission and the version's state
-again. A user without the permission gets 403 whatever the request looks
+again. Whether the form is offered at all is asked of ``incidents.rules``,
+as the workflow asks it. A user without the permission gets 403 whatever the request looks
 like; a refusal because of the state is shown on the page with the text the
 publisher typed kept in the form.
 """
@@ -17,9 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from incidents import rules
 from incidents.publishing import workflow
-
-from ..models import Status
 
 
 class PublishForm(forms.Form):
@@ -61,7 +61,7 @@ def _page(model_admin, request, obj, template, title, form, extra=None):
 
 def publish_view(model_admin, request, version):
     """Publish an approved version with its change note in both languages."""
-    if not request.user.has_perm("incidents.publish_version"):
+    if not rules.has(request.user, rules.PUBLISH_VERSION):
         raise PermissionDenied
     change_url = reverse("admin:incidents_recordversion_change", args=[version.pk])
     if request.method == "POST":
@@ -86,7 +86,7 @@ def publish_view(model_admin, request, version):
                 return HttpResponseRedirect(change_url)
     else:
         form = PublishForm(initial={"change_note_en": version.change_note_en, "change_note_fr": version.change_note_fr})
-    live = version.record.live_version
+    refusal = rules.publish_refusal(version, request.user)
     return _page(
         model_admin,
         request,
@@ -95,9 +95,10 @@ def publish_view(model_admin, request, version):
         gettext("Publish %(record)s") % {"record": version.record.public_id},
         form,
         {
-            "next_number": (live.number + 1) if live else 1,
-            "live": live,
-            "can_publish": version.status == Status.APPROVED,
+            "next_number": version.record.next_version_number(),
+            "live": version.record.live_version,
+            "can_publish": refusal is None,
+            "problems": refusal.messages if refusal else (),
             "missing_french": version.missing_french(),
             "change_url": change_url,
         },
@@ -106,7 +107,7 @@ def publish_view(model_admin, request, version):
 
 def withdraw_view(model_admin, request, record):
     """Replace a published record's pages with a withdrawal notice."""
-    if not request.user.has_perm("incidents.withdraw_record"):
+    if not rules.has(request.user, rules.WITHDRAW_RECORD):
         raise PermissionDenied
     change_url = reverse("admin:incidents_record_change", args=[record.pk])
     if request.method == "POST":
@@ -136,5 +137,9 @@ def withdraw_view(model_admin, request, record):
         "admin/incidents/record/withdraw.html",
         gettext("Withdraw %(record)s") % {"record": record.public_id},
         form,
-        {"can_withdraw": record.live_version_id is not None and not record.is_withdrawn, "change_url": change_url},
+        {
+            "can_withdraw": (refusal := rules.withdraw_refusal(record, request.user)) is None,
+            "problems": refusal.messages if refusal else (),
+            "change_url": change_url,
+        },
     )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.i18n import localized
+from incidents import rules
 from incidents.publishing import workflow
 
 from ..models import OPEN_STATUSES, Record, RecordVersion, WorkflowEvent
@@ -249,15 +250,7 @@ class RecordAdmin(HistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["can_start_revision"] = (
-                obj.live_version_id is not None
-                and not obj.is_withdrawn
-                and self._open_version(obj) is None
-                and request.user.has_perm("incidents.add_recordversion")
-            )
-            context["can_withdraw"] = (
-                obj.live_version_id is not None
-                and not obj.is_withdrawn
-                and request.user.has_perm("incidents.withdraw_record")
-            )
+            available = rules.record_transitions(obj, request.user)
+            context["can_start_revision"] = rules.Transition.START_REVISION in available
+            context["can_withdraw"] = rules.Transition.WITHDRAW in available
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

@@ -2,11 +2,11 @@
 Admins of the shared reference data: sources, entities, taxonomies, terms.
 
 Reference rows are not versioned per record: a change to a source, entity or
-term that a published record shows goes live at once, without review. So
-(DESIGN.md, promise 1) a row *in public use* — used by any version that is
-published or superseded — may only be changed by a publisher, i.e. a user
-with ``incidents.publish_version`` (the Publishers group, or a superuser).
-Editors add new rows freely and change rows the public does not see yet.
+term that a published record shows goes live at once, without review. So a
+row *in public use* — used by any version that is published or superseded —
+may only be changed by a publisher (``rules.may_change_reference``; the
+Publishers group, or a superuser). Editors add new rows freely and change
+rows the public does not see yet.
 
 These admins live in ``incidents`` because knowing "in public use" means
 knowing about records; ``evidence`` and ``taxonomy`` import nothing of
@@ -15,7 +15,6 @@ knowing about records; ``evidence`` and ``taxonomy`` import nothing of
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
@@ -24,64 +23,14 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 
 from core.i18n import localized
 from evidence.models import Source
+from incidents import rules
 from taxonomy.models import Entity, Taxonomy, Term, TermMapping
 
-from ..models import PUBLIC_STATUSES, Record, RecordVersion
 from .history import HistoryAdmin
 from .widgets import SafeAutocompleteMixin, WebURLField
 
-PUBLISH_PERMISSION = "incidents.publish_version"
 # How many public ids the "used by" line lists before "and N more".
 USED_BY_SHOWN = 10
-
-
-def may_change_public_reference(user):
-    """Whether ``user`` may change reference data the public already sees."""
-    return user.has_perm(PUBLISH_PERMISSION)
-
-
-def _term_and_descendants(term):
-    # A child term shows its ancestors on the public page (a breadcrumb), so a
-    # parent is in public use as soon as one of its descendants is.
-    ids, frontier = {term.pk}, [term.pk]
-    while frontier:
-        frontier = list(Term.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
-        ids.update(frontier)
-    return ids
-
-
-def _version_filter(obj):
-    if isinstance(obj, Source):
-        return Q(citations__source=obj) | Q(recommendations__source=obj)
-    if isinstance(obj, Entity):
-        return Q(entity_roles__entity=obj) | Q(recommendations__authority=obj)
-    if isinstance(obj, Term):
-        ids = _term_and_descendants(obj)
-        return Q(classifications__term__in=ids) | Q(harms__harm_type__in=ids)
-    if isinstance(obj, Taxonomy):
-        return Q(classifications__term__taxonomy=obj) | Q(harms__harm_type__taxonomy=obj)
-    raise TypeError(f"No public-use rule for {type(obj).__name__}")
-
-
-def records_in_public_use(obj):
-    """The records whose published or superseded versions show ``obj``."""
-    if obj is None or obj.pk is None:
-        return Record.objects.none()
-    versions = RecordVersion.objects.filter(status__in=PUBLIC_STATUSES).filter(_version_filter(obj))
-    return Record.objects.filter(pk__in=versions.values("record_id")).order_by("kind", "number")
-
-
-def in_public_use(obj):
-    if obj is None or obj.pk is None:
-        return False
-    # has_change_permission is asked several times per page: ask the database once.
-    if not hasattr(obj, "_in_public_use"):
-        obj._in_public_use = records_in_public_use(obj).exists()
-    return obj._in_public_use
-
-
-def may_change(user, obj):
-    return obj is None or may_change_public_reference(user) or not in_public_use(obj)
 
 
 class PublicUseGuard:
@@ -92,17 +41,17 @@ class PublicUseGuard:
     """
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and may_change(request.user, obj)
+        return super().has_change_permission(request, obj) and rules.may_change_reference(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and may_change(request.user, obj)
+        return super().has_delete_permission(request, obj) and rules.may_change_reference(request.user, obj)
 
 
 class PublicUseGuardInline(PublicUseGuard):
     """The same rule for rows edited inside a parent: ``obj`` is the parent."""
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and may_change(request.user, obj)
+        return super().has_add_permission(request, obj) and rules.may_change_reference(request.user, obj)
 
 
 class ReferenceAdmin(PublicUseGuard, SafeAutocompleteMixin, HistoryAdmin, TabbedTranslationAdmin):
@@ -111,10 +60,10 @@ class ReferenceAdmin(PublicUseGuard, SafeAutocompleteMixin, HistoryAdmin, Tabbed
 
     @admin.display(description=_("public use"))
     def public_use(self, obj):
-        records = list(records_in_public_use(obj)[: USED_BY_SHOWN + 1])
+        records = list(rules.records_in_public_use(obj)[: USED_BY_SHOWN + 1])
         if not records:
             return gettext("Not shown on any published record yet.")
-        count = records_in_public_use(obj).count()
+        count = rules.records_in_public_use(obj).count()
         shown = format_html_join(
             ", ",
             '<a href="{}">{}</a>',
@@ -132,13 +81,13 @@ class ReferenceAdmin(PublicUseGuard, SafeAutocompleteMixin, HistoryAdmin, Tabbed
         return format_html("{}: {}", text, shown)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and in_public_use(obj):
+        if obj is not None and rules.in_public_use(obj):
             context["public_use_notice"] = (
                 _(
                     "Published records show this row, so a change goes live at once, without review. "
                     "You are a publisher: check the change carefully before saving."
                 )
-                if may_change_public_reference(request.user)
+                if rules.may_change_public_reference(request.user)
                 else _(
                     "Published records show this row, and a change would go live at once, without review: "
                     "only publishers may change it. Ask a publisher, or add a new row instead."

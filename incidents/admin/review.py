@@ -27,13 +27,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.i18n import LANGUAGE_CODES, current_language
+from incidents import rules
 from incidents.publishing import review, workflow
 
 from ..models import Check, Decision, Status
 from . import preview
 from .display import report_workflow_error
-
-SIGN_OFF_PERMISSION = "incidents.sign_off_version"
 
 
 class SignOffForm(forms.Form):
@@ -195,9 +194,8 @@ class ReviewMixin:
         signed = review.current_sign_offs(rounds)
         items = review.checklists()
         in_review = version.status == Status.IN_REVIEW
-        is_reviewer = user.has_perm(SIGN_OFF_PERMISSION)
         # Only asked when it decides what the page offers.
-        is_author = in_review and is_reviewer and user.pk in version.contributor_ids()
+        contributors = version.contributor_ids() if in_review and rules.has(user, rules.SIGN_OFF_VERSION) else set()
         latest = rounds[-1]
         checks = []
         for value, label in Check.choices:
@@ -205,12 +203,9 @@ class ReviewMixin:
             form = reason = None
             # A version not in review gets one note for the whole page instead.
             if in_review:
-                if not is_reviewer:
-                    reason = gettext("Only reviewers sign off versions.")
-                elif is_author:
-                    reason = gettext("You created or edited this version, so you cannot sign it off.")
-                elif sign_off is not None and sign_off.voided_at is None:
-                    reason = gettext("This check is already signed off in this review round.")
+                refusal = rules.sign_off_refusal(version, user, value, contributors=contributors)
+                if refusal is not None:
+                    reason = refusal.message
                 else:
                     form = forms.get(value) or SignOffForm(value, items[value], initial={"round": latest.submitted.pk})
             checks.append(

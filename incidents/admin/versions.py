@@ -2,7 +2,8 @@
 The version editor: one page with the whole content of a version.
 
 What the page may do depends on the version's state, never on which buttons
-are shown:
+are shown; which buttons are shown is asked of ``incidents.rules``, the same
+rules the workflow enforces:
 - only drafts (and versions with changes requested) can be edited; every
   other version opens read-only and a forged POST to it answers 403;
 - adding a version creates a new record, through ``workflow.create_record``;
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from incidents import rules
 from incidents.publishing import workflow
 
 from ..models import (
@@ -97,17 +99,15 @@ class VersionPartInline(SafeAutocompleteMixin):
     extra = 0
     ordering = ["order", "id"]
 
-    def _parent_editable(self, obj):
-        return obj is None or obj.is_editable
-
+    # ``obj`` is the version: its parts are edited exactly when it is.
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._parent_editable(obj)
+        return super().has_add_permission(request, obj) and rules.may_edit(obj, request.user)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._parent_editable(obj)
+        return super().has_change_permission(request, obj) and rules.may_edit(obj, request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._parent_editable(obj)
+        return super().has_delete_permission(request, obj) and rules.may_edit(obj, request.user)
 
 
 class HazardLinkInline(VersionPartInline, admin.TabularInline):
@@ -288,7 +288,7 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
     def has_change_permission(self, request, obj=None):
         # In review, approved, published and superseded versions are read-only
         # for everyone: what reviewers signed off is what gets published.
-        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+        return rules.may_edit(obj, request.user)
 
     def has_delete_permission(self, request, obj=None):
         # Versions are never deleted through the admin: published ones must
@@ -296,7 +296,7 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
         return False
 
     def has_submit_permission(self, request):
-        return request.user.has_perm("incidents.submit_version")
+        return rules.has(request.user, rules.SUBMIT_VERSION)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Django turns a POST with "_saveasnew" into an add, whatever the page;
@@ -430,12 +430,11 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def workflow_context(self, request, version):
-        """What the page says about the version's state and which buttons it shows."""
-        user = request.user
+        """What the page says about the version's state and which buttons it
+        shows: exactly the transitions ``incidents.rules`` allows."""
         record = version.record
         open_version = record.open_version() if version.status not in EDITABLE_STATUSES else None
-        is_live = record.live_version_id == version.pk
-        problems = workflow.submission_problems(version) if version.is_editable else []
+        available = rules.available_transitions(version, request.user)
         # What the reviewer asked for, so the editor sees it where they edit.
         changes_requested = (
             version.events.filter(action=Action.CHANGES_REQUESTED).select_related("actor").first()
@@ -446,15 +445,12 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
             "read_only_reason": read_only_reason(version),
             "changes_requested": changes_requested,
             "open_version": open_version if open_version and open_version.pk != version.pk else None,
-            "submission_problems": problems,
-            "can_submit": version.is_editable and user.has_perm("incidents.submit_version"),
-            "can_return_to_draft": version.status in (Status.IN_REVIEW, Status.APPROVED)
-            and user.has_perm("incidents.change_recordversion"),
-            "can_publish": version.status == Status.APPROVED and user.has_perm("incidents.publish_version"),
-            "can_start_revision": is_live
-            and not record.is_withdrawn
-            and open_version is None
-            and user.has_perm("incidents.add_recordversion"),
+            "submission_problems": rules.submission_problems(version) if version.is_editable else [],
+            "can_submit": rules.Transition.SUBMIT in available,
+            "can_return_to_draft": rules.Transition.RETURN_TO_DRAFT in available,
+            "can_publish": rules.Transition.PUBLISH in available,
+            "can_start_revision": rules.Transition.START_REVISION in available,
+            "can_review": bool(available & set(rules.SIGN_OFF_TRANSITIONS.values())),
         }
 
     # Changelist actions ----------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -243,3 +244,26 @@ def json_ld_script(data: dict) -> SafeString:
     apply to it, and no text in it can close the element."""
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308 (escaped above)
+
+
+# On a page ----------------------------------------------------------------------
+
+
+def absolute_url(request, name, *args):
+    """The absolute address of a public page (``incidents:<name>``)."""
+    return request.build_absolute_uri(reverse(f"incidents:{name}", args=args))
+
+
+def cite_context(request, record, version, context, lang):
+    """The "Cite this record" section of a published version's page (also
+    shown by the staff preview of a published version); with the citation
+    reference, which the page's JSON-LD reuses."""
+    permalink = absolute_url(request, "version", record.public_id, version.number)
+    ref = reference(record, version, permalink, lang, summary=context["texts"]["summary_text"])
+    return ref, {
+        "permalink": permalink,
+        "record_url": absolute_url(request, "record", record.public_id),
+        "formatted_citation": formatted(ref),
+        "bibtex": bibtex(ref),
+        "csl_json": json.dumps(csl_json(ref), ensure_ascii=False, indent=2),
+    }

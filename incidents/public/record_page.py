@@ -338,12 +338,12 @@ def page_context(record, version, versions, lang, *, preview=False) -> dict:
     ``versions`` is the changelog (``public_versions(record)``); ``version``
     must be one of them, with its parts prefetched.
 
-    The staff preview (``preview=True``, views/preview.py) shows any version
-    the same way, including one that has no number or publication date yet:
-    ``unpublished`` is then true and ``upcoming_number`` is the number it
-    will get if it is published next (the template says "Draft of version
-    n"). Public pages only ever show published versions, so for them
-    ``unpublished`` is false and nothing else changes.
+    The staff preview (``preview=True``, incidents/admin/preview.py) shows
+    any version the same way, including one that has no number or
+    publication date yet: ``unpublished`` is then true, and the preview adds
+    ``upcoming_number``, the number it will get if it is published next (the
+    template says "Draft of version n"). Public pages only ever show
+    published versions, so for them ``unpublished`` is false.
     """
     entries, targets = evidence(version, lang)
     groups = taxonomy_groups(version)
@@ -356,8 +356,6 @@ def page_context(record, version, versions, lang, *, preview=False) -> dict:
         "versions": versions,
         "first_published": versions[0].published_at if versions else version.published_at,
         "unpublished": unpublished,
-        # workflow.publish numbers a version after the highest number given.
-        "upcoming_number": (max((v.number for v in versions), default=0) + 1) if unpublished else None,
         "texts": render_texts(version, targets, lang, use_cache=not preview),
         "evidence": entries,
         "recommendations": recommendations(version, entries, lang),

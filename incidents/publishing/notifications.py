@@ -17,6 +17,7 @@ from django.utils import translation
 
 from core.i18n import localized
 from core.models import language_of
+from incidents import rules
 from incidents.models import Decision
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def _send(recipients, template, context):
 def version_submitted(version, by):
     """Tell the reviewers who may review it (never its own authors)."""
     authors = version.contributor_ids()
-    reviewers = [user for user in _users_with_perm("incidents.sign_off_version") if user.pk not in authors]
+    reviewers = [user for user in _users_with_perm(rules.SIGN_OFF_VERSION) if user.pk not in authors]
     # Reviewers go straight to the review screen (previews, changes, checklists).
     context = {"version": version, "actor": by, "admin_view": "review"}
     return _send([u for u in reviewers if u.pk != by.pk], "submitted", context)
@@ -73,7 +74,7 @@ def sign_off_recorded(version, sign_off):
     if sign_off.decision == Decision.REQUEST_CHANGES:
         return _send(authors, "changes_requested", context)
     if version.status == "approved":
-        publishers = list(_users_with_perm("incidents.publish_version"))
+        publishers = list(_users_with_perm(rules.PUBLISH_VERSION))
         return _send([u for u in authors + publishers if u.pk != sign_off.reviewer_id], "approved", context)
     return 0
 

@@ -10,10 +10,11 @@ every row shown. A queue the user has no role for costs nothing.
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from incidents import rules
 from incidents.models import (
     EDITABLE_STATUSES,
     PUBLIC_STATUSES,
@@ -28,10 +29,6 @@ from incidents.models import (
 # Rows shown per queue; a link to the full list follows when there are more.
 QUEUE_LENGTH = 20
 RECENTLY_PUBLISHED = 10
-
-SIGN_OFF_PERMISSION = "incidents.sign_off_version"
-PUBLISH_PERMISSION = "incidents.publish_version"
-VIEW_PERMISSION = "incidents.view_recordversion"
 
 
 def with_review_state(versions):
@@ -66,30 +63,23 @@ def my_work(user):
 
 
 def awaiting_sign_off(user, check):
-    """Versions in review waiting for ``user``'s decision on ``check``:
-    never one they created or edited, never a check already signed in this
-    round. Nothing for users who are not reviewers."""
-    if not user.has_perm(SIGN_OFF_PERMISSION):
-        return RecordVersion.objects.none()
-    signed = SignOff.objects.filter(version=OuterRef("pk"), check_type=check, voided_at__isnull=True)
-    return (
-        with_review_state(RecordVersion.objects.filter(status=Status.IN_REVIEW).not_contributed_to_by(user))
-        .exclude(Exists(signed))
-        # Waiting longest first.
-        .order_by("submitted_at", "pk")
-    )
+    """Versions in review waiting for ``user``'s decision on ``check``: those
+    ``incidents.rules`` lets them sign off now (never one they created or
+    edited, never a check already signed in this round), waiting longest
+    first. Nothing for users who are not reviewers."""
+    return with_review_state(rules.versions_to_sign_off(user, check)).order_by("submitted_at", "pk")
 
 
 def ready_to_publish(user):
     """Approved versions, for publishers."""
-    if not user.has_perm(PUBLISH_PERMISSION):
+    if not rules.has(user, rules.PUBLISH_VERSION):
         return RecordVersion.objects.none()
     return with_review_state(RecordVersion.objects.filter(status=Status.APPROVED)).order_by("updated_at", "pk")
 
 
 def recently_published(user):
     """The latest published versions (those since replaced included)."""
-    if not user.has_perm(VIEW_PERMISSION):
+    if not rules.has(user, rules.VIEW_VERSION):
         return RecordVersion.objects.none()
     return with_review_state(RecordVersion.objects.filter(status__in=PUBLIC_STATUSES)).order_by("-published_at", "-pk")
 
@@ -123,7 +113,7 @@ def _queue(key, title, empty, versions, length, more_query):
 def for_user(user) -> list[Queue]:
     """The queues shown to ``user`` on the admin home, in order; each
     version carries ``submitted_by`` (a user or None) and ``decisions``."""
-    if not user.has_perm(VIEW_PERMISSION):
+    if not rules.has(user, rules.VIEW_VERSION):
         return []
     queues = [
         _queue(
@@ -135,7 +125,7 @@ def for_user(user) -> list[Queue]:
             "?status__in=draft,changes_requested",
         )
     ]
-    if user.has_perm(SIGN_OFF_PERMISSION):
+    if rules.has(user, rules.SIGN_OFF_VERSION):
         for check, title, empty in (
             (Check.NEUTRALITY, _("Awaiting my neutrality check"), _("No version awaits your neutrality check.")),
             (Check.FACTUALITY, _("Awaiting my factuality check"), _("No version awaits your factuality check.")),
@@ -145,7 +135,7 @@ def for_user(user) -> list[Queue]:
                     f"{check}", title, empty, awaiting_sign_off(user, check), QUEUE_LENGTH, "?status__exact=in_review"
                 )
             )
-    if user.has_perm(PUBLISH_PERMISSION):
+    if rules.has(user, rules.PUBLISH_VERSION):
         queues.append(
             _queue(
                 "ready",

@@ -9,6 +9,8 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import transaction
 
+from incidents import rules
+
 EDITORS = "Editors"
 REVIEWERS = "Reviewers"
 PUBLISHERS = "Publishers"
@@ -38,19 +40,19 @@ def _perms(actions, models):
 ROLE_PERMISSIONS = {
     # Editors write drafts and their parts, and add new reference rows;
     # changing a reference row the public already sees is for publishers
-    # (DESIGN.md, promise 1), which the admin enforces per row.
+    # (rules.may_change_reference, which the admin asks per row).
     EDITORS: _perms(["view"], _ALL_VIEWABLE)
     + _perms(["add", "change"], ["incidents.record", "incidents.recordversion"])
     + _perms(["add", "change", "delete"], [f"incidents.{part}" for part in _PARTS])
     + _perms(["add", "change"], ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping"])
-    + ["incidents.submit_version"],
-    REVIEWERS: [*_perms(["view"], _ALL_VIEWABLE), "incidents.sign_off_version"],
+    + [rules.SUBMIT_VERSION],
+    REVIEWERS: [*_perms(["view"], _ALL_VIEWABLE), rules.SIGN_OFF_VERSION],
     # Publishers also set the reviewers' checklists: what "reviewed" means
     # is decided by whoever answers for what goes public.
     PUBLISHERS: _perms(["view"], _ALL_VIEWABLE)
     + _perms(["add", "change"], _REFERENCE)
     + _perms(["add", "change"], ["incidents.checklistitem"])
-    + ["incidents.publish_version", "incidents.withdraw_record"],
+    + [rules.PUBLISH_VERSION, rules.WITHDRAW_RECORD],
 }
 
 

@@ -3,10 +3,11 @@ The workflow: the only code that changes a version's status or a record's
 live pointer.
 
 Each transition is a small function that runs in one transaction, takes the
-acting user as ``by=``, checks the user's permission and the source state,
-does its work, and writes a ``WorkflowEvent`` (who, when, from → to,
-comment). Admin actions, views, management commands and tests all call these
-functions; a forged request fails here exactly as a hidden button would.
+acting user as ``by=``, asks ``incidents.rules`` whether the user may make it
+now (the same rules the admin reads to show its buttons), does its work, and
+writes a ``WorkflowEvent`` (who, when, from → to, comment). Admin actions,
+views, management commands and tests all call these functions; a forged
+request fails here exactly as a hidden button would.
 
     create_record ─▶ draft ──submit──▶ in_review ──sign_off ×2──▶ approved ──publish──▶ published
                        ▲                 │  │                        │                      │
@@ -16,19 +17,15 @@ functions; a forged request fails here exactly as a hidden button would.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core.i18n import current_language, localized
-from core.rendering import citation_keys
+from incidents import rules
 from incidents.models import (
-    EDITABLE_STATUSES,
-    OPEN_STATUSES,
     PUBLIC_ID_PREFIX,
     VERSION_PART_MODELS,
     WORKFLOW_CHANGE_REASON,
@@ -56,16 +53,14 @@ class WorkflowError(ValidationError):
     """
 
 
-def _require(user, perm):
-    if not (user and user.is_active and user.has_perm(perm)):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _require_status(version, *allowed):
-    if version.status not in allowed:
-        raise WorkflowError(
-            _("This is not possible while the version is “%(status)s”.") % {"status": version.get_status_display()}
-        )
+def _enforce(refusal):
+    """Raise what ``incidents.rules`` refused: PermissionDenied when the user
+    lacks the role, WorkflowError when the state does not allow it now."""
+    if refusal is None:
+        return
+    if refusal.forbidden:
+        raise PermissionDenied(refusal.message)
+    raise WorkflowError(list(refusal.messages))
 
 
 def _lock(version):
@@ -135,7 +130,7 @@ def create_record(*, kind, by, draft=None):
     ``draft`` is an unsaved RecordVersion with its content (from the admin
     form); without it, an empty draft would be invalid, so it is required.
     """
-    _require(by, "incidents.add_recordversion")
+    _enforce(rules.create_refusal(by))
     if kind not in Kind.values:
         raise WorkflowError(_("Unknown kind of record."))
     if draft is None or draft.pk is not None:
@@ -162,14 +157,8 @@ def create_record(*, kind, by, draft=None):
 @transaction.atomic
 def start_revision(record, *, by, comment=""):
     """Copy the live version, with all its parts, into a new draft."""
-    _require(by, "incidents.add_recordversion")
     record = Record.objects.select_for_update().get(pk=record.pk)
-    if record.live_version_id is None:
-        raise WorkflowError(_("Only a published record can be revised; edit its draft instead."))
-    if record.is_withdrawn:
-        raise WorkflowError(_("A withdrawn record cannot be revised."))
-    if record.versions.filter(status__in=OPEN_STATUSES).exists():
-        raise WorkflowError(_("This record already has a version in progress; continue that one."))
+    _enforce(rules.start_revision_refusal(record, by))
     live = record.live_version
     draft = RecordVersion(record=record, status=Status.DRAFT, created_by=by)
     for field in RecordVersion._meta.concrete_fields:
@@ -195,31 +184,11 @@ def start_revision(record, *, by, comment=""):
     return draft
 
 
-def submission_problems(version) -> list[str]:
-    """What stops a version from going to review (empty when nothing does)."""
-    problems = []
-    keys = set(version.citations.values_list("key", flat=True))
-    cited = []
-    for field in ("summary", "narrative", "editorial_assessment"):
-        for lang in ("en", "fr"):
-            cited += citation_keys(getattr(version, f"{field}_{lang}") or "")
-    unknown = sorted(set(cited) - keys)
-    if unknown:
-        problems.append(_("The text cites keys that match no citation: %(keys)s.") % {"keys": ", ".join(unknown)})
-    if keys and not version.citations.filter(is_primary=True).exists():
-        problems.append(_("Mark one source as the primary source."))
-    return problems
-
-
 @transaction.atomic
 def submit(version, *, by, comment=""):
     """Send a draft (or a version with changes requested) to review."""
-    _require(by, "incidents.submit_version")
     version = _lock(version)
-    _require_status(version, *EDITABLE_STATUSES)
-    problems = submission_problems(version)
-    if problems:
-        raise WorkflowError(problems)
+    _enforce(rules.submit_refusal(version, by))
     previous = version.status
     _set_status(version, Status.IN_REVIEW, by)
     _log(version.record, version, Action.SUBMITTED, by, previous, Status.IN_REVIEW, comment)
@@ -230,9 +199,8 @@ def submit(version, *, by, comment=""):
 @transaction.atomic
 def return_to_draft(version, *, by, comment=""):
     """Take a version out of review to edit it again; its sign-offs are void."""
-    _require(by, "incidents.change_recordversion")
     version = _lock(version)
-    _require_status(version, Status.IN_REVIEW, Status.APPROVED)
+    _enforce(rules.return_to_draft_refusal(version, by))
     previous = version.status
     _void_sign_offs(version, timezone.now())
     _set_status(version, Status.DRAFT, by)
@@ -295,21 +263,14 @@ def sign_off(version, *, by, check, decision, comment="", answers=None, round_id
     (``review_round``): if the version went back and was submitted again
     since, the reviewer did not see what they would be signing.
     """
-    _require(by, "incidents.sign_off_version")
     version = _lock(version)
-    _require_status(version, Status.IN_REVIEW)
-    if check not in Check.values:
-        raise WorkflowError(_("Unknown check."))
+    _enforce(rules.sign_off_refusal(version, by, check))
     if decision not in Decision.values:
         raise WorkflowError(_("Unknown decision."))
-    if by.pk in version.contributor_ids():
-        raise PermissionDenied(_("You created or edited this version, so you cannot sign it off."))
     if round_id is not None and round_id != review_round(version):
         raise WorkflowError(
             _("This version was sent back and submitted again after you opened it: review it again before deciding.")
         )
-    if version.sign_offs.filter(check_type=check, voided_at__isnull=True).exists():
-        raise WorkflowError(_("This check has already been signed off for this version."))
     if decision == Decision.REQUEST_CHANGES and not comment.strip():
         raise WorkflowError(_("Say what needs to change: a comment is required."))
     if answers is not None:
@@ -363,37 +324,21 @@ def request_changes(version, *, by, check, comment, answers=None, round_id=None)
 def publish(version, *, by, change_note_en=None, change_note_fr=None, comment=""):
     """Release an approved version: number it, supersede the previous one,
     and make it the record's live version."""
-    _require(by, "incidents.publish_version")
     version = _lock(version)
-    _require_status(version, Status.APPROVED)
     record = Record.objects.select_for_update().get(pk=version.record_id)
-    if record.is_withdrawn:
-        raise WorkflowError(_("This record is withdrawn; it cannot be published again."))
-    approvals = {
-        sign_off.check_type: sign_off
-        for sign_off in version.sign_offs.filter(voided_at__isnull=True, decision=Decision.APPROVE)
-    }
-    contributors = version.contributor_ids()
-    # Checked again here, not only at sign-off: publication is the last gate.
-    if set(approvals) != set(Check.values) or any(s.reviewer_id in contributors for s in approvals.values()):
-        raise WorkflowError(
-            _("A version needs a neutrality and a factuality sign-off by reviewers who did not edit it.")
-        )
+    version.record = record
+    _enforce(rules.publish_refusal(version, by))
     if change_note_en is not None:
         version.change_note_en = change_note_en
     if change_note_fr is not None:
         version.change_note_fr = change_note_fr
     if not (version.change_note_en or "").strip() or not (version.change_note_fr or "").strip():
         raise WorkflowError(_("Write the change note in English and in French: the public changelog shows it."))
-    if getattr(settings, "DOSSIER_REQUIRE_FRENCH_TO_PUBLISH", False):
-        missing = version.missing_french()
-        if missing:
-            raise WorkflowError(_("The French text is incomplete: %(fields)s.") % {"fields": "; ".join(missing)})
     now = timezone.now()
     previous = record.live_version
     if previous is not None:
         _set_status(previous, Status.SUPERSEDED, by)
-    number = (record.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    number = record.next_version_number()
     _set_status(
         version,
         Status.PUBLISHED,
@@ -416,12 +361,8 @@ def withdraw(record, *, by, reason_en, reason_fr):
 
     Its versions stay in the database, untouched.
     """
-    _require(by, "incidents.withdraw_record")
     record = Record.objects.select_for_update().get(pk=record.pk)
-    if record.live_version_id is None:
-        raise WorkflowError(_("Only a published record can be withdrawn."))
-    if record.is_withdrawn:
-        raise WorkflowError(_("This record is already withdrawn."))
+    _enforce(rules.withdraw_refusal(record, by))
     if not (reason_en or "").strip() or not (reason_fr or "").strip():
         raise WorkflowError(_("Give the reason for withdrawal in English and in French."))
     record.withdrawn_at = timezone.now()

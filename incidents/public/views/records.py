@@ -18,7 +18,6 @@ import json
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import formats
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -74,30 +73,11 @@ def withdrawn_notice(request, record):
     return render(request, "incidents/withdrawn.html", {"record": record}, status=410)
 
 
-def _absolute(request, name, *args):
-    return request.build_absolute_uri(reverse(f"incidents:{name}", args=args))
-
-
-def cite_context(request, record, version, context, lang):
-    """The "Cite this record" section of a published version's page (also
-    shown by the staff preview of a published version); with the citation
-    reference, which the page's JSON-LD reuses."""
-    permalink = _absolute(request, "version", record.public_id, version.number)
-    ref = citing.reference(record, version, permalink, lang, summary=context["texts"]["summary_text"])
-    return ref, {
-        "permalink": permalink,
-        "record_url": _absolute(request, "record", record.public_id),
-        "formatted_citation": citing.formatted(ref),
-        "bibtex": citing.bibtex(ref),
-        "csl_json": json.dumps(citing.csl_json(ref), ensure_ascii=False, indent=2),
-    }
-
-
 def _render_version(request, record, version, versions):
     prefetch_parts([version])
     lang = current_language()
     context = page_context(record, version, versions, lang)
-    ref, cite = cite_context(request, record, version, context, lang)
+    ref, cite = citing.cite_context(request, record, version, context, lang)
     context.update(cite)
     context.update(
         json_ld=citing.json_ld_script(
@@ -158,7 +138,7 @@ def _citation(request, public_id, number):
     prefetch_parts([version])
     lang = current_language()
     summary = summary_text(version, lang)
-    permalink = _absolute(request, "version", record.public_id, version.number)
+    permalink = citing.absolute_url(request, "version", record.public_id, version.number)
     return record, citing.reference(record, version, permalink, lang, summary=summary)
 
 

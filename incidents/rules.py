@@ -1,0 +1,377 @@
+"""
+Who may do what next: the one place for the editorial rules.
+
+The workflow (``incidents.publishing.workflow``) asks these functions before
+every transition and refuses what they refuse; the admin asks the same
+functions which buttons, forms and queues to show. So the admin offers an
+action exactly when the workflow would accept it: ``tests/test_rules.py``
+walks every role × status × action to check it. No other module names a
+permission.
+
+A rule answers ``None`` when the action is allowed now, or a ``Refusal``
+saying why not. A refusal is ``forbidden`` when the user lacks the role for
+the action (the admin answers 403, whatever the request looks like);
+otherwise the user may do it in principle, but not to this version in its
+present state (the admin shows the reasons, and keeps what was typed).
+
+The rules, in words (docs/architecture.md, "Publication model"):
+
+- editors create records, edit drafts (and versions with changes requested)
+  and submit them; a version in review or approved is read-only, and goes
+  back to draft (its sign-offs void) to be edited;
+- reviewers sign off the neutrality check and the factuality check of a
+  version in review, never one they created or edited, and each check once
+  per review round;
+- publishers publish an approved version with both checks signed off by
+  reviewers who did not edit it, withdraw published records, and change
+  reference data that published records already show.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.rendering import citation_keys
+from evidence.models import Source
+from taxonomy.models import Entity, Taxonomy, Term
+
+from .models import Check, Decision, Record, RecordVersion, SignOff
+from .status import EDITABLE_STATUSES, PUBLIC_STATUSES, Status
+
+# Permissions (roles.py gives them to the groups) ------------------------------
+
+ADD_VERSION = "incidents.add_recordversion"  # create records, start revisions
+CHANGE_VERSION = "incidents.change_recordversion"  # edit drafts, return versions to draft
+VIEW_VERSION = "incidents.view_recordversion"  # the admin's pages, queues and previews
+SUBMIT_VERSION = "incidents.submit_version"
+SIGN_OFF_VERSION = "incidents.sign_off_version"
+PUBLISH_VERSION = "incidents.publish_version"
+WITHDRAW_RECORD = "incidents.withdraw_record"
+# A reference row published records already show changes on their pages at
+# once: whoever answers for what goes public (publishers) changes it.
+CHANGE_PUBLIC_REFERENCE = PUBLISH_VERSION
+
+
+def has(user, permission) -> bool:
+    """Whether ``user`` (signed in and active) holds ``permission``."""
+    return bool(user is not None and user.is_active and user.has_perm(permission))
+
+
+class Transition(StrEnum):
+    """What can happen to a version (or, for the last two, its record)."""
+
+    EDIT = "edit"
+    SUBMIT = "submit"
+    RETURN_TO_DRAFT = "return_to_draft"
+    SIGN_OFF_NEUTRALITY = "sign_off_neutrality"
+    SIGN_OFF_FACTUALITY = "sign_off_factuality"
+    PUBLISH = "publish"
+    START_REVISION = "start_revision"
+    WITHDRAW = "withdraw"
+
+
+SIGN_OFF_TRANSITIONS = {
+    Check.NEUTRALITY: Transition.SIGN_OFF_NEUTRALITY,
+    Check.FACTUALITY: Transition.SIGN_OFF_FACTUALITY,
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action is not allowed now."""
+
+    messages: tuple[str, ...]
+    forbidden: bool = False  # the user lacks the role, whatever the state
+
+    @property
+    def message(self) -> str:
+        return " ".join(self.messages)
+
+
+def _forbidden(message=None) -> Refusal:
+    return Refusal((message or _("You do not have permission to do this."),), forbidden=True)
+
+
+def _not_now(*messages) -> Refusal:
+    return Refusal(tuple(str(message) for message in messages))
+
+
+def _wrong_status(version, message) -> Refusal:
+    """``message`` says which states allow the action; ``%(status)s`` is the
+    version's own."""
+    return _not_now(message % {"status": version.get_status_display()})
+
+
+_EDITABLE_ONLY = gettext_lazy(
+    "Only a draft, or a version with changes requested, can be edited; this one is “%(status)s”."
+)
+
+
+# Records and drafts ---------------------------------------------------------------
+
+
+def create_refusal(user) -> Refusal | None:
+    """Creating a record (with its first draft)."""
+    if not has(user, ADD_VERSION):
+        return _forbidden()
+    return None
+
+
+def edit_refusal(version, user) -> Refusal | None:
+    """Changing a version's content or its parts."""
+    if not has(user, CHANGE_VERSION):
+        return _forbidden()
+    if version.status not in EDITABLE_STATUSES:
+        return _wrong_status(version, _EDITABLE_ONLY)
+    return None
+
+
+def may_edit(version, user) -> bool:
+    """``edit_refusal`` as a yes or no; ``version`` None asks about versions in general."""
+    if version is None:
+        return has(user, CHANGE_VERSION)
+    return edit_refusal(version, user) is None
+
+
+def submission_problems(version) -> list[str]:
+    """What in the version's content stops it from going to review (empty
+    when nothing does)."""
+    problems = []
+    keys = set(version.citations.values_list("key", flat=True))
+    cited = []
+    for field in ("summary", "narrative", "editorial_assessment"):
+        for lang in ("en", "fr"):
+            cited += citation_keys(getattr(version, f"{field}_{lang}") or "")
+    unknown = sorted(set(cited) - keys)
+    if unknown:
+        problems.append(_("The text cites keys that match no citation: %(keys)s.") % {"keys": ", ".join(unknown)})
+    if keys and not version.citations.filter(is_primary=True).exists():
+        problems.append(_("Mark one source as the primary source."))
+    return problems
+
+
+def submit_refusal(version, user) -> Refusal | None:
+    """Sending a draft (or a version with changes requested) to review."""
+    if not has(user, SUBMIT_VERSION):
+        return _forbidden()
+    if version.status not in EDITABLE_STATUSES:
+        return _wrong_status(
+            version,
+            _(
+                "Only a draft, or a version with changes requested, can be submitted for review; this one is “%(status)s”."
+            ),
+        )
+    problems = submission_problems(version)
+    if problems:
+        return _not_now(*problems)
+    return None
+
+
+def return_to_draft_refusal(version, user) -> Refusal | None:
+    """Taking a version out of review (or out of approval) to edit it again."""
+    if not has(user, CHANGE_VERSION):
+        return _forbidden()
+    if version.status not in (Status.IN_REVIEW, Status.APPROVED):
+        return _wrong_status(
+            version, _("Only a version in review or approved can be returned to draft; this one is “%(status)s”.")
+        )
+    return None
+
+
+# Review --------------------------------------------------------------------------
+
+
+def sign_off_refusal(version, user, check, *, contributors=None) -> Refusal | None:
+    """Deciding on one check (neutrality or factuality) of a version in review.
+
+    Four eyes: never by someone who created or edited the version or its
+    parts (``RecordVersion.contributor_ids``), and each check once per review
+    round. ``contributors`` may be given when already known.
+    """
+    if not has(user, SIGN_OFF_VERSION):
+        return _forbidden(_("Only reviewers sign off versions."))
+    if version.status != Status.IN_REVIEW:
+        return _wrong_status(version, _("Only a version in review can be signed off; this one is “%(status)s”."))
+    if check not in Check.values:
+        return _not_now(_("Unknown check: sign off the neutrality check or the factuality check."))
+    if contributors is None:
+        contributors = version.contributor_ids()
+    if user.pk in contributors:
+        return _forbidden(_("You created or edited this version, so you cannot sign it off."))
+    if version.sign_offs.filter(check_type=check, voided_at__isnull=True).exists():
+        return _not_now(_("This check has already been signed off in this review round."))
+    return None
+
+
+def versions_to_sign_off(user, check):
+    """The versions ``user`` may sign off ``check`` of now: ``sign_off_refusal``
+    as one query, for the reviewers' queues (``tests/test_rules.py`` checks
+    that both agree)."""
+    if not has(user, SIGN_OFF_VERSION):
+        return RecordVersion.objects.none()
+    signed = SignOff.objects.filter(version=OuterRef("pk"), check_type=check, voided_at__isnull=True)
+    return RecordVersion.objects.filter(status=Status.IN_REVIEW).not_contributed_to_by(user).exclude(Exists(signed))
+
+
+# Publication -------------------------------------------------------------------
+
+
+def publication_problems(version) -> list[str]:
+    """What stops an approved version from being published, besides the
+    change note the publisher writes (empty when nothing does).
+
+    Checked again at publication, not only at sign-off: publishing is the
+    last gate before the public.
+    """
+    problems = []
+    if version.record.is_withdrawn:
+        problems.append(_("This record is withdrawn; it cannot be published again."))
+    approvals = version.sign_offs.filter(voided_at__isnull=True, decision=Decision.APPROVE)
+    approved_by = dict(approvals.values_list("check_type", "reviewer_id"))
+    contributors = version.contributor_ids()
+    if set(approved_by) != set(Check.values) or contributors & set(approved_by.values()):
+        problems.append(_("A version needs a neutrality and a factuality sign-off by reviewers who did not edit it."))
+    if getattr(settings, "DOSSIER_REQUIRE_FRENCH_TO_PUBLISH", False):
+        missing = version.missing_french()
+        if missing:
+            problems.append(_("The French text is incomplete: %(fields)s.") % {"fields": "; ".join(missing)})
+    return problems
+
+
+def publish_refusal(version, user) -> Refusal | None:
+    """Releasing an approved version to the public."""
+    if not has(user, PUBLISH_VERSION):
+        return _forbidden()
+    if version.status != Status.APPROVED:
+        return _wrong_status(version, _("Only an approved version can be published; this one is “%(status)s”."))
+    problems = publication_problems(version)
+    if problems:
+        return _not_now(*problems)
+    return None
+
+
+# The record: revisions and withdrawal ------------------------------------------------
+
+
+def start_revision_refusal(record, user) -> Refusal | None:
+    """Copying a published record's live version into a new draft."""
+    if not has(user, ADD_VERSION):
+        return _forbidden()
+    if record.live_version_id is None:
+        return _not_now(_("Only a published record can be revised; edit its draft instead."))
+    if record.is_withdrawn:
+        return _not_now(_("A withdrawn record cannot be revised."))
+    if record.versions.open().exists():
+        return _not_now(_("This record already has a version in progress; continue that one."))
+    return None
+
+
+def withdraw_refusal(record, user) -> Refusal | None:
+    """Replacing a published record's pages with a withdrawal notice."""
+    if not has(user, WITHDRAW_RECORD):
+        return _forbidden()
+    if record.live_version_id is None:
+        return _not_now(_("Only a published record can be withdrawn."))
+    if record.is_withdrawn:
+        return _not_now(_("This record is already withdrawn."))
+    return None
+
+
+# What the admin offers ----------------------------------------------------------------
+
+
+def available_transitions(version, user) -> set[Transition]:
+    """Every transition ``user`` may make now on ``version`` (starting a
+    revision and withdrawing only from the record's live version)."""
+    available = set()
+    for transition, refusal in (
+        (Transition.EDIT, edit_refusal),
+        (Transition.SUBMIT, submit_refusal),
+        (Transition.RETURN_TO_DRAFT, return_to_draft_refusal),
+        (Transition.PUBLISH, publish_refusal),
+    ):
+        if refusal(version, user) is None:
+            available.add(transition)
+    if version.status == Status.IN_REVIEW and has(user, SIGN_OFF_VERSION):
+        contributors = version.contributor_ids()
+        for check, transition in SIGN_OFF_TRANSITIONS.items():
+            if sign_off_refusal(version, user, check, contributors=contributors) is None:
+                available.add(transition)
+    if version.record.live_version_id == version.pk:
+        available |= record_transitions(version.record, user)
+    return available
+
+
+def record_transitions(record, user) -> set[Transition]:
+    """What ``user`` may do now to the record as a whole."""
+    available = set()
+    if start_revision_refusal(record, user) is None:
+        available.add(Transition.START_REVISION)
+    if withdraw_refusal(record, user) is None:
+        available.add(Transition.WITHDRAW)
+    return available
+
+
+# Previews and reference data ------------------------------------------------------------
+
+
+def may_preview(user) -> bool:
+    """The staff preview renders any version, unpublished ones included."""
+    return bool(user is not None and user.is_active and user.is_staff and has(user, VIEW_VERSION))
+
+
+def _term_and_descendants(term):
+    # A child term shows its ancestors on the public page (a breadcrumb), so a
+    # parent is in public use as soon as one of its descendants is.
+    ids, frontier = {term.pk}, [term.pk]
+    while frontier:
+        frontier = list(Term.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        ids.update(frontier)
+    return ids
+
+
+def _versions_showing(obj) -> Q:
+    if isinstance(obj, Source):
+        return Q(citations__source=obj) | Q(recommendations__source=obj)
+    if isinstance(obj, Entity):
+        return Q(entity_roles__entity=obj) | Q(recommendations__authority=obj)
+    if isinstance(obj, Term):
+        ids = _term_and_descendants(obj)
+        return Q(classifications__term__in=ids) | Q(harms__harm_type__in=ids)
+    if isinstance(obj, Taxonomy):
+        return Q(classifications__term__taxonomy=obj) | Q(harms__harm_type__taxonomy=obj)
+    raise TypeError(f"No public-use rule for {type(obj).__name__}")
+
+
+def records_in_public_use(obj):
+    """The records whose published or superseded versions show the reference
+    row ``obj`` (a source, entity, term or taxonomy)."""
+    if obj is None or obj.pk is None:
+        return Record.objects.none()
+    versions = RecordVersion.objects.filter(status__in=PUBLIC_STATUSES).filter(_versions_showing(obj))
+    return Record.objects.filter(pk__in=versions.values("record_id")).order_by("kind", "number")
+
+
+def in_public_use(obj) -> bool:
+    if obj is None or obj.pk is None:
+        return False
+    # The admin asks several times per page: ask the database once per object.
+    if not hasattr(obj, "_in_public_use"):
+        obj._in_public_use = records_in_public_use(obj).exists()
+    return obj._in_public_use
+
+
+def may_change_public_reference(user) -> bool:
+    """Whether ``user`` may change reference data the public already sees."""
+    return has(user, CHANGE_PUBLIC_REFERENCE)
+
+
+def may_change_reference(user, obj) -> bool:
+    """Changing (or deleting) the reference row ``obj``, given the model
+    permission: a row in public use is publishers' only, because a change to
+    it shows on published pages at once, without review."""
+    return obj is None or may_change_public_reference(user) or not in_public_use(obj)
