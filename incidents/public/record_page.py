@@ -21,7 +21,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.db.models import Prefetch, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -44,7 +44,6 @@ from incidents.models import (
     PolicyRecommendation,
     Record,
     RecordVersion,
-    WorkflowEvent,
 )
 from taxonomy.models import SECTOR, Entity, Taxonomy, Term
 
@@ -79,15 +78,50 @@ def _latest(queryset, field):
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
 
 
+def _shown_by_record(part_model, field):
+    """The ``field`` (a reference row's id) of the parts of every public
+    version of the record being loaded: what its pages can show."""
+    return part_model.objects.filter(
+        version__record=OuterRef(OuterRef("pk")), version__status__in=PUBLIC_STATUSES
+    ).values(field)
+
+
+def _last_change(history, *shown):
+    """When a reference row among ``shown`` (subqueries of ids) last changed."""
+    condition = Q()
+    for ids in shown:
+        condition |= Q(id__in=ids)
+    return _latest(history.filter(condition), "history_date")
+
+
+# Records whose pages show this one: incidents "materialized from" this hazard
+# (any public version of theirs links to it), and the hazards this record's
+# public versions link to. Their publication or withdrawal moves updated_at.
+_LINKED_RECORDS = {
+    "linking_changed_at": Record.objects.filter(
+        versions__status__in=PUBLIC_STATUSES, versions__hazard_links__hazard=OuterRef("pk")
+    ),
+    "linked_changed_at": Record.objects.filter(
+        materializations__version__record=OuterRef("pk"),
+        materializations__version__status__in=PUBLIC_STATUSES,
+    ),
+}
+
+
 def public_record(public_id) -> Record | None:
     """The record at ``public_id`` if the public may read it, or read its
     withdrawal notice; None for drafts, unknown and malformed ids alike.
 
     The same query brings the moments that change what its pages show
-    besides the record itself: the last workflow event anywhere (another
-    record published or withdrawn changes "Materialized from" and the list of
-    materialized incidents) and the last change to shared reference data
-    (a source's title, an entity's or a term's name goes live at once).
+    besides the record itself (its publications and withdrawal move
+    ``updated_at``), and nothing else, so that the pages' ETags change only
+    when their content can (``etag``):
+    - the last change to a source, entity, term or taxonomy that one of its
+      published versions shows (a correction shows on published pages);
+    - the last publication or withdrawal of a record linked to it ("Materialized
+      from" shows a hazard's title; a hazard lists its incidents).
+    Editorial work anywhere else (a draft saved, a version submitted) leaves
+    them alone: it wastes no cache and tells no one when editors work.
     """
     if not PUBLIC_ID_RE.match(public_id or ""):
         return None
@@ -96,14 +130,41 @@ def public_record(public_id) -> Record | None:
         .filter(public_id=public_id)
         .select_related("live_version")
         .annotate(
-            last_event_at=_latest(WorkflowEvent.objects.all(), "created_at"),
-            source_changed_at=_latest(Source.history.all(), "history_date"),
-            entity_changed_at=_latest(Entity.history.all(), "history_date"),
-            term_changed_at=_latest(Term.history.all(), "history_date"),
-            taxonomy_changed_at=_latest(Taxonomy.history.all(), "history_date"),
+            source_changed_at=_last_change(
+                Source.history,
+                _shown_by_record(Citation, "source_id"),
+                _shown_by_record(PolicyRecommendation, "source_id"),
+            ),
+            entity_changed_at=_last_change(
+                Entity.history,
+                _shown_by_record(EntityRole, "entity_id"),
+                _shown_by_record(PolicyRecommendation, "authority_id"),
+            ),
+            term_changed_at=_last_change(
+                Term.history,
+                _shown_by_record(Classification, "term_id"),
+                _shown_by_record(Harm, "harm_type_id"),
+            ),
+            taxonomy_changed_at=_last_change(
+                Taxonomy.history,
+                _shown_by_record(Classification, "term__taxonomy_id"),
+                _shown_by_record(Harm, "harm_type__taxonomy_id"),
+            ),
+            **{name: _latest(records, "updated_at") for name, records in _LINKED_RECORDS.items()},
         )
         .first()
     )
+
+
+# What, besides the record itself, its pages' ETags depend on (public_record).
+ETAG_STAMPS = (
+    "source_changed_at",
+    "entity_changed_at",
+    "term_changed_at",
+    "taxonomy_changed_at",
+    "linking_changed_at",
+    "linked_changed_at",
+)
 
 
 def code_fingerprint() -> str:
@@ -140,16 +201,7 @@ def etag(record, lang, *extra) -> str:
         record.live_version_id,
         record.updated_at.isoformat(),
         record.withdrawn_at.isoformat() if record.withdrawn_at else "",
-        *(
-            getattr(record, name, None)
-            for name in (
-                "last_event_at",
-                "source_changed_at",
-                "entity_changed_at",
-                "term_changed_at",
-                "taxonomy_changed_at",
-            )
-        ),
+        *(getattr(record, name, None) for name in ETAG_STAMPS),
         *extra,
     ]
     return '"{}"'.format(hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest())
