@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 
 DEFAULT_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -44,6 +45,11 @@ def localized(obj, field: str, lang: str | None = None) -> Localized:
     if text.strip() or lang == DEFAULT_LANGUAGE:
         return Localized(text, lang, False)
     return Localized(getattr(obj, f"{field}_{DEFAULT_LANGUAGE}", None) or "", DEFAULT_LANGUAGE, True)
+
+
+def fallback_note() -> str:
+    """The visible note beside an English text shown for a missing French one."""
+    return gettext("Not yet translated into French")
 
 
 def missing_translations(obj, fields, lang="fr") -> list[str]:

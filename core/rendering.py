@@ -17,8 +17,11 @@ from xml.etree import ElementTree
 
 import markdown
 import nh3
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from markdown.inlinepatterns import InlineProcessor
+
+from core.i18n import fallback_note, localized
 
 ALLOWED_TAGS = {
     "a",
@@ -218,3 +221,21 @@ def citation_anchor(key: str) -> str:
     """The evidence-list anchor for a citation key ("RCMP-2025" -> "source-rcmp-2025")."""
     slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
     return f"source-{slug or 'x'}"
+
+
+def localized_markdown(obj, field, *, citations=None, id_prefix="text") -> SafeString:
+    """A translated Markdown field in the active language, rendered safely.
+
+    A missing French text is shown as the English one, marked: ``lang="en"``
+    on it and a visible "not yet translated" note, never silently.
+    """
+    value = localized(obj, field)
+    html = render_markdown(value.text, citations=citations, id_prefix=id_prefix)
+    if not value.is_fallback:
+        return html
+    return format_html(
+        '<div lang="{}" class="untranslated"><p class="untranslated-note">{}</p>{}</div>',
+        value.lang,
+        fallback_note(),
+        html,
+    )

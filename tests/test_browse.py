@@ -5,9 +5,11 @@ import re
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 from django.utils.html import escape
 
 from incidents.public.browse import query as filters
+from incidents.public.templatetags.record_tags import occurrence
 from tests.catalogue import SECRETS, build_catalogue, ids, page, public_ids
 
 pytestmark = pytest.mark.django_db
@@ -264,11 +266,22 @@ def test_invalid_filters_are_dropped_and_valid_ones_still_apply(client, catalogu
 # Languages and formats -----------------------------------------------------------
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_list_and_record_page_say_when_it_happened_the_same_way(client, catalogue, lang):
+    """One formatter for the date of occurrence (a range, here)."""
+    version = catalogue.chatbot  # occurred over a range of dates
+    listed = page(client, f"/{lang}/incidents/")
+    shown = page(client, f"/{lang}/incidents/{version.record.public_id}/")
+    with translation.override(lang):
+        text = occurrence(version)["text"]
+    assert text in listed and text in shown
+
+
 def test_french_list_uses_french_dates_and_words(client, catalogue):
     html = page(client, "/fr/incidents/")
     assert "16 juillet 2025" in html  # occurred on
     assert "mars 2024" in html  # month precision
-    assert "1 janvier 2023 au 30 juin 2023" in html  # a range
+    assert "du 1 janvier 2023 au 30 juin 2023" in html  # a range
     assert "Gravité" in html and "Filtres" in html
     assert '<html lang="fr">' in html
 

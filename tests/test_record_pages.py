@@ -696,8 +696,8 @@ def test_rendered_text_is_cached_by_version_and_language(client, monkeypatch):
 
     live = PublishedVersionFactory(narrative_en="English narrative", narrative_fr="Récit français")
     calls = []
-    original = record_page.markdown_block
-    monkeypatch.setattr(record_page, "markdown_block", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = record_page.localized_markdown
+    monkeypatch.setattr(record_page, "localized_markdown", lambda *a, **k: calls.append(1) or original(*a, **k))
     url = f"/{{}}/incidents/{live.record.public_id}/"
     assert "English narrative" in page(client, url.format("en"))
     rendered = len(calls)

@@ -5,10 +5,9 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language_info
-from django.utils.translation import gettext as _
 
-from core.i18n import Localized, current_language, localized
-from core.rendering import render_markdown
+from core.i18n import Localized, current_language, fallback_note, localized
+from core.rendering import localized_markdown
 
 register = template.Library()
 
@@ -17,10 +16,6 @@ register = template.Library()
 def localized_text(obj, field):
     """The field's Localized value (text, lang, is_fallback) for ``as`` use."""
     return localized(obj, field)
-
-
-def _fallback_note():
-    return _("Not yet translated into French")
 
 
 @register.simple_tag
@@ -34,24 +29,15 @@ def text(obj, field):
         '<span lang="{}" class="untranslated">{}</span> <span class="untranslated-note">({})</span>',
         value.lang,
         value.text,
-        _fallback_note(),
+        fallback_note(),
     )
 
 
 @register.simple_tag
 def markdown(obj, field, citations=None, id_prefix="text"):
-    """A translated Markdown field rendered safely (core.rendering), with the
-    same visible fallback as ``text`` but as a block."""
-    value = localized(obj, field)
-    html = render_markdown(value.text, citations=citations, id_prefix=id_prefix)
-    if not value.is_fallback:
-        return html
-    return format_html(
-        '<div lang="{}" class="untranslated"><p class="untranslated-note">{}</p>{}</div>',
-        value.lang,
-        _fallback_note(),
-        html,
-    )
+    """A translated Markdown field rendered safely, with the same visible
+    fallback as ``text`` but as a block (core.rendering.localized_markdown)."""
+    return localized_markdown(obj, field, citations=citations, id_prefix=id_prefix)
 
 
 @register.simple_tag(takes_context=True)

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from core.i18n import localized
+from core.i18n import fallback_note, localized
 
 
 def localized_title(version):
@@ -20,7 +20,7 @@ def localized_title(version):
         '<span lang="{}">{}</span> <span class="untranslated-note">({})</span>',
         value.lang,
         value.text,
-        gettext("Not yet translated into French"),
+        fallback_note(),
     )
 
 

@@ -28,8 +28,7 @@ from django.utils.safestring import mark_safe
 
 from core import rendering
 from core.i18n import Localized, localized
-from core.rendering import CitationTarget, citation_anchor, citation_keys, render_markdown
-from core.templatetags.dossier import markdown as markdown_block
+from core.rendering import CitationTarget, citation_anchor, citation_keys, localized_markdown, render_markdown
 from evidence.models import Source
 from incidents.models import (
     PUBLIC_ID_RE,
@@ -271,7 +270,7 @@ def render_texts(version, targets, lang, use_cache=True) -> dict:
             return _marked_safe(cached)
     with translation.override(lang):
         texts = {
-            field: str(markdown_block(version, field, citations=targets, id_prefix=prefix))
+            field: str(localized_markdown(version, field, citations=targets, id_prefix=prefix))
             for field, prefix in MARKDOWN_FIELDS
         }
     summary = render_markdown(localized(version, "summary", lang).text, citations=targets, id_prefix="plain")

@@ -3,10 +3,7 @@
 import re
 
 from django import template
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
-from incidents.models import DatePrecision
 from incidents.public.browse.search import plain_text
 
 register = template.Library()
@@ -26,22 +23,6 @@ def plain(markdown_text):
     """Markdown as plain text (no citations, links or emphasis markers), for
     short extracts; the template escapes it."""
     return plain_text(str(markdown_text or ""))
-
-
-@register.simple_tag
-def occurrence(version):
-    """The date of occurrence as precisely as it is known, in the page's format."""
-    day = version.occurred_on
-    if day is None:
-        return ""
-    precision = version.occurrence_precision
-    if precision == DatePrecision.YEAR:
-        return date_format(day, "Y")
-    if precision == DatePrecision.MONTH:
-        return date_format(day, "YEAR_MONTH_FORMAT")
-    if precision == DatePrecision.RANGE and version.occurred_until:
-        return _("%(start)s to %(end)s") % {"start": date_format(day), "end": date_format(version.occurred_until)}
-    return date_format(day)
 
 
 @register.simple_tag

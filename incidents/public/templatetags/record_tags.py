@@ -16,7 +16,9 @@ def _day(value):
 @register.simple_tag
 def occurrence(version):
     """When it happened, as precisely as it is known, in the page's
-    language: {"label": "Occurred on", "text": "July 16, 2025"}.
+    language: {"label": "Occurred on", "text": "July 16, 2025"}. The one
+    formatter of the date of occurrence: the record page's key facts and
+    the list's results both show it.
 
     Returns None when the date is unknown.
     """
