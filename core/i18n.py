@@ -3,7 +3,7 @@ Bilingual text without silent fallback.
 
 django-modeltranslation would quietly show English where French is missing;
 Dossier shows the English text *marked* as not yet translated, with
-``lang="en"`` on it (DESIGN.md, promise 5). Every read of a translated field
+``lang="en"`` on it (docs/architecture.md, "Promises", 5). Every read of a translated field
 for display goes through ``localized()``.
 """
 

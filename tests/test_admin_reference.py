@@ -1,6 +1,6 @@
 """Reference data: editors add rows freely and change rows the public does not
 see yet; a row shown on a published record is changed by publishers only
-(DESIGN.md, promise 1)."""
+(docs/architecture.md, "Promises", 1)."""
 
 import pytest
 from django.urls import reverse

@@ -19,6 +19,7 @@ so a ``status`` write counts when its value names a workflow ``Status``.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,39 @@ def test_only_one_function_points_a_record_at_its_live_version():
                 ):
                     setters.add(function.name)
     assert setters == {"set_live_version"}
+
+
+# Documents ---------------------------------------------------------------------
+
+DOCUMENT_REFERENCE = re.compile(r"(docs/[\w./-]+\.md)(?:, \"([^\"]+)\")?")
+TEXT_SUFFIXES = {".py", ".html", ".txt", ".md", ".toml", ".cfg", ".css", ".js"}
+
+
+def our_text_files():
+    for path in BASE_DIR.rglob("*"):
+        relative = path.relative_to(BASE_DIR)
+        if path.suffix not in TEXT_SUFFIXES or not path.is_file():
+            continue
+        if any(
+            part.startswith(".") or part in {"node_modules", "staticfiles", "__pycache__"} for part in relative.parts
+        ):
+            continue
+        yield relative, path.read_text(errors="replace")
+
+
+def test_every_document_a_comment_points_to_is_in_the_repository():
+    """Comments point to documents in the repository (by section, where they
+    name one), never to a design note kept elsewhere."""
+    broken = []
+    for relative, text in our_text_files():
+        if relative == Path(__file__).relative_to(BASE_DIR):
+            continue  # names what it looks for
+        if "DESIGN.md" in text or "../shared" in text:
+            broken.append(f"{relative}: points outside the repository")
+        for document, section in DOCUMENT_REFERENCE.findall(text):
+            target = BASE_DIR / document
+            if not target.exists():
+                broken.append(f"{relative}: {document} does not exist")
+            elif section and f"## {section}" not in target.read_text():
+                broken.append(f'{relative}: {document} has no section "{section}"')
+    assert broken == []

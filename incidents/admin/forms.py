@@ -29,7 +29,7 @@ class RecordVersionForm(forms.ModelForm):
 
     ``edit_token`` is the time of the last save when the page was opened: a
     form opened before someone else's save (or before the version changed
-    state) is refused instead of silently overwriting it (DESIGN.md, promise 4).
+    state) is refused instead of silently overwriting it (docs/architecture.md, "Promises", 4).
     """
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -4,7 +4,7 @@ rendered with the public record page's own template and sanitizer, in the
 language asked for, so that reviewers sign off exactly what readers will see.
 
 This is the one path by which unreviewed content is rendered as a page
-(DESIGN.md §3). It is mounted under the admin only
+(docs/architecture.md, "Promises", 1). It is mounted under the admin only
 (``RecordVersionAdmin.get_urls``: /admin/incidents/recordversion/<id>/preview/<lang>/),
 behind the admin's staff login, and checks the permission itself as well:
 - ``Cache-Control: private, no-store``: no shared cache or browser may keep it;

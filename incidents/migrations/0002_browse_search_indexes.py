@@ -3,7 +3,7 @@ Indexes for the public list's filters and counts, and full-text search on
 PostgreSQL.
 
 On PostgreSQL only (SQLite has no tsvector, GIN or text search
-configurations; DESIGN.md, "Known traps"), this adds:
+configurations; docs/architecture.md, "Known traps of this stack"), this adds:
 
 - ``french_unaccent``: the French text search configuration with accents
   folded, so "evaluation" finds "évaluation" (needs the ``unaccent``

@@ -229,7 +229,7 @@ def materialized_incidents(hazard):
 
 def _rendering_fingerprint():
     """Changes when the sanitizer's allow-list does, so that tightening it
-    also reaches cached text (DESIGN.md §6: sanitize at render time)."""
+    also reaches cached text (docs/architecture.md, "Promises", 6: sanitize at render time)."""
     allow_list = (
         sorted(rendering.ALLOWED_TAGS),
         sorted((tag, sorted(attrs)) for tag, attrs in rendering.ALLOWED_ATTRIBUTES.items()),

@@ -34,7 +34,7 @@ TERM_PREFIX = "term-"
 # those events, read from two indexed columns at each request: a publication
 # or a withdrawal makes a new key, so no process ever serves stale counts
 # and nothing has to be invalidated. Names of terms and entities are never
-# cached: a publisher's correction to one shows at once (DESIGN.md, promise 1).
+# cached: a publisher's correction to one shows at once (docs/architecture.md, "Promises", 1).
 CACHE_SECONDS = 24 * 3600
 
 
@@ -94,7 +94,7 @@ def public_taxonomies(stamp=None) -> list[PublicTaxonomy]:
     """Every taxonomy that classifies at least one published record.
 
     A term nobody published stays out: editors' new terms become public
-    with the first published version that uses them (DESIGN.md, promise 1).
+    with the first published version that uses them (docs/architecture.md, "Promises", 1).
     """
     used = cached("used-terms", _used_term_ids, stamp)
     if not used:

@@ -4,10 +4,10 @@ with the published records that involve, are classified under, or cite it.
 
 They live in ``incidents`` although their URLs name entities, terms and
 sources, because listing records needs the record model and ``taxonomy`` and
-``evidence`` import nothing of ``incidents`` (DESIGN.md §9).
+``evidence`` import nothing of ``incidents`` (docs/architecture.md, "Layout and import rules").
 
 A reference row becomes public with the first published version that uses
-it (DESIGN.md, promise 1): until then its page answers 404, like an unknown
+it (docs/architecture.md, "Promises", 1): until then its page answers 404, like an unknown
 one. Once public, it stays reachable even if no *live* version uses it any
 more, because an older published version, still readable and citable, links
 to it; the list then says that no current record does.
