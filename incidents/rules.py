@@ -254,6 +254,22 @@ def publish_refusal(version, user) -> Refusal | None:
     return None
 
 
+def versions_to_publish(user):
+    """The approved versions ``user`` may publish: ``publish_refusal`` as one
+    query, for the publishers' queue. (An approved version is read-only and
+    its sign-offs were refused to its contributors, so it needs no history
+    lookup here; whether the French text is complete, when the setting
+    requires it, is said on the publish page.)"""
+    if not has(user, PUBLISH_VERSION):
+        return RecordVersion.objects.none()
+    approvals = SignOff.objects.filter(version=OuterRef("pk"), voided_at__isnull=True, decision=Decision.APPROVE)
+    return RecordVersion.objects.filter(
+        *(Exists(approvals.filter(check_type=check)) for check in Check.values),
+        status=Status.APPROVED,
+        record__withdrawn_at__isnull=True,
+    )
+
+
 # The record: revisions and withdrawal ------------------------------------------------
 
 

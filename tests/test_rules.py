@@ -250,3 +250,13 @@ def test_reviewers_queues_list_exactly_the_versions_they_may_sign_off(db, world,
     }
     in_this_module = {version.pk for version in world["states"].values()}
     assert listed & in_this_module == allowed
+
+
+@pytest.mark.parametrize("role", ["publisher", "superuser", "contributor", "author", "reviewer"])
+def test_the_publishers_queue_lists_exactly_the_versions_they_may_publish(db, world, role):
+    user = world[role]
+    listed = set(rules.versions_to_publish(user).values_list("pk", flat=True))
+    allowed = {version.pk for version in world["states"].values() if rules.publish_refusal(version, user) is None}
+    in_this_module = {version.pk for version in world["states"].values()}
+    assert listed & in_this_module == allowed
+    assert bool(allowed) == (role in PUBLISHERS)

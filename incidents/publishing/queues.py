@@ -71,10 +71,9 @@ def awaiting_sign_off(user, check):
 
 
 def ready_to_publish(user):
-    """Approved versions, for publishers."""
-    if not rules.has(user, rules.PUBLISH_VERSION):
-        return RecordVersion.objects.none()
-    return with_review_state(RecordVersion.objects.filter(status=Status.APPROVED)).order_by("updated_at", "pk")
+    """Approved versions ``user`` may publish (``incidents.rules``), waiting
+    longest first. Nothing for users who are not publishers."""
+    return with_review_state(rules.versions_to_publish(user)).order_by("updated_at", "pk")
 
 
 def recently_published(user):
