@@ -17,8 +17,9 @@ Two backends sit behind it, chosen by the database:
 
 - PostgreSQL: ``websearch_to_tsquery`` (quotes, ``or`` and ``-word`` work; no
   input is a syntax error) against the stored tsvector columns ``search_en`` /
-  ``search_fr`` that migration 0002_browse_search_indexes adds with GIN
-  indexes, on versions (title, summary, narrative) and harms. English pages
+  ``search_fr`` on versions (title, summary, narrative) and harms, each with
+  a GIN index. Migration 0002_browse_search_indexes adds them; since
+  0004_search_columns_by_trigger a trigger keeps them current. English pages
   use the ``english`` configuration, French pages ``french_unaccent`` (French
   stemming, accents folded). Snippets come from ``ts_headline``.
 - Anything else (SQLite): every word must appear, case-insensitively, in the
@@ -228,8 +229,9 @@ def _shown_text(obj, field, lang):
 
 
 class _SearchColumn(Expression):
-    """A tsvector column that only PostgreSQL has (see migration
-    0002_browse_search_indexes), on the queryset's own table."""
+    """A tsvector column that only PostgreSQL has (see migrations
+    0002_browse_search_indexes and 0004_search_columns_by_trigger), on the
+    queryset's own table."""
 
     output_field = SearchVectorField()
 
