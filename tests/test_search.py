@@ -6,9 +6,19 @@ import re
 import pytest
 from django.db import connection
 
-from incidents.models import RecordVersion
+from incidents.models import RecordVersion, Status
 from incidents.public.browse import search
-from tests.factories import DraftVersionFactory, add_parts, published_record
+from incidents.publishing import workflow
+from tests.factories import (
+    DraftVersionFactory,
+    HarmFactory,
+    PublisherFactory,
+    add_parts,
+    publish_revision,
+    published_record,
+    record_of,
+    revise,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +31,7 @@ BACKENDS = [
     ),
 ]
 needs_postgresql = pytest.mark.skipif(not ON_POSTGRESQL, reason="French stemming and accents need PostgreSQL")
+postgresql_search = pytest.mark.skipif(not ON_POSTGRESQL, reason="The matching ids come from PostgreSQL's search")
 
 
 def found(query, lang, backend=None):
@@ -200,3 +211,64 @@ def test_search_uses_the_gin_indexes(db, lang):
     plan = search.Search("indexed", lang).matching_versions().explain()
     assert f"incidents_version_search_{lang}" in plan
     assert f"incidents_harm_search_{lang}" in plan
+
+
+# Published content only, in the search's own SQL ------------------------------------
+
+
+def _unpublished_with(state, field, text):
+    """A version in ``state`` whose ``field`` (or a harm) holds ``text``."""
+    if state == "revision":
+        # The next draft of a published record that does not say it yet.
+        version = revise(published_record().record)
+        if field == "harm":
+            HarmFactory(version=version, description_en=text)
+        else:
+            setattr(version, f"{field}_en", text)
+            version.save()
+        return version
+    if field == "harm":
+        version = add_parts(DraftVersionFactory(), harms=[text])
+    else:
+        version = DraftVersionFactory(**{f"{field}_en": text})
+    if state == "in review":
+        workflow.submit(version, by=version.created_by)
+    return version
+
+
+@postgresql_search
+@pytest.mark.parametrize("state", ["draft", "in review", "revision"])
+@pytest.mark.parametrize("field", ["title", "summary", "narrative", "harm"])
+def test_search_never_matches_a_draft_or_a_version_in_review(db, state, field):
+    version = _unpublished_with(state, field, "A jerboa was harmed.")
+    assert RecordVersion.objects.get(pk=version.pk).status == (
+        Status.IN_REVIEW if state == "in review" else Status.DRAFT
+    )
+    # French pages search the English text where the French is missing.
+    for lang in ("en", "fr"):
+        assert search.Search("jerboa", lang).matching_ids == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_search_returns_only_published_versions_whatever_it_is_given(db, backend):
+    first = published_record(title_en="A jerboa in the first version")
+    second = publish_revision(first.record, title_en="A jerboa in the second version")
+    draft = revise(first.record)
+    draft.summary_en = "The jerboa draft."
+    draft.save()
+    DraftVersionFactory(title_en="A jerboa that stays a draft")
+    matches = search.Search("jerboa", "en", backend=backend).filter(RecordVersion.objects.all(), rank=True)
+    # The superseded version is published too: it stays readable and citable.
+    assert sorted(v.pk for v in matches) == sorted([first.pk, second.pk])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_search_never_matches_a_withdrawn_record(db, backend):
+    first = published_record(title_en="A jerboa record", harms=["A jerboa harm."])
+    publish_revision(first.record, summary_en="A corrected jerboa summary.")
+    workflow.withdraw(record_of(first), by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
+    for lang in ("en", "fr"):
+        searched = search.Search("jerboa", lang, backend=backend)
+        assert list(searched.filter(RecordVersion.objects.all())) == []
+        if backend == search.POSTGRESQL:
+            assert searched.matching_ids == []

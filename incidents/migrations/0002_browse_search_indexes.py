@@ -12,7 +12,11 @@ configurations; docs/architecture.md, "Known traps of this stack"), this adds:
 - ``search_en`` / ``search_fr``: stored generated tsvector columns on versions
   (title weighted A, summary B, narrative C) and on harms (description and
   affected group), each with a GIN index. The French column falls back to the
-  English text where the French is missing, as the French pages show it;
+  English text where the French is missing, as the French pages show it.
+  Migration 0004_search_columns_by_trigger turns them into plain columns
+  that a trigger fills with the same documents: generated columns made
+  PostgreSQL refuse any change of the type of the fields they read. Its
+  docstring says what a later migration changing a searched field must do;
 - a covering partial index of live versions for the list's counts (SQLite
   has no covering indexes), and a partial index of withdrawal dates.
 

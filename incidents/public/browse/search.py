@@ -17,8 +17,9 @@ Two backends sit behind it, chosen by the database:
 
 - PostgreSQL: ``websearch_to_tsquery`` (quotes, ``or`` and ``-word`` work; no
   input is a syntax error) against the stored tsvector columns ``search_en`` /
-  ``search_fr`` that migration 0002_browse_search_indexes adds with GIN
-  indexes, on versions (title, summary, narrative) and harms. English pages
+  ``search_fr`` on versions (title, summary, narrative) and harms, each with
+  a GIN index. Migration 0002_browse_search_indexes adds them; since
+  0004_search_columns_by_trigger a trigger keeps them current. English pages
   use the ``english`` configuration, French pages ``french_unaccent`` (French
   stemming, accents folded). Snippets come from ``ts_headline``.
 - Anything else (SQLite): every word must appear, case-insensitively, in the
@@ -28,9 +29,14 @@ Two backends sit behind it, chosen by the database:
 Both search the text the page would show: on /fr/, a field not yet translated
 is searched in its English text, which is what the French page displays.
 
-Callers pass querysets that already contain only published content
-(``RecordVersion.objects.live()``); searching adds no way to reach anything
-else.
+Only published content is ever matched, whatever queryset a caller passes:
+the versions of ``RecordVersion.objects.published()`` (not drafts, not
+versions in review, nothing of a withdrawn record) and the harms of those
+versions. On PostgreSQL the SQL of the text search itself says so, before any
+caller's filter; on SQLite the caller's queryset is narrowed to them. Callers
+still pass the versions they mean to show (the list passes
+``RecordVersion.objects.live()``), so searching adds no way to reach anything
+else. ``snippets()`` reads only the versions the caller already holds.
 """
 
 import re
@@ -102,9 +108,9 @@ class Search:
     """One reader's query in one language, applied to as many querysets as a
     page needs (results, counts of each facet).
 
-    On PostgreSQL the versions that match are looked up once, with the GIN
-    indexes, and every queryset is then narrowed to that list of ids: a
-    page's facets don't each repeat the text search.
+    On PostgreSQL the published versions that match are looked up once, with
+    the GIN indexes, and every queryset is then narrowed to that list of ids:
+    a page's facets don't each repeat the text search.
     """
 
     def __init__(self, query, lang, *, using="default", backend=None):
@@ -116,8 +122,8 @@ class Search:
         return bool(self.query)
 
     def filter(self, versions, *, rank=False):
-        """``versions`` that match; with ``rank``, annotated with
-        ``search_rank`` (higher is better)."""
+        """``versions`` that are published and match; with ``rank``,
+        annotated with ``search_rank`` (higher is better)."""
         if not self.query:
             return versions.annotate(search_rank=Value(0.0)) if rank else versions
         if self.backend == POSTGRESQL:
@@ -147,14 +153,21 @@ class Search:
         return _pg_query(self.query, self.lang)
 
     def matching_versions(self):
-        """The ids (``pk``) of every version, public or not, whose text or
-        harms match: ``filter()`` narrows the caller's published versions to
-        them (PostgreSQL)."""
+        """The ids (``pk``) of the published versions
+        (``RecordVersion.objects.published()``) whose text or harms match
+        (PostgreSQL). Drafts, versions in review and withdrawn records never
+        match, whatever queryset ``filter()`` then narrows to these ids."""
         in_version = RecordVersion.objects.alias(document=_SearchColumn(self._column)).filter(document=self._tsquery)
         in_harm = Harm.objects.alias(document=_SearchColumn(self._column)).filter(document=self._tsquery)
         # Two GIN index scans joined by a UNION; an OR across the two
         # tables would make PostgreSQL read every version.
-        return in_version.order_by().values("pk").union(in_harm.order_by().values("version_id")).order_by()
+        matches = in_version.order_by().values("pk").union(in_harm.order_by().values("version_id")).order_by()
+        # Public content only, in the SQL itself: nothing relies on the
+        # caller's queryset to hide unpublished text. The condition goes
+        # around the UNION, not into its two scans: there PostgreSQL could
+        # pick the status index instead of the GIN one and then decompress
+        # the tsvector of nearly every version (several times slower).
+        return RecordVersion.objects.published().filter(pk__in=matches).order_by().values("pk")
 
     @cached_property
     def matching_ids(self) -> list[int]:
@@ -228,8 +241,9 @@ def _shown_text(obj, field, lang):
 
 
 class _SearchColumn(Expression):
-    """A tsvector column that only PostgreSQL has (see migration
-    0002_browse_search_indexes), on the queryset's own table."""
+    """A tsvector column that only PostgreSQL has (see migrations
+    0002_browse_search_indexes and 0004_search_columns_by_trigger), on the
+    queryset's own table."""
 
     output_field = SearchVectorField()
 
@@ -330,6 +344,8 @@ def _simple_matching(versions, query, lang, rank):
     if not words:
         versions = versions.none()
         return versions.annotate(search_rank=Value(0)) if rank else versions
+    # Published content only, as on PostgreSQL, whatever the caller passes.
+    versions = versions.filter(pk__in=RecordVersion.objects.published().values("pk"))
     for word in words:
         in_harm = Harm.objects.filter(
             _text_condition("", "description", lang, word) | _text_condition("", "affected_group", lang, word),
