@@ -11,13 +11,14 @@ version's citations (key -> anchor and label), each becomes a link to the
 source in the evidence list: ``(<a href="#source-rcmp-2025">RCMP, 2025</a>)``.
 """
 
+import html
 import re
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
 import markdown
 import nh3
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from markdown.inlinepatterns import InlineProcessor
 
@@ -239,3 +240,24 @@ def localized_markdown(obj, field, *, citations=None, id_prefix="text") -> SafeS
         fallback_note(),
         html,
     )
+
+
+# Back to plain text ------------------------------------------------------------
+
+_CITATION = re.compile(r"\s*\[@[^\[\]]*\]")
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
+_MARKUP = re.compile(r"(^|\s)[#>]+\s|[*_`~]{1,3}|^\s*[-+]\s|\|", re.MULTILINE)
+
+
+def text_from_markdown(markdown_text: str) -> str:
+    """Markdown as one line of plain text, without its markup: citations,
+    links, emphasis, headings (search snippets, short extracts)."""
+    text = _CITATION.sub("", markdown_text or "")
+    text = _LINK.sub(r"\1", text)
+    text = _MARKUP.sub(lambda m: m.group(1) or " ", text)
+    return " ".join(text.split())
+
+
+def text_from_html(html_fragment) -> str:
+    """Sanitized HTML as one line of plain text (meta description, JSON-LD)."""
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(str(html_fragment)))).strip()

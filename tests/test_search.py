@@ -6,6 +6,7 @@ import re
 import pytest
 from django.db import connection
 
+from core.rendering import text_from_markdown
 from incidents.models import RecordVersion, Status
 from incidents.public.browse import search
 from incidents.publishing import workflow
@@ -164,9 +165,9 @@ def test_highlight_escapes_every_piece():
     assert html == "&lt;i&gt;<mark>Tom</mark> &amp; Jerry&lt;/i&gt; met &lt;i&gt;<mark>tom</mark>&lt;/i&gt;"
 
 
-def test_plain_text_drops_markdown_and_citations():
+def test_text_from_markdown_drops_markdown_and_citations():
     assert (
-        search.plain_text("**Bold** claim [@rcmp-2025; @bnn] and [a link](https://x.org).") == "Bold claim and a link."
+        text_from_markdown("**Bold** claim [@rcmp-2025; @bnn] and [a link](https://x.org).") == "Bold claim and a link."
     )
 
 

@@ -13,8 +13,6 @@ through ``Record.objects.published()``.
 """
 
 import hashlib
-import html
-import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
@@ -23,12 +21,18 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.utils import translation
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from core import rendering
 from core.i18n import Localized, localized
-from core.rendering import CitationTarget, citation_anchor, citation_keys, localized_markdown, render_markdown
+from core.rendering import (
+    CitationTarget,
+    citation_anchor,
+    citation_keys,
+    localized_markdown,
+    render_markdown,
+    text_from_html,
+)
 from evidence.models import Source
 from incidents.models import (
     PUBLIC_ID_RE,
@@ -274,7 +278,7 @@ def render_texts(version, targets, lang, use_cache=True) -> dict:
             for field, prefix in MARKDOWN_FIELDS
         }
     summary = render_markdown(localized(version, "summary", lang).text, citations=targets, id_prefix="plain")
-    texts["summary_text"] = plain_text(summary)
+    texts["summary_text"] = text_from_html(summary)
     if cacheable:
         django_cache.set(key, texts, RENDER_CACHE_SECONDS)
     return _marked_safe(texts)
@@ -290,11 +294,6 @@ def summary_text(version, lang) -> str:
     """The summary as plain text, its inline citations as their labels."""
     _entries, targets = evidence(version, lang)
     return render_texts(version, targets, lang)["summary_text"]
-
-
-def plain_text(html_fragment) -> str:
-    """Sanitized HTML as one line of plain text (meta description, JSON-LD)."""
-    return re.sub(r"\s+", " ", html.unescape(strip_tags(str(html_fragment)))).strip()
 
 
 # Arranging the page -----------------------------------------------------------

@@ -67,6 +67,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.i18n import DEFAULT_LANGUAGE, localized
+from core.rendering import text_from_markdown
 from incidents.models import Harm, RecordVersion
 
 # Longer queries are refused by the list's form before they get here.
@@ -217,21 +218,6 @@ def normalize_query(query: str) -> str:
     return " ".join(query.split())[:MAX_QUERY_LENGTH]
 
 
-# Markdown to plain text, for snippets ---------------------------------------
-
-_CITATION = re.compile(r"\s*\[@[^\[\]]*\]")
-_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
-_MARKUP = re.compile(r"(^|\s)[#>]+\s|[*_`~]{1,3}|^\s*[-+]\s|\|", re.MULTILINE)
-
-
-def plain_text(markdown_text: str) -> str:
-    """Markdown without its markup: citations, links, emphasis, headings."""
-    text = _CITATION.sub("", markdown_text or "")
-    text = _LINK.sub(r"\1", text)
-    text = _MARKUP.sub(lambda m: m.group(1) or " ", text)
-    return " ".join(text.split())
-
-
 def _shown_text(obj, field, lang):
     value = localized(obj, field, lang)
     return value.text, value.lang
@@ -306,7 +292,7 @@ def _pg_snippets(versions, query, lang):
     result = {}
     for version in versions:
         _summary, text_lang = _shown_text(version, "summary", lang)
-        result[version.pk] = Snippet(_marked_html(plain_text(headlines.get(version.pk) or "")), text_lang)
+        result[version.pk] = Snippet(_marked_html(text_from_markdown(headlines.get(version.pk) or "")), text_lang)
     return result
 
 
@@ -377,7 +363,7 @@ def _simple_snippets(versions, query, lang):
     for version in versions:
         summary, text_lang = _shown_text(version, "summary", lang)
         narrative, _narrative_lang = _shown_text(version, "narrative", lang)
-        result[version.pk] = Snippet(highlight(plain_text(f"{summary}\n\n{narrative}"), words), text_lang)
+        result[version.pk] = Snippet(highlight(text_from_markdown(f"{summary}\n\n{narrative}"), words), text_lang)
     return result
 
 

@@ -4,7 +4,7 @@ import re
 
 from django import template
 
-from incidents.public.browse.search import plain_text
+from core.rendering import text_from_markdown
 
 register = template.Library()
 
@@ -22,7 +22,7 @@ def printable(value):
 def plain(markdown_text):
     """Markdown as plain text (no citations, links or emphasis markers), for
     short extracts; the template escapes it."""
-    return plain_text(str(markdown_text or ""))
+    return text_from_markdown(str(markdown_text or ""))
 
 
 @register.simple_tag
