@@ -108,6 +108,19 @@ def test_record_page_lists_versions_and_workflow_events_read_only(client, editor
     assert reverse("admin:incidents_record_start_revision", args=[published.record_id]) not in html
 
 
+# Record workflow URLs -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("object_id", ["999999", "not-a-number"])
+@pytest.mark.parametrize(("name", "method"), [("start_revision", "post"), ("withdraw", "post"), ("timeline", "get")])
+def test_record_workflow_views_answer_404_for_an_unknown_record(client, superuser, name, method, object_id):
+    """The timeline only shows (a POST to it is a 405, refused before any
+    lookup); the other two act. None may redirect as if the record existed."""
+    client.force_login(superuser)
+    url = reverse(f"admin:incidents_record_{name}", args=[object_id])
+    assert getattr(client, method)(url).status_code == 404
+
+
 # Language ------------------------------------------------------------------------
 
 

@@ -439,10 +439,28 @@ def test_start_revision_refused_to_a_publisher_and_of_a_draft(client, editor, pu
     assert RecordVersion.objects.count() == 2
 
 
-def test_workflow_views_answer_404_for_an_unknown_version(client, editor):
-    client.force_login(editor)
-    assert client.post("/admin/incidents/recordversion/999999/submit/").status_code == 404
-    assert client.post("/admin/incidents/recordversion/not-a-number/submit/").status_code in (302, 404)
+# Each workflow URL with the method its view accepts: the review screen only
+# shows (a POST to it is a 405, refused before any lookup); the others act.
+VERSION_WORKFLOW_URLS = [
+    ("submit", "post"),
+    ("return_to_draft", "post"),
+    ("start_revision", "post"),
+    ("publish", "post"),
+    ("review", "get"),
+    ("sign_off", "post"),
+]
+
+
+@pytest.mark.parametrize("object_id", ["999999", "not-a-number"])
+@pytest.mark.parametrize(("name", "method"), VERSION_WORKFLOW_URLS)
+def test_workflow_views_answer_404_for_an_unknown_version(client, superuser, name, method, object_id):
+    """Not the admin's 302 to its home page, as its change view answers for a
+    missing object: the id cannot match a version (a text id fails the primary
+    key's validation, and get_object() then finds nothing), so the page is not
+    found, even for a user who may do everything."""
+    client.force_login(superuser)
+    url = reverse(f"admin:incidents_recordversion_{name}", args=[object_id])
+    assert getattr(client, method)(url).status_code == 404
 
 
 def test_submit_action_on_the_changelist_reports_each_refusal(client, editor):

@@ -1,5 +1,6 @@
 """``manage.py load_demo``: accounts, the seed record and every workflow state,
-loaded through the workflow, idempotently, and never by accident in production."""
+loaded through the workflow, idempotently. (Never by accident in production:
+test_demo_command.py.)"""
 
 import re
 from io import StringIO
@@ -8,8 +9,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
-from django.core.management.base import CommandError
-from django.test import override_settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -52,9 +52,18 @@ def load_demo(**options):
     return out.getvalue()
 
 
-@pytest.fixture
-def demo(db):
-    return load_demo()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module (its output is the value) and
+    rolled back after it. Each test's own transaction nests inside, so what a
+    test changes (a password, a second load) is undone before the next one.
+
+    The tests that need an empty database, or that load the demo under other
+    settings, live in test_demo_command.py: while this fixture is up, every
+    test of this module sees the demo content."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_demo()
+        transaction.set_rollback(True)
 
 
 def counts():
@@ -91,33 +100,6 @@ def test_load_demo_twice_creates_and_changes_nothing_the_second_time(demo):
     assert counts() == before
     assert "already there: nothing was created or changed" in second
     assert "created" not in re.sub(r"nothing was created", "", second)
-
-
-def test_load_demo_refused_when_debug_is_off(db):
-    # pytest-django runs with DEBUG off, like production.
-    with pytest.raises(CommandError, match=r"DEBUG off.*--force"):
-        call_command("load_demo", stdout=StringIO())
-    assert not get_user_model().objects.exists()
-    assert not Record.objects.exists()
-
-
-@override_settings(DEBUG=True)
-def test_load_demo_runs_without_force_when_debug_is_on(db):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert Record.objects.count() == len(RECORDS)
-    assert "http://127.0.0.1:8000/admin/" in out.getvalue()
-
-
-@override_settings(DOSSIER_REQUIRE_FRENCH_TO_PUBLISH=True)
-def test_load_demo_explains_and_rolls_back_when_french_is_required_to_publish(db):
-    with pytest.raises(
-        CommandError,
-        match=r"DOSSIER_REQUIRE_FRENCH_TO_PUBLISH.*nothing was changed|nothing was changed.*DOSSIER_REQUIRE_FRENCH_TO_PUBLISH",
-    ):
-        load_demo()
-    # The accounts made before the refusal were rolled back with the rest.
-    assert not get_user_model().objects.exists()
 
 
 # Accounts -----------------------------------------------------------------------

@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.apps import apps
+from django.db import IntegrityError, connection, transaction
+from django.db.models import CheckConstraint, Field, UniqueConstraint
 
 from incidents.models import (
     Check,
@@ -37,9 +39,58 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def refused(write):
-    with pytest.raises(IntegrityError), transaction.atomic():
+def refused(constraint, write):
+    """Run ``write`` and check that the database refuses it, and that the
+    refusal comes from ``constraint``, not from any other rule.
+
+    ``constraint`` is the name of a constraint in a model's Meta.constraints,
+    or a field declared ``unique=True`` (its constraint's name is the
+    database's choice).
+
+    PostgreSQL names the constraint. SQLite names a CHECK constraint, but a
+    UNIQUE one only by its columns ("UNIQUE constraint failed: table.a,
+    table.b"): two constraints on the same columns (a record's published and
+    open versions) are told apart on PostgreSQL only.
+    """
+    model, expected, columns = _constraint(constraint)
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
         write()
+    error = caught.value
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        name = error.__cause__.diag.constraint_name
+        if isinstance(constraint, str):
+            assert name == constraint, error
+        else:
+            with connection.cursor() as cursor:
+                found = connection.introspection.get_constraints(cursor, table).get(name)
+            assert found and found["unique"] and found["columns"] == columns, error
+    elif connection.vendor == "sqlite":
+        if isinstance(expected, CheckConstraint):
+            assert str(error) == f"CHECK constraint failed: {constraint}"
+        else:
+            assert str(error) == "UNIQUE constraint failed: " + ", ".join(f"{table}.{column}" for column in columns)
+    else:
+        pytest.fail(f"refused() cannot tell which constraint {connection.vendor} applied")
+
+
+def _constraint(constraint):
+    """The model, the constraint (None for a unique field) and the columns it
+    makes unique (None for a check)."""
+    if isinstance(constraint, Field):
+        assert constraint.unique and not constraint.primary_key, constraint
+        return constraint.model, None, [constraint.column]
+    found = [
+        (model, declared)
+        for model in apps.get_models()
+        for declared in model._meta.constraints
+        if declared.name == constraint
+    ]
+    assert len(found) == 1, f"no model declares a constraint named {constraint!r}"
+    model, declared = found[0]
+    if isinstance(declared, UniqueConstraint):
+        return model, declared, [model._meta.get_field(name).column for name in declared.fields]
+    return model, declared, None
 
 
 def force_status(version, status, **fields):
@@ -49,44 +100,62 @@ def force_status(version, status, **fields):
 
 def test_record_numbers_are_unique_per_kind():
     version = DraftVersionFactory()
-    refused(lambda: Record.objects.create(kind=version.record.kind, number=version.record.number, public_id="INC-9999"))
+    refused(
+        "unique_record_number_per_kind",
+        lambda: Record.objects.create(kind=version.record.kind, number=version.record.number, public_id="INC-9999"),
+    )
 
 
 def test_public_ids_are_unique():
     version = DraftVersionFactory()
-    refused(lambda: Record.objects.create(kind="hazard", number=77, public_id=version.record.public_id))
+    refused(
+        Record._meta.get_field("public_id"),
+        lambda: Record.objects.create(kind="hazard", number=77, public_id=version.record.public_id),
+    )
 
 
 def test_a_record_that_was_never_published_cannot_be_withdrawn():
     record = DraftVersionFactory().record
     record.withdrawn_at = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    refused(record.save)
+    refused("withdrawn_record_was_published", record.save)
 
 
 def test_database_refuses_a_second_published_version():
     live = PublishedVersionFactory()
     draft = revise(live.record)
-    refused(lambda: force_status(draft, Status.PUBLISHED, number=2, published_at=live.published_at))
+    refused(
+        "one_published_version_per_record",
+        lambda: force_status(draft, Status.PUBLISHED, number=2, published_at=live.published_at),
+    )
 
 
 def test_database_refuses_a_second_open_version():
     live = PublishedVersionFactory()
     revise(live.record)
-    refused(lambda: RecordVersion.objects.create(record=live.record, title_en="x", summary_en="x", narrative_en="x"))
+    refused(
+        "one_open_version_per_record",
+        lambda: RecordVersion.objects.create(record=live.record, title_en="x", summary_en="x", narrative_en="x"),
+    )
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED])
 def test_every_unpublished_status_counts_as_open(status):
     draft = DraftVersionFactory()
     force_status(draft, status)
-    refused(lambda: RecordVersion.objects.create(record=draft.record, title_en="x", summary_en="x", narrative_en="x"))
+    refused(
+        "one_open_version_per_record",
+        lambda: RecordVersion.objects.create(record=draft.record, title_en="x", summary_en="x", narrative_en="x"),
+    )
 
 
 def test_version_numbers_are_unique_per_record():
     live = PublishedVersionFactory()
     draft = revise(live.record)
     force_status(live, Status.SUPERSEDED)
-    refused(lambda: force_status(draft, Status.PUBLISHED, number=1, published_at=live.published_at))
+    refused(
+        "unique_version_number_per_record",
+        lambda: force_status(draft, Status.PUBLISHED, number=1, published_at=live.published_at),
+    )
 
 
 def test_same_version_number_is_fine_on_another_record():
@@ -96,45 +165,49 @@ def test_same_version_number_is_fine_on_another_record():
 
 def test_a_draft_cannot_carry_a_version_number():
     draft = DraftVersionFactory()
-    refused(lambda: force_status(draft, Status.DRAFT, number=3))
+    refused("version_number_iff_published", lambda: force_status(draft, Status.DRAFT, number=3))
 
 
 def test_a_published_version_must_carry_a_number_and_date():
     draft = DraftVersionFactory()
-    refused(lambda: force_status(draft, Status.PUBLISHED))
+    refused("version_number_iff_published", lambda: force_status(draft, Status.PUBLISHED))
 
 
 def test_occurrence_range_cannot_end_before_it_starts():
     draft = DraftVersionFactory()
     refused(
+        "occurrence_range_ends_after_it_starts",
         lambda: force_status(
             draft,
             Status.DRAFT,
             occurrence_precision=DatePrecision.RANGE,
             occurred_on=datetime.date(2025, 7, 16),
             occurred_until=datetime.date(2025, 7, 1),
-        )
+        ),
     )
 
 
 def test_end_date_only_with_range_precision():
     draft = DraftVersionFactory()
-    refused(lambda: force_status(draft, Status.DRAFT, occurred_until=datetime.date(2025, 8, 1)))
+    refused(
+        "occurrence_range_iff_range_precision",
+        lambda: force_status(draft, Status.DRAFT, occurred_until=datetime.date(2025, 8, 1)),
+    )
 
 
 def test_citation_keys_are_unique_per_version():
     citation = CitationFactory(key="rcmp-2025")
-    refused(lambda: CitationFactory(version=citation.version, key="rcmp-2025"))
+    refused("unique_citation_key_per_version", lambda: CitationFactory(version=citation.version, key="rcmp-2025"))
 
 
 def test_a_source_is_cited_once_per_version():
     citation = CitationFactory()
-    refused(lambda: CitationFactory(version=citation.version, source=citation.source))
+    refused("unique_source_per_version", lambda: CitationFactory(version=citation.version, source=citation.source))
 
 
 def test_only_one_primary_source_per_version():
     citation = CitationFactory(is_primary=True)
-    refused(lambda: CitationFactory(version=citation.version, is_primary=True))
+    refused("one_primary_source_per_version", lambda: CitationFactory(version=citation.version, is_primary=True))
 
 
 def test_several_non_primary_sources_are_fine():
@@ -145,7 +218,10 @@ def test_several_non_primary_sources_are_fine():
 
 def test_recommendation_must_be_attributed():
     draft = DraftVersionFactory()
-    refused(lambda: PolicyRecommendation.objects.create(version=draft, text_en="Do something."))
+    refused(
+        "recommendation_is_attributed",
+        lambda: PolicyRecommendation.objects.create(version=draft, text_en="Do something."),
+    )
 
 
 def test_recommendation_attributed_to_a_source_alone_is_fine():
@@ -157,13 +233,16 @@ def test_entity_role_is_unique_per_version():
     draft, entity = DraftVersionFactory(), EntityFactory()
     EntityRole.objects.create(version=draft, entity=entity, role=Role.DEPLOYER)
     EntityRole.objects.create(version=draft, entity=entity, role=Role.DEVELOPER)
-    refused(lambda: EntityRole.objects.create(version=draft, entity=entity, role=Role.DEPLOYER))
+    refused(
+        "unique_entity_role_per_version",
+        lambda: EntityRole.objects.create(version=draft, entity=entity, role=Role.DEPLOYER),
+    )
 
 
 def test_term_is_assigned_once_per_version():
     draft, term = DraftVersionFactory(), TermFactory()
     Classification.objects.create(version=draft, term=term)
-    refused(lambda: Classification.objects.create(version=draft, term=term))
+    refused("unique_term_per_version", lambda: Classification.objects.create(version=draft, term=term))
 
 
 def test_one_active_sign_off_per_check():
@@ -171,9 +250,10 @@ def test_one_active_sign_off_per_check():
     reviewer = ReviewerFactory()
     SignOff.objects.create(version=version, check_type=Check.NEUTRALITY, decision=Decision.APPROVE, reviewer=reviewer)
     refused(
+        "one_active_sign_off_per_check",
         lambda: SignOff.objects.create(
             version=version, check_type=Check.NEUTRALITY, decision=Decision.APPROVE, reviewer=ReviewerFactory()
-        )
+        ),
     )
 
 
@@ -192,30 +272,33 @@ def test_voided_sign_offs_do_not_block_a_new_one():
 
 def test_taxonomy_slugs_are_unique():
     Taxonomy.objects.create(slug="sector", name_en="Sector")
-    refused(lambda: Taxonomy.objects.create(slug="sector", name_en="Other sector"))
+    refused(Taxonomy._meta.get_field("slug"), lambda: Taxonomy.objects.create(slug="sector", name_en="Other sector"))
 
 
 def test_term_slugs_are_unique_within_a_taxonomy_only():
     term = TermFactory(slug="finance")
     TermFactory(slug="finance")  # another taxonomy
-    refused(lambda: Term.objects.create(taxonomy=term.taxonomy, slug="finance", name_en="Finance"))
+    refused(
+        "unique_term_slug_per_taxonomy",
+        lambda: Term.objects.create(taxonomy=term.taxonomy, slug="finance", name_en="Finance"),
+    )
 
 
 def test_a_term_cannot_be_its_own_parent():
     term = TermFactory()
     term.parent_id = term.pk
-    refused(term.save)
+    refused("term_not_its_own_parent", term.save)
 
 
 def test_entity_slugs_are_unique():
     EntityFactory(slug="rcmp")
-    refused(lambda: Entity.objects.create(slug="rcmp", name_en="RCMP again"))
+    refused(Entity._meta.get_field("slug"), lambda: Entity.objects.create(slug="rcmp", name_en="RCMP again"))
 
 
 def test_external_mapping_is_unique_per_term():
     term = TermFactory()
     TermMapping.objects.create(term=term, scheme="mit", code="4.3")
-    refused(lambda: TermMapping.objects.create(term=term, scheme="mit", code="4.3"))
+    refused("unique_mapping_per_term", lambda: TermMapping.objects.create(term=term, scheme="mit", code="4.3"))
 
 
 def test_record_details_clean_explains_a_backwards_range():
@@ -254,7 +337,7 @@ def test_term_cycle_is_refused_by_clean():
 def test_a_hazard_is_linked_once_per_version():
     draft, hazard = DraftVersionFactory(), HazardDraftVersionFactory().record
     HazardLink.objects.create(version=draft, hazard=hazard)
-    refused(lambda: HazardLink.objects.create(version=draft, hazard=hazard))
+    refused("unique_hazard_link_per_version", lambda: HazardLink.objects.create(version=draft, hazard=hazard))
 
 
 def test_only_incidents_materialize_and_only_from_hazards():

@@ -367,6 +367,9 @@ def test_incomplete_french_may_be_published_by_default(publisher):
     workflow.submit(version, by=version.created_by)
     approve(version)
     workflow.publish(version, by=publisher, change_note_en="x", change_note_fr="x")
+    version.refresh_from_db()
+    assert (version.status, version.number, version.narrative_fr) == (Status.PUBLISHED, 1, "")
+    assert record_of(version).live_version == version
 
 
 # Revisions ----------------------------------------------------------------
