@@ -1,14 +1,17 @@
 """Every database constraint, proved by a write the database refuses."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CheckConstraint, Field, UniqueConstraint
 
+from core.models import Preference
 from incidents.models import (
     Check,
+    ChecklistItem,
     Citation,
     Classification,
     DatePrecision,
@@ -20,6 +23,7 @@ from incidents.models import (
     RecordVersion,
     Role,
     SignOff,
+    SignOffAnswer,
     Status,
 )
 from taxonomy.models import Entity, Taxonomy, Term, TermMapping
@@ -349,3 +353,48 @@ def test_only_incidents_materialize_and_only_from_hazards():
     with pytest.raises(ValidationError):
         HazardLink(version=hazard, hazard=HazardDraftVersionFactory().record).clean()
     HazardLink(version=incident, hazard=hazard.record).clean()
+
+
+def test_a_checklist_item_is_answered_once_per_sign_off():
+    version = InReviewVersionFactory()
+    sign_off = SignOff.objects.create(
+        version=version, check_type=Check.NEUTRALITY, decision=Decision.APPROVE, reviewer=ReviewerFactory()
+    )
+    item = ChecklistItem.objects.filter(check_type=Check.NEUTRALITY).first()
+    answer = {"sign_off": sign_off, "item": item, "item_text": item.text_en, "item_language": "en", "ticked": True}
+    SignOffAnswer.objects.create(**answer)
+    refused("one_answer_per_item_per_sign_off", lambda: SignOffAnswer.objects.create(**answer))
+
+
+def test_two_records_cannot_share_a_live_version():
+    live = PublishedVersionFactory()
+    other = DraftVersionFactory().record
+    # Bypass the workflow on purpose: only the database stands in the way.
+    refused(
+        Record._meta.get_field("live_version"),
+        lambda: Record.objects.filter(pk=other.pk).update(live_version=live),
+    )
+
+
+def test_a_user_has_one_preference():
+    user = ReviewerFactory()
+    Preference.objects.create(user=user, language="fr")
+    refused(Preference._meta.get_field("user"), lambda: Preference.objects.create(user=user, language="en"))
+
+
+def test_every_constraint_of_ours_is_proved_here():
+    """A new constraint or unique field comes with its test in this file."""
+    source = Path(__file__).read_text()
+    untested = []
+    for label in ("core", "evidence", "taxonomy", "incidents"):
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            for constraint in model._meta.constraints:
+                if f'"{constraint.name}"' not in source:
+                    untested.append(constraint.name)
+            for field in model._meta.local_fields:
+                reference = f'{model.__name__}._meta.get_field("{field.name}")'
+                if field.unique and not field.primary_key and reference not in source:
+                    untested.append(f"{model.__name__}.{field.name}")
+    assert untested == []
