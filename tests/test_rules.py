@@ -125,7 +125,11 @@ def _build_states(world):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """Every role and every state, built once; rolled back after the module."""
+    """Every role and every state, built once; rolled back after the module.
+
+    Tests using it also ask for ``db``: pytest-django runs database tests
+    first and the others last, and a test without ``db`` would build the
+    world again at the end of the session, on a connection of its own."""
     with django_db_blocker.unblock(), transaction.atomic():
         people = {
             "author": EditorFactory(username="rules-author"),
@@ -218,7 +222,7 @@ def test_the_admin_offers_exactly_what_the_workflow_accepts(db, world, state, ro
     assert done == expected, f"{role} on a version {state}: accepted {sorted(done)}, expected {sorted(expected)}"
 
 
-def test_the_states_are_the_ones_named(world):
+def test_the_states_are_the_ones_named(db, world):
     states = world["states"]
     assert {name: version.status for name, version in states.items()} == {
         "draft": Status.DRAFT,
