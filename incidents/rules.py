@@ -20,8 +20,8 @@ The rules, in words (docs/architecture.md, "Publication model"):
   and submit them; a version in review or approved is read-only, and goes
   back to draft (its sign-offs void) to be edited;
 - reviewers sign off the neutrality check and the factuality check of a
-  version in review, never one they created or edited, and each check once
-  per review round;
+  version in review, never one they created or edited, each check once per
+  review round, and the two checks by two different reviewers;
 - publishers publish an approved version with both checks signed off by
   reviewers who did not edit it, withdraw published records, and change
   reference data that published records already show.
@@ -189,8 +189,10 @@ def sign_off_refusal(version, user, check, *, contributors=None) -> Refusal | No
     """Deciding on one check (neutrality or factuality) of a version in review.
 
     Four eyes: never by someone who created or edited the version or its
-    parts (``RecordVersion.contributor_ids``), and each check once per review
-    round. ``contributors`` may be given when already known.
+    parts (``RecordVersion.contributor_ids``), each check once per review
+    round, and never both checks by the same reviewer: whoever signed one
+    check of this round leaves the other to someone else. ``contributors``
+    may be given when already known.
     """
     if not has(user, SIGN_OFF_VERSION):
         return _forbidden(_("Only reviewers sign off versions."))
@@ -202,8 +204,11 @@ def sign_off_refusal(version, user, check, *, contributors=None) -> Refusal | No
         contributors = version.contributor_ids()
     if user.pk in contributors:
         return _forbidden(_("You created or edited this version, so you cannot sign it off."))
-    if version.sign_offs.filter(check_type=check, voided_at__isnull=True).exists():
+    active = dict(version.sign_offs.filter(voided_at__isnull=True).values_list("check_type", "reviewer_id"))
+    if check in active:
         return _not_now(_("This check has already been signed off in this review round."))
+    if user.pk in active.values():
+        return _forbidden(_("You signed the other check of this version: a second reviewer must sign this one."))
     return None
 
 
@@ -213,8 +218,14 @@ def versions_to_sign_off(user, check):
     that both agree)."""
     if not has(user, SIGN_OFF_VERSION):
         return RecordVersion.objects.none()
-    signed = SignOff.objects.filter(version=OuterRef("pk"), check_type=check, voided_at__isnull=True)
-    return RecordVersion.objects.filter(status=Status.IN_REVIEW).not_contributed_to_by(user).exclude(Exists(signed))
+    active = SignOff.objects.filter(version=OuterRef("pk"), voided_at__isnull=True)
+    return (
+        RecordVersion.objects.filter(status=Status.IN_REVIEW)
+        .not_contributed_to_by(user)
+        .exclude(Exists(active.filter(check_type=check)))
+        # Whoever signed the other check leaves this one to someone else.
+        .exclude(Exists(active.filter(reviewer=user)))
+    )
 
 
 # Publication -------------------------------------------------------------------
@@ -233,8 +244,14 @@ def publication_problems(version) -> list[str]:
     approvals = version.sign_offs.filter(voided_at__isnull=True, decision=Decision.APPROVE)
     approved_by = dict(approvals.values_list("check_type", "reviewer_id"))
     contributors = version.contributor_ids()
-    if set(approved_by) != set(Check.values) or contributors & set(approved_by.values()):
-        problems.append(_("A version needs a neutrality and a factuality sign-off by reviewers who did not edit it."))
+    reviewers = set(approved_by.values())
+    if set(approved_by) != set(Check.values) or contributors & reviewers or len(reviewers) < len(Check.values):
+        problems.append(
+            _(
+                "A version needs a neutrality and a factuality sign-off by two different reviewers, "
+                "neither of whom edited it."
+            )
+        )
     if getattr(settings, "DOSSIER_REQUIRE_FRENCH_TO_PUBLISH", False):
         missing = version.missing_french()
         if missing:

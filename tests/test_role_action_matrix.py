@@ -9,9 +9,12 @@ sent to the login page; 302 is the redirect after the action succeeded;
 """
 
 import pytest
+from django.contrib.auth import get_user
 from django.urls import reverse
 
+from incidents import rules
 from incidents.models import Check, Record, RecordVersion, Status
+from incidents.publishing import workflow
 from tests.admin_helpers import change_form_data, new_version_data, version_url
 from tests.factories import (
     ApprovedVersionFactory,
@@ -43,6 +46,8 @@ EXPECTED = {  # anonymous, editor, reviewer, publisher, superuser
     "change": ["login", 302, 403, 403, 302],
     "submit": ["login", 302, 403, 403, 302],
     "sign off": ["login", 403, 302, 403, 302],
+    # Two different reviewers: nobody signs the second check after the first.
+    "sign both checks": ["login", 403, 403, 403, 403],
     "publish": ["login", 403, 403, 302, 302],
     "withdraw": ["login", 403, 403, 302, 302],
 }
@@ -84,6 +89,15 @@ def sign_off(client):
     return response, lambda: version.sign_offs.exists()
 
 
+def sign_both_checks(client):
+    version = InReviewVersionFactory()
+    user = get_user(client)
+    if rules.sign_off_refusal(version, user, Check.NEUTRALITY) is None:
+        workflow.sign_off(version, by=user, check=Check.NEUTRALITY, decision="approve")
+    response = client.post(sign_off_url(version), sign_off_data(version, Check.FACTUALITY, "approve"))
+    return response, lambda: version.sign_offs.filter(check_type=Check.FACTUALITY).exists()
+
+
 def publish(client):
     version = ApprovedVersionFactory()
     notes = {"change_note_en": "Initial publication", "change_note_fr": "Première publication"}
@@ -104,6 +118,7 @@ ACTIONS = {
     "change": change,
     "submit": submit,
     "sign off": sign_off,
+    "sign both checks": sign_both_checks,
     "publish": publish,
     "withdraw": withdraw,
 }

@@ -51,7 +51,8 @@ EXPECTED = {
     "draft": {"edit": EDITORS, "submit": EDITORS},
     "draft citing an unknown key": {"edit": EDITORS},
     "in review": {"return": EDITORS, "sign_neutrality": REVIEWERS, "sign_factuality": REVIEWERS},
-    "in review, neutrality signed": {"return": EDITORS, "sign_factuality": REVIEWERS},
+    # The reviewer who signed one check leaves the other to someone else.
+    "in review, neutrality signed": {"return": EDITORS, "sign_factuality": REVIEWERS - {"signer"}},
     "changes requested": {"edit": EDITORS, "submit": EDITORS},
     "approved": {"return": EDITORS, "publish": PUBLISHERS},
     "approved, record withdrawn since": {"return": EDITORS},

@@ -161,12 +161,37 @@ def test_two_approvals_by_independent_reviewers_approve_the_version(reviewer, ot
     assert last_event(version.record).to_status == Status.APPROVED
 
 
-def test_one_reviewer_may_sign_off_both_checks(reviewer):
+def test_one_reviewer_cannot_sign_both_checks(reviewer, other_reviewer):
     version = InReviewVersionFactory()
     workflow.sign_off(version, by=reviewer, check=Check.NEUTRALITY, decision=Decision.APPROVE)
-    workflow.sign_off(version, by=reviewer, check=Check.FACTUALITY, decision=Decision.APPROVE)
+    with pytest.raises(PermissionDenied, match="second reviewer"):
+        workflow.sign_off(version, by=reviewer, check=Check.FACTUALITY, decision=Decision.APPROVE)
+    version.refresh_from_db()
+    assert version.status == Status.IN_REVIEW
+    workflow.sign_off(version, by=other_reviewer, check=Check.FACTUALITY, decision=Decision.APPROVE)
     version.refresh_from_db()
     assert version.status == Status.APPROVED
+
+
+def test_a_reviewer_whose_request_was_answered_may_sign_the_other_check_next_round(reviewer, other_reviewer):
+    """Two different reviewers per round: a new round starts afresh."""
+    version = InReviewVersionFactory()
+    workflow.request_changes(version, by=reviewer, check=Check.NEUTRALITY, comment="Check the date.")
+    workflow.submit(version, by=version.created_by)
+    workflow.sign_off(version, by=reviewer, check=Check.FACTUALITY, decision=Decision.APPROVE)
+    workflow.sign_off(version, by=other_reviewer, check=Check.NEUTRALITY, decision=Decision.APPROVE)
+    version.refresh_from_db()
+    assert version.status == Status.APPROVED
+
+
+def test_publish_refuses_both_approvals_by_one_reviewer(reviewer, publisher):
+    """The last gate holds even for sign-offs written around the workflow."""
+    version = InReviewVersionFactory()
+    for check in Check.values:
+        SignOff.objects.create(version=version, check_type=check, decision=Decision.APPROVE, reviewer=reviewer)
+    RecordVersion.objects.filter(pk=version.pk).update(status=Status.APPROVED)  # around the workflow, on purpose
+    with pytest.raises(WorkflowError, match="two different reviewers"):
+        workflow.publish(version, by=publisher, change_note_en="x", change_note_fr="x")
 
 
 def test_reviewer_cannot_sign_off_own_edit(reviewer):

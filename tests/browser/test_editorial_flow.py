@@ -2,7 +2,8 @@
 The whole editorial flow, as new users would walk it, in real Chromium.
 
 An editor writes a record in both languages and submits it; reviewer A
-approves its neutrality; reviewer B asks for changes on its factuality; the
+approves its neutrality (and is not offered its factuality: a second
+reviewer signs that); reviewer B asks for changes on its factuality; the
 editor fixes the narrative and submits again; both approve; a publisher
 publishes v1. Then the editor starts a revision, changes the French summary,
 and the same flow leads to v2. Each person works in their own browser
@@ -214,8 +215,14 @@ def test_a_record_goes_from_draft_to_v2_through_two_reviews(chromium, live_serve
     # 2. Reviewer A approves the neutrality check.
     message = decide(reviewer_a, record, "neutrality", True, "Claims are attributed; the tone is neutral.")
     assert "approval of the neutrality check is recorded" in message
-    # A has signed neutrality: that queue no longer lists the version for A.
+    # A has signed neutrality: that queue no longer lists the version for A,
+    # and neither does the factuality queue: a second reviewer signs that one.
     assert record.public_id not in reviewer_a.queue("neutrality").inner_text()
+    assert record.public_id not in reviewer_a.queue("factuality").inner_text()
+    page = reviewer_a.go(f"/admin/incidents/recordversion/{record.versions.get().pk}/review/")
+    assert page.locator("form.sign-off-form").count() == 0
+    assert "a second reviewer must sign this one" in " ".join(page.locator(".review-refusal").all_inner_texts())
+    reviewer_a.done()
 
     # 3. Reviewer B requests changes on factuality, with a comment.
     message = decide(reviewer_b, record, "factuality", False, "The advisory is dated July 16, not July 17.")
