@@ -31,6 +31,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -127,6 +128,11 @@ class _Section:
     parts: _Parts | None = None
 
 
+# What a record page shows of a cited source. Reference rows are shown as
+# the version's reviewers saw them (incidents/pins.py), so a correction to a
+# source between two versions shows here like any other change.
+SOURCE_FIELDS = ("title", "publisher", "authors", "published_on", "url", "archived_url")
+
 # The record page's sections, in its order. The change note is not compared:
 # each version has its own, by design.
 SECTIONS = (
@@ -151,22 +157,48 @@ SECTIONS = (
     _Section(
         "harms",
         _("Harms"),
-        parts=_Parts("harms", ("description", "harm_type", "severity", "affected_group"), None),
+        parts=_Parts("harms", ("description", "harm_type", "harm_type.name", "severity", "affected_group"), None),
     ),
     _Section(
         "evidence",
         _("Evidence"),
-        parts=_Parts("citations", ("key", "label", "corroborates", "is_primary"), _key_by("source_id")),
+        parts=_Parts(
+            "citations",
+            ("key", "label", "corroborates", "is_primary", *(f"source.{name}" for name in SOURCE_FIELDS)),
+            _key_by("source_id"),
+        ),
     ),
     _Section(
         "recommendations",
         _("Policy recommendations"),
         ("recommendations_status",),
-        _Parts("recommendations", ("text", "authority", "source", "attribution", "status"), None),
+        _Parts(
+            "recommendations",
+            (
+                "text",
+                "authority",
+                "authority.name",
+                "authority.url",
+                "source",
+                *(f"source.{name}" for name in SOURCE_FIELDS),
+                "attribution",
+                "status",
+            ),
+            None,
+        ),
     ),
     _Section("editorial_assessment", _("Editorial assessment"), ("editorial_assessment", "assessment_status")),
-    _Section("entities", _("Entities involved"), parts=_Parts("entity_roles", ("note",), _key_by("entity_id", "role"))),
-    _Section("taxonomy", _("Taxonomy"), ("taxonomy_status",), _Parts("classifications", (), _key_by("term_id"))),
+    _Section(
+        "entities",
+        _("Entities involved"),
+        parts=_Parts("entity_roles", ("note", "entity.name", "entity.url"), _key_by("entity_id", "role")),
+    ),
+    _Section(
+        "taxonomy",
+        _("Taxonomy"),
+        ("taxonomy_status",),
+        _Parts("classifications", ("term.name", "term.taxonomy.name"), _key_by("term_id")),
+    ),
 )
 SECTION_LABELS = {section.key: section.label for section in SECTIONS}
 
@@ -182,27 +214,55 @@ def _normalized_text(value):
 
 
 def _translated(obj, name) -> bool:
-    return name in getattr(type(obj), "TRANSLATED_FIELDS", ())
+    names = {f.name for f in type(obj)._meta.fields}
+    return all(f"{name}_{lang}" in names for lang in LANGUAGE_CODES)
+
+
+def _walk(obj, name):
+    """("source.url" on a citation) -> (the citation's source, "url"); the
+    object is None where the path is empty."""
+    *path, attname = name.split(".")
+    for step in path:
+        obj = getattr(obj, step, None) if obj is not None else None
+    return obj, attname
+
+
+def _label(model, name):
+    """ "Source: URL" for "source.url" on a citation; the field's own name otherwise."""
+    *path, attname = name.split(".")
+    labels = []
+    for step in path:
+        relation = model._meta.get_field(step)
+        labels.append(str(relation.verbose_name))
+        model = relation.related_model
+    field_label = model._meta.get_field(attname).verbose_name
+    return f"{capfirst(': '.join(labels))}: {field_label}" if labels else field_label
 
 
 def _compare_fields(old, new, names) -> list[FieldChange]:
     changes = []
     model = type(new if new is not None else old)
     for name in names:
-        model_field = model._meta.get_field(name)
-        label = model_field.verbose_name
-        if _translated(new, name):
+        label = _label(model, name)
+        old_obj, attname = _walk(old, name)
+        new_obj, _attname = _walk(new, name)
+        # A field of a related row (a source's URL) is compared when both
+        # show the same row; a change of row is its own change.
+        if "." in name and (old_obj is None or new_obj is None or old_obj.pk != new_obj.pk):
+            continue
+        model_field = type(new_obj)._meta.get_field(attname)
+        if _translated(new_obj, attname):
             for lang in LANGUAGE_CODES:
-                before = _normalized_text(getattr(old, f"{name}_{lang}", ""))
-                after = _normalized_text(getattr(new, f"{name}_{lang}", ""))
+                before = _normalized_text(getattr(old_obj, f"{attname}_{lang}", ""))
+                after = _normalized_text(getattr(new_obj, f"{attname}_{lang}", ""))
                 if before != after:
                     changes.append(FieldChange(name, label, lang, before, after))
             continue
         if model_field.is_relation:
-            if getattr(old, model_field.attname) != getattr(new, model_field.attname):
-                changes.append(FieldChange(name, label, None, getattr(old, name), getattr(new, name)))
+            if getattr(old_obj, model_field.attname) != getattr(new_obj, model_field.attname):
+                changes.append(FieldChange(name, label, None, getattr(old_obj, attname), getattr(new_obj, attname)))
             continue
-        before, after = getattr(old, name), getattr(new, name)
+        before, after = getattr(old_obj, attname), getattr(new_obj, attname)
         if isinstance(model_field, CountryField):
             before, after = before.code, after.code
         elif isinstance(model_field, (models.CharField, models.TextField)) and not model_field.choices:
@@ -394,11 +454,13 @@ def field_rows(changes, old_obj, new_obj, lang=None) -> list[FieldRow]:
         if change.name in done:
             continue
         done.add(change.name)
-        model_field = type(new_obj)._meta.get_field(change.name)
+        old_owner, attname = _walk(old_obj, change.name)
+        new_owner, _attname = _walk(new_obj, change.name)
+        model_field = type(new_owner)._meta.get_field(attname)
         if change.lang is None:
             old, new = display_value(change.old, model_field, lang), display_value(change.new, model_field, lang)
         else:
-            old, new = localized(old_obj, change.name, lang), localized(new_obj, change.name, lang)
+            old, new = localized(old_owner, attname, lang), localized(new_owner, attname, lang)
             if _normalized_text(old.text) == _normalized_text(new.text):
                 others = tuple(c.lang for c in changes if c.name == change.name and c.lang)
                 rows.append(FieldRow(change.name, change.label, other_languages=others))

@@ -12,6 +12,8 @@ Nothing here changes a version's status or a record's live pointer: that is
 """
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -335,17 +337,23 @@ class RecordVersion(models.Model):
     # Who may not review this version -------------------------------------
 
     def contributor_ids(self) -> set[int]:
-        """Everyone who created or edited this version or any of its parts.
+        """Everyone who created or edited this version or any of its parts,
+        or changed, since the version was created, a reference row it shows
+        (a source's URL, an entity's name).
 
         Read from the edit history, which every save writes, so no code path
         can edit a version without its author being known here.
         """
-        # Status changes by the workflow are not edits: a reviewer whose
-        # decision moved the version is not thereby its author.
+        # Status changes and pins by the workflow are not edits: a reviewer
+        # whose decision moved the version is not thereby its author.
         edits = self.history.filter(id=self.pk).exclude(history_change_reason=WORKFLOW_CHANGE_REASON)
         ids = {self.created_by_id, *edits.values_list("history_user_id", flat=True)}
         for model in VERSION_PART_MODELS:
-            ids.update(model.history.filter(version_id=self.pk).values_list("history_user_id", flat=True))
+            part_edits = model.history.filter(version_id=self.pk).exclude(history_change_reason=WORKFLOW_CHANGE_REASON)
+            ids.update(part_edits.values_list("history_user_id", flat=True))
+        for reference_model, shown in reference_rows_shown(self.pk).items():
+            changes = reference_model.history.filter(shown, history_date__gte=self.created_at)
+            ids.update(changes.values_list("history_user_id", flat=True))
         ids.discard(None)
         return ids
 
@@ -367,6 +375,22 @@ class RecordVersion(models.Model):
         return missing
 
 
+def reviewed_state(model, verbose_name):
+    """A part's pin of the shared reference row it shows: the row's history
+    record as the version's reviewers saw it (docs/architecture.md,
+    "Reviewed means pinned"). Set by the workflow when the version is
+    submitted; pages of a version out of draft show the row in that state."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class VersionPart(models.Model):
     """A child row of a version: copied with it when a revision starts."""
 
@@ -374,6 +398,9 @@ class VersionPart(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     TRANSLATED_FIELDS: tuple[str, ...] = ()
+    # (the reference row it shows, as a path from the part; the field pinning
+    # that row's reviewed state), in the order they are applied.
+    PINS: tuple[tuple[str, str], ...] = ()
 
     class Meta:
         abstract = True
@@ -396,8 +423,11 @@ class Harm(VersionPart):
     )
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.MODERATE)
     affected_group = models.CharField(_("affected group"), max_length=300, blank=True)
+    harm_type_state = reviewed_state("taxonomy.HistoricalTerm", _("harm type as reviewed"))
+    harm_type_taxonomy_state = reviewed_state("taxonomy.HistoricalTaxonomy", _("harm type's taxonomy as reviewed"))
 
     TRANSLATED_FIELDS = ("description", "affected_group")
+    PINS = (("harm_type", "harm_type_state"), ("harm_type.taxonomy", "harm_type_taxonomy_state"))
 
     class Meta(VersionPart.Meta):
         verbose_name = _("harm")
@@ -425,8 +455,10 @@ class Citation(VersionPart):
         _("what it corroborates"), help_text=_("Which facts of this record the source supports.")
     )
     is_primary = models.BooleanField(_("primary source"), default=False)
+    source_state = reviewed_state("evidence.HistoricalSource", _("source as reviewed"))
 
     TRANSLATED_FIELDS = ("label", "corroborates")
+    PINS = (("source", "source_state"),)
 
     class Meta(VersionPart.Meta):
         verbose_name = _("citation")
@@ -486,7 +518,11 @@ class PolicyRecommendation(VersionPart):
         _("assessment status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_ASSESSED
     )
 
+    authority_state = reviewed_state("taxonomy.HistoricalEntity", _("authority as reviewed"))
+    source_state = reviewed_state("evidence.HistoricalSource", _("source as reviewed"))
+
     TRANSLATED_FIELDS = ("text", "attribution")
+    PINS = (("authority", "authority_state"), ("source", "source_state"))
 
     class Meta(VersionPart.Meta):
         verbose_name = _("policy recommendation")
@@ -512,7 +548,10 @@ class EntityRole(VersionPart):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    entity_state = reviewed_state("taxonomy.HistoricalEntity", _("entity as reviewed"))
+
     TRANSLATED_FIELDS = ("note",)
+    PINS = (("entity", "entity_state"),)
 
     class Meta(VersionPart.Meta):
         verbose_name = _("entity involved")
@@ -534,6 +573,11 @@ class Classification(VersionPart):
         RecordVersion, on_delete=models.CASCADE, related_name="classifications", verbose_name=_("version")
     )
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="classifications", verbose_name=_("term"))
+    term_state = reviewed_state("taxonomy.HistoricalTerm", _("term as reviewed"))
+    # The record page groups terms under their taxonomy's name: pinned too.
+    taxonomy_state = reviewed_state("taxonomy.HistoricalTaxonomy", _("taxonomy as reviewed"))
+
+    PINS = (("term", "term_state"), ("term.taxonomy", "taxonomy_state"))
 
     class Meta(VersionPart.Meta):
         verbose_name = _("classification")
@@ -661,6 +705,14 @@ class Action(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Reference data the version shows changed while it was in review or
+    # approved: its sign-offs are void and a new review round starts.
+    REVIEW_RESTARTED = "review_restarted", _("Review restarted (reference data changed)")
+
+
+# Each of these starts a review round: the sign-offs of a round are those
+# given after it started.
+ROUND_STARTS = (Action.SUBMITTED, Action.REVIEW_RESTARTED)
 
 
 class WorkflowEvent(models.Model):
@@ -741,3 +793,41 @@ class SignOffAnswer(models.Model):
 
     def __str__(self):
         return f"{self.sign_off}: {self.item_text} ({'✓' if self.ticked else '✗'})"
+
+
+@dataclass(frozen=True)
+class PinnedReference:
+    """One reference row a kind of part shows, and the field pinning its state."""
+
+    part_model: type
+    path: str  # from the part: "source", "term.taxonomy"
+    state_field: str  # "source_state", "taxonomy_state"
+    target: type  # Source, Taxonomy
+    lookup: str  # the row's id from the part, for queries: "source_id", "term__taxonomy_id"
+
+
+@cache
+def pinned_references() -> tuple[PinnedReference, ...]:
+    """Every reference row a part shows, with the field pinning it (read
+    when first asked: the related models are known once all apps are loaded)."""
+    found = []
+    for part_model in VERSION_PART_MODELS:
+        for path, state_field in part_model.PINS:
+            model, steps = part_model, []
+            for step in path.split("."):
+                relation = model._meta.get_field(step)
+                steps.append(relation.name)
+                model = relation.related_model
+            found.append(PinnedReference(part_model, path, state_field, model, "__".join(steps) + "_id"))
+    return tuple(found)
+
+
+def reference_rows_shown(version) -> dict:
+    """{reference model: a condition on its rows (a ``Q``): shown by the
+    parts of ``version`` (a pk, or an ``OuterRef`` to one)}: a source cited,
+    an entity involved, a term and its taxonomy."""
+    shown = {}
+    for pinned in pinned_references():
+        condition = Q(id__in=pinned.part_model.objects.filter(version_id=version).values(pinned.lookup))
+        shown[pinned.target] = shown[pinned.target] | condition if pinned.target in shown else condition
+    return shown

@@ -46,21 +46,27 @@ class RecordVersionQuerySet(models.QuerySet):
 
 def contributor_filter(user) -> Q:
     """``RecordVersion.contributor_ids()`` as a filter on many versions at once:
-    created by ``user``, or with a history row of the version (other than a
-    workflow status change) or of one of its parts saved by ``user``.
+    created by ``user``, or with a history row of the version or of one of its
+    parts saved by ``user`` (other than the workflow's), or a change by
+    ``user`` to a reference row it shows since it was created.
 
     One ``Exists`` subquery per history table, so a list of versions costs one
     query whatever its length. ``test_review_queues`` checks that both agree.
     """
     # models.py imports this module: read the models when asked, not at import.
-    from .models import VERSION_PART_MODELS, RecordVersion
+    from .models import VERSION_PART_MODELS, RecordVersion, reference_rows_shown
 
-    edits = (
-        RecordVersion.history.filter(id=OuterRef("pk"), history_user=user)
-        # exclude() keeps rows whose reason is NULL (ordinary saves).
-        .exclude(history_change_reason=WORKFLOW_CHANGE_REASON)
+    # exclude() keeps rows whose reason is NULL (ordinary saves).
+    edits = RecordVersion.history.filter(id=OuterRef("pk"), history_user=user).exclude(
+        history_change_reason=WORKFLOW_CHANGE_REASON
     )
     condition = Q(created_by=user) | Exists(edits)
     for model in VERSION_PART_MODELS:
-        condition |= Exists(model.history.filter(version_id=OuterRef("pk"), history_user=user))
+        part_edits = model.history.filter(version_id=OuterRef("pk"), history_user=user).exclude(
+            history_change_reason=WORKFLOW_CHANGE_REASON
+        )
+        condition |= Exists(part_edits)
+    for reference_model, shown in reference_rows_shown(OuterRef(OuterRef("pk"))).items():
+        changes = reference_model.history.filter(shown, history_user=user, history_date__gte=OuterRef("created_at"))
+        condition |= Exists(changes)
     return condition

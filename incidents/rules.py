@@ -39,6 +39,7 @@ from core.rendering import citation_keys
 from evidence.models import Source
 from taxonomy.models import Entity, Taxonomy, Term
 
+from . import pins
 from .models import Check, Decision, Record, RecordVersion, SignOff
 from .status import EDITABLE_STATUSES, PUBLIC_STATUSES, Status
 
@@ -252,6 +253,14 @@ def publication_problems(version) -> list[str]:
                 "neither of whom edited it."
             )
         )
+    for stale in pins.stale_pins(version):
+        problems.append(
+            _(
+                "“%(row)s” changed since this version was submitted: return it to draft and submit it again, "
+                "so that its reviewers see the change."
+            )
+            % {"row": stale.row}
+        )
     if getattr(settings, "DOSSIER_REQUIRE_FRENCH_TO_PUBLISH", False):
         missing = version.missing_french()
         if missing:
@@ -290,17 +299,23 @@ def versions_to_publish(user):
 # The record: revisions and withdrawal ------------------------------------------------
 
 
+def revision_blockers(record) -> list[str]:
+    """What in the record's state stops a new version from being started."""
+    if record.live_version_id is None:
+        return [_("Only a published record can be revised; edit its draft instead.")]
+    if record.is_withdrawn:
+        return [_("A withdrawn record cannot be revised.")]
+    if record.versions.open().exists():
+        return [_("This record already has a version in progress; continue that one.")]
+    return []
+
+
 def start_revision_refusal(record, user) -> Refusal | None:
     """Copying a published record's live version into a new draft."""
     if not has(user, ADD_VERSION):
         return _forbidden()
-    if record.live_version_id is None:
-        return _not_now(_("Only a published record can be revised; edit its draft instead."))
-    if record.is_withdrawn:
-        return _not_now(_("A withdrawn record cannot be revised."))
-    if record.versions.open().exists():
-        return _not_now(_("This record already has a version in progress; continue that one."))
-    return None
+    blockers = revision_blockers(record)
+    return _not_now(*blockers) if blockers else None
 
 
 def withdraw_refusal(record, user) -> Refusal | None:
@@ -367,7 +382,9 @@ def _term_and_descendants(term):
     return ids
 
 
-def _versions_showing(obj) -> Q:
+def versions_showing(obj) -> Q:
+    """A condition on versions: their parts show the reference row ``obj``
+    (a source, entity, term or taxonomy)."""
     if isinstance(obj, Source):
         return Q(citations__source=obj) | Q(recommendations__source=obj)
     if isinstance(obj, Entity):
@@ -385,7 +402,7 @@ def records_in_public_use(obj):
     row ``obj`` (a source, entity, term or taxonomy)."""
     if obj is None or obj.pk is None:
         return Record.objects.none()
-    versions = RecordVersion.objects.filter(status__in=PUBLIC_STATUSES).filter(_versions_showing(obj))
+    versions = RecordVersion.objects.filter(status__in=PUBLIC_STATUSES).filter(versions_showing(obj))
     return Record.objects.filter(pk__in=versions.values("record_id")).order_by("kind", "number")
 
 
@@ -408,3 +425,53 @@ def may_change_reference(user, obj) -> bool:
     permission: a row in public use is publishers' only, because a change to
     it shows on published pages at once, without review."""
     return obj is None or may_change_public_reference(user) or not in_public_use(obj)
+
+
+def change_reference_refusal(obj, user) -> Refusal | None:
+    """Changing the reference row ``obj`` (``workflow.change_reference``)."""
+    opts = type(obj)._meta
+    if not has(user, f"{opts.app_label}.change_{opts.model_name}"):
+        return _forbidden()
+    if not may_change_reference(user, obj):
+        return _forbidden(
+            _(
+                "Published records show this row: only publishers may change it. "
+                "Ask a publisher, or add a new row instead."
+            )
+        )
+    return None
+
+
+# Corrections of reference data --------------------------------------------------------
+
+
+def records_to_correct(obj):
+    """Published records whose live version shows an earlier state of the
+    reference row ``obj`` than its current one."""
+    live = RecordVersion.objects.live().filter(versions_showing(obj)).distinct()
+    stale = [version.record_id for version in live.select_related("record") if _shows_earlier_state(version, obj)]
+    return Record.objects.filter(pk__in=stale).order_by("kind", "number")
+
+
+def _shows_earlier_state(version, obj):
+    return any(pin.row == obj and type(pin.row) is type(obj) for pin in pins.stale_pins(version))
+
+
+def corrections_refusal(obj, user) -> Refusal | None:
+    """Starting new versions of the records that show an earlier state of
+    ``obj`` (``workflow.start_corrections``): for those who answer for what
+    goes public."""
+    if not has(user, CHANGE_PUBLIC_REFERENCE):
+        return _forbidden()
+    if not any(not revision_blockers(record) for record in records_to_correct(obj)):
+        return _not_now(_("No published record without a version in progress shows an earlier state of this row."))
+    return None
+
+
+def correction_note(obj) -> str:
+    """The change note of a new version made to carry a correction of
+    ``obj``, in the active language."""
+    return _("Corrected the %(kind)s “%(row)s” as shown in this record.") % {
+        "kind": type(obj)._meta.verbose_name,
+        "row": obj,
+    }

@@ -81,7 +81,7 @@ def test_publisher_changes_a_source_in_public_use(client, publisher):
     published_citing(source)
     client.force_login(publisher)
     page = client.get(change_url(source))
-    assert "check the change carefully" in page.content.decode()
+    assert "a change reaches them only through new versions" in page.content.decode()
     assert edit(client, source, title="Corrected title").status_code == 302
     source.refresh_from_db()
     assert source.title == "Corrected title"

@@ -1,34 +1,48 @@
 """
 Admins of the shared reference data: sources, entities, taxonomies, terms.
 
-Reference rows are not versioned per record: a change to a source, entity or
-term that a published record shows goes live at once, without review. So a
-row *in public use* — used by any version that is published or superseded —
-may only be changed by a publisher (``rules.may_change_reference``; the
-Publishers group, or a superuser). Editors add new rows freely and change
-rows the public does not see yet.
+Reference rows are shared by many records, and each version shows them as
+its reviewers saw them (incidents/pins.py). So:
+
+- a change to a row goes through ``workflow.change_reference``, which
+  restarts the review of every version in review or approved that shows it;
+- a row *in public use* (shown by a published or superseded version) may
+  only be changed by a publisher (``rules.may_change_reference``); published
+  pages keep showing it as reviewed, and the publisher starts new versions of
+  the records that show it (``workflow.start_corrections``), reviewed like any
+  other change, to carry the correction to readers;
+- editors add new rows freely and change rows the public does not see yet.
 
 These admins live in ``incidents`` because knowing "in public use" means
 knowing about records; ``evidence`` and ``taxonomy`` import nothing of
 ``incidents``.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import models
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from core.i18n import localized
 from evidence.models import Source
 from incidents import rules
+from incidents.models import RecordVersion, Status
+from incidents.publishing import workflow
 from taxonomy.models import Entity, Taxonomy, Term, TermMapping
 
+from .display import report_workflow_error
 from .history import HistoryAdmin
 from .widgets import SafeAutocompleteMixin, WebURLField
 
+# The shared rows whose changes go through workflow.change_reference.
+REFERENCE_MODELS = (Source, Entity, Term, Taxonomy)
 # How many public ids the "used by" line lists before "and N more".
 USED_BY_SHOWN = 10
 
@@ -84,16 +98,90 @@ class ReferenceAdmin(PublicUseGuard, SafeAutocompleteMixin, HistoryAdmin, Tabbed
         if obj is not None and rules.in_public_use(obj):
             context["public_use_notice"] = (
                 _(
-                    "Published records show this row, so a change goes live at once, without review. "
-                    "You are a publisher: check the change carefully before saving."
+                    "Published records show this row as their reviewers saw it: a change reaches them only "
+                    "through new versions, reviewed and published. After saving, start them from this page."
                 )
                 if rules.may_change_public_reference(request.user)
                 else _(
-                    "Published records show this row, and a change would go live at once, without review: "
-                    "only publishers may change it. Ask a publisher, or add a new row instead."
+                    "Published records show this row: only publishers may change it. "
+                    "Ask a publisher, or add a new row instead."
                 )
             )
+        if obj is not None and obj.pk is not None:
+            context["under_review"] = list(
+                RecordVersion.objects.filter(status__in=(Status.IN_REVIEW, Status.APPROVED))
+                .filter(rules.versions_showing(obj))
+                .select_related("record")
+                .distinct()
+                .order_by("record__kind", "record__number")
+            )
+            context["to_correct"] = list(rules.records_to_correct(obj))
+            context["can_start_corrections"] = rules.corrections_refusal(obj, request.user) is None
+            context["start_corrections_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_start_corrections", args=[obj.pk]
+            )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    # Saving: through the workflow, which restarts the reviews it affects -------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        for version in workflow.change_reference(obj, by=request.user):
+            messages.warning(
+                request,
+                gettext("The review of %(version)s starts again: its reviewers had seen this row before your change.")
+                % {"version": version},
+            )
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (the terms of a taxonomy) are saved like the page's own row."""
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            if instance.pk is not None and type(instance) in REFERENCE_MODELS:
+                self.save_model(request, instance, form, change=True)
+            else:
+                instance._history_user = request.user
+                instance.save()
+        formset.save_m2m()
+
+    # Carrying a correction to published records --------------------------------
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_start_corrections"
+        return [
+            path(
+                "<path:object_id>/start-corrections/",
+                self.admin_site.admin_view(self.start_corrections_view),
+                name=name,
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(require_POST)
+    def start_corrections_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        try:
+            drafts = workflow.start_corrections(obj, by=request.user)
+        except workflow.WorkflowError as error:
+            report_workflow_error(request, error)
+            return HttpResponseRedirect(change_url)
+        messages.success(
+            request,
+            ngettext(
+                "A new version of %(records)s was started; once reviewed and published, it shows the correction.",
+                "New versions of %(records)s were started; once reviewed and published, they show the correction.",
+                len(drafts),
+            )
+            % {"records": ", ".join(draft.record.public_id for draft in drafts)},
+        )
+        return HttpResponseRedirect(change_url)
 
 
 class PublicationYearFilter(admin.SimpleListFilter):

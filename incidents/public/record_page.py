@@ -19,7 +19,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
@@ -33,7 +33,7 @@ from core.rendering import (
     render_markdown,
     text_from_html,
 )
-from evidence.models import Source
+from incidents import pins
 from incidents.models import (
     PUBLIC_ID_RE,
     PUBLIC_STATUSES,
@@ -48,17 +48,27 @@ from incidents.models import (
     Record,
     RecordVersion,
 )
-from taxonomy.models import SECTOR, Entity, Taxonomy, Term
+from taxonomy.models import SECTOR, Taxonomy, Term
 
-# Parts of a version, each in one query with the reference rows it shows.
-# Hazard links keep only hazards the public may read: a link to a draft
-# hazard, or to a withdrawn one, is not shown.
+# Parts of a version, each in one query with the reference rows it shows and
+# their states as reviewed (incidents/pins.py). Hazard links keep only
+# hazards the public may read: a link to a draft hazard, or to a withdrawn
+# one, is not shown.
 PART_PREFETCHES = (
-    Prefetch("harms", queryset=Harm.objects.select_related("harm_type__taxonomy")),
-    Prefetch("citations", queryset=Citation.objects.select_related("source")),
-    Prefetch("recommendations", queryset=PolicyRecommendation.objects.select_related("authority", "source")),
-    Prefetch("entity_roles", queryset=EntityRole.objects.select_related("entity")),
-    Prefetch("classifications", queryset=Classification.objects.select_related("term__taxonomy")),
+    Prefetch(
+        "harms",
+        queryset=Harm.objects.select_related("harm_type__taxonomy", "harm_type_state", "harm_type_taxonomy_state"),
+    ),
+    Prefetch("citations", queryset=Citation.objects.select_related("source", "source_state")),
+    Prefetch(
+        "recommendations",
+        queryset=PolicyRecommendation.objects.select_related("authority", "source", "authority_state", "source_state"),
+    ),
+    Prefetch("entity_roles", queryset=EntityRole.objects.select_related("entity", "entity_state")),
+    Prefetch(
+        "classifications",
+        queryset=Classification.objects.select_related("term__taxonomy", "term_state", "taxonomy_state"),
+    ),
     Prefetch("jurisdictions", queryset=Jurisdiction.objects.all()),
     Prefetch(
         "hazard_links",
@@ -70,8 +80,12 @@ PART_PREFETCHES = (
 
 
 def prefetch_parts(versions):
-    """Load the parts of these (public) versions: one query per kind of part."""
-    prefetch_related_objects(list(versions), *PART_PREFETCHES)
+    """Load the parts of these versions, one query per kind of part, showing
+    the reference rows as the versions' reviewers saw them (drafts show them
+    as they are)."""
+    versions = list(versions)
+    prefetch_related_objects(versions, *PART_PREFETCHES)
+    pins.apply(versions)
 
 
 # The record, with what its pages' ETags depend on ---------------------------
@@ -79,22 +93,6 @@ def prefetch_parts(versions):
 
 def _latest(queryset, field):
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
-
-
-def _shown_by_record(part_model, field):
-    """The ``field`` (a reference row's id) of the parts of every public
-    version of the record being loaded: what its pages can show."""
-    return part_model.objects.filter(
-        version__record=OuterRef(OuterRef("pk")), version__status__in=PUBLIC_STATUSES
-    ).values(field)
-
-
-def _last_change(history, *shown):
-    """When a reference row among ``shown`` (subqueries of ids) last changed."""
-    condition = Q()
-    for ids in shown:
-        condition |= Q(id__in=ids)
-    return _latest(history.filter(condition), "history_date")
 
 
 # Records whose pages show this one: incidents "materialized from" this hazard
@@ -115,16 +113,16 @@ def public_record(public_id) -> Record | None:
     """The record at ``public_id`` if the public may read it, or read its
     withdrawal notice; None for drafts, unknown and malformed ids alike.
 
-    The same query brings the moments that change what its pages show
-    besides the record itself (its publications and withdrawal move
-    ``updated_at``), and nothing else, so that the pages' ETags change only
-    when their content can (``etag``):
-    - the last change to a source, entity, term or taxonomy that one of its
-      published versions shows (a correction shows on published pages);
-    - the last publication or withdrawal of a record linked to it ("Materialized
-      from" shows a hazard's title; a hazard lists its incidents).
-    Editorial work anywhere else (a draft saved, a version submitted) leaves
-    them alone: it wastes no cache and tells no one when editors work.
+    The same query brings what changes its pages besides the record itself
+    (its publications and withdrawal move ``updated_at``), and nothing else,
+    so that the pages' ETags change only when their content can (``etag``):
+    the last publication or withdrawal of a record linked to it ("Materialized
+    from" shows a hazard's title; a hazard lists its incidents). Reference
+    rows (sources, entities, terms) need no stamp: a published version shows
+    them as its reviewers saw them (incidents/pins.py), whatever happens to
+    them later. Editorial work anywhere else (a draft saved, a version
+    submitted) leaves the stamps alone: it wastes no cache and tells no one
+    when editors work.
     """
     if not PUBLIC_ID_RE.match(public_id or ""):
         return None
@@ -132,42 +130,13 @@ def public_record(public_id) -> Record | None:
         (Record.objects.published() | Record.objects.withdrawn())
         .filter(public_id=public_id)
         .select_related("live_version")
-        .annotate(
-            source_changed_at=_last_change(
-                Source.history,
-                _shown_by_record(Citation, "source_id"),
-                _shown_by_record(PolicyRecommendation, "source_id"),
-            ),
-            entity_changed_at=_last_change(
-                Entity.history,
-                _shown_by_record(EntityRole, "entity_id"),
-                _shown_by_record(PolicyRecommendation, "authority_id"),
-            ),
-            term_changed_at=_last_change(
-                Term.history,
-                _shown_by_record(Classification, "term_id"),
-                _shown_by_record(Harm, "harm_type_id"),
-            ),
-            taxonomy_changed_at=_last_change(
-                Taxonomy.history,
-                _shown_by_record(Classification, "term__taxonomy_id"),
-                _shown_by_record(Harm, "harm_type__taxonomy_id"),
-            ),
-            **{name: _latest(records, "updated_at") for name, records in _LINKED_RECORDS.items()},
-        )
+        .annotate(**{name: _latest(records, "updated_at") for name, records in _LINKED_RECORDS.items()})
         .first()
     )
 
 
 # What, besides the record itself, its pages' ETags depend on (public_record).
-ETAG_STAMPS = (
-    "source_changed_at",
-    "entity_changed_at",
-    "term_changed_at",
-    "taxonomy_changed_at",
-    "linking_changed_at",
-    "linked_changed_at",
-)
+ETAG_STAMPS = tuple(_LINKED_RECORDS)
 
 
 def code_fingerprint() -> str:

@@ -87,3 +87,19 @@ def version_published(version, by):
     )
     recipients = user_model._default_manager.filter(pk__in=people - {by.pk}, is_active=True)
     return _send(recipients, "published", {"version": version, "actor": by})
+
+
+def review_restarted(version, row, by, signers):
+    """Reference data the version shows changed under review: tell its
+    authors and the reviewers whose sign-offs were voided."""
+    user_model = get_user_model()
+    people = (set(version.contributor_ids()) | set(signers)) - {by.pk}
+    recipients = user_model._default_manager.filter(pk__in=people, is_active=True)
+    context = {
+        "version": version,
+        "actor": by,
+        "admin_view": "review",
+        "changed_kind": type(row)._meta.verbose_name,
+        "changed_row": str(row),
+    }
+    return _send(recipients, "review_restarted", context)

@@ -18,7 +18,7 @@ from incidents import rules
 from incidents.models import (
     EDITABLE_STATUSES,
     PUBLIC_STATUSES,
-    Action,
+    ROUND_STARTS,
     Check,
     RecordVersion,
     SignOff,
@@ -40,7 +40,7 @@ def with_review_state(versions):
     The current round is what was signed since the latest submission; a
     version taken back to draft has none (see ``decisions``).
     """
-    submissions = WorkflowEvent.objects.filter(version=OuterRef("pk"), action=Action.SUBMITTED).order_by(
+    submissions = WorkflowEvent.objects.filter(version=OuterRef("pk"), action__in=ROUND_STARTS).order_by(
         "-created_at", "-id"
     )
     versions = versions.select_related("record").annotate(

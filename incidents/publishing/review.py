@@ -13,10 +13,10 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import translation
 
 from core.i18n import LANGUAGE_CODES, Localized
-from incidents import diff
+from incidents import diff, pins
 from incidents.models import (
     PUBLIC_STATUSES,
-    Action,
+    ROUND_STARTS,
     Check,
     ChecklistItem,
     HazardLink,
@@ -102,7 +102,10 @@ def compare(version, lang) -> Comparison:
     """What changed from the baseline to ``version``, in both languages, for
     a reader of the admin in ``lang``; for a first version, its content."""
     base = baseline(version)
-    prefetch_related_objects([v for v in (base, version) if v is not None], *REVIEW_PREFETCHES)
+    versions = [v for v in (base, version) if v is not None]
+    prefetch_related_objects(versions, *REVIEW_PREFETCHES)
+    # Reference rows as each version's reviewers saw (or, for a draft, will see) them.
+    pins.apply(versions)
     if base is None:
         return Comparison(None, fields=_fields(version), parts=_parts(version))
     sections = diff.compare_versions(base, version)
@@ -184,7 +187,7 @@ def rounds(version) -> list[Round]:
     a version taken back to draft has no current round.
     """
     submissions = list(
-        version.events.filter(action=Action.SUBMITTED).select_related("actor").order_by("created_at", "id")
+        version.events.filter(action__in=ROUND_STARTS).select_related("actor").order_by("created_at", "id")
     )
     sign_offs = list(
         version.sign_offs.select_related("reviewer")

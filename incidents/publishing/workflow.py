@@ -19,14 +19,15 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core.i18n import current_language, localized
-from incidents import rules
+from incidents import pins, rules
 from incidents.models import (
     PUBLIC_ID_PREFIX,
+    ROUND_STARTS,
     VERSION_PART_MODELS,
     WORKFLOW_CHANGE_REASON,
     Action,
@@ -90,8 +91,9 @@ def _save_workflow_fields(obj, by, fields):
     """
     obj._history_user = by
     obj._change_reason = WORKFLOW_CHANGE_REASON
+    stamped = ["updated_at"] if any(field.name == "updated_at" for field in obj._meta.concrete_fields) else []
     try:
-        obj.save(update_fields=[*fields, "updated_at"])
+        obj.save(update_fields=[*fields, *stamped])
     finally:
         # django-simple-history keeps reading the reason from the instance:
         # left there, a later content save of this same object would be
@@ -111,6 +113,19 @@ def _void_sign_offs(version, now):
     for sign_off in version.sign_offs.filter(voided_at__isnull=True):
         sign_off.voided_at = now
         sign_off.save(update_fields=["voided_at"])
+
+
+def _pin_reference_rows(version, by):
+    """Record, on each part, the state of the reference rows it shows:
+    what the reviewers will see, whatever happens to the rows later
+    (incidents/pins.py)."""
+    for model in VERSION_PART_MODELS:
+        if not model.PINS:
+            continue
+        related = [path.replace(".", "__") for path, _field in model.PINS]
+        parts = model.objects.filter(version=version).select_related(*related)
+        for part in pins.pin(parts):
+            _save_workflow_fields(part, by, [field for _path, field in part.PINS])
 
 
 def set_live_version(record, version, *, by):
@@ -159,6 +174,11 @@ def start_revision(record, *, by, comment=""):
     """Copy the live version, with all its parts, into a new draft."""
     record = Record.objects.select_for_update().get(pk=record.pk)
     _enforce(rules.start_revision_refusal(record, by))
+    return _copy_into_draft(record, by, comment)
+
+
+def _copy_into_draft(record, by, comment):
+    """A new draft of ``record`` (locked by the caller), copied from its live version."""
     live = record.live_version
     draft = RecordVersion(record=record, status=Status.DRAFT, created_by=by)
     for field in RecordVersion._meta.concrete_fields:
@@ -177,6 +197,10 @@ def start_revision(record, *, by, comment=""):
             part.id = None
             part.version = draft
             part._state.adding = True
+            # A draft shows reference rows as they are; it is pinned afresh
+            # when it is submitted.
+            for _path, field in part.PINS:
+                setattr(part, field, None)
             copies.append(part)
         if copies:
             bulk_create_with_history(copies, model, default_user=by)
@@ -190,6 +214,7 @@ def submit(version, *, by, comment=""):
     version = _lock(version)
     _enforce(rules.submit_refusal(version, by))
     previous = version.status
+    _pin_reference_rows(version, by)
     _set_status(version, Status.IN_REVIEW, by)
     _log(version.record, version, Action.SUBMITTED, by, previous, Status.IN_REVIEW, comment)
     transaction.on_commit(lambda: notifications.version_submitted(version, by))
@@ -218,11 +243,11 @@ class ChecklistAnswer:
 
 
 def review_round(version):
-    """The id of the version's latest "submitted" event: each submission
-    starts a new review round, and a reviewer's form names the round it
-    was opened in."""
+    """The id of the event that started the version's current review round
+    (its latest submission, or the latest restart of its review): a
+    reviewer's form names the round it was opened in."""
     return (
-        version.events.filter(action=Action.SUBMITTED)
+        version.events.filter(action__in=ROUND_STARTS)
         .order_by("-created_at", "-id")
         .values_list("id", flat=True)
         .first()
@@ -372,3 +397,78 @@ def withdraw(record, *, by, reason_en, reason_fr):
     _save_workflow_fields(record, by, ["withdrawn_at", "withdrawn_by", "withdrawal_reason_en", "withdrawal_reason_fr"])
     _log(record, record.live_version, Action.WITHDRAWN, by, comment=f"{reason_en.strip()}\n\n{reason_fr.strip()}")
     return record
+
+
+# Shared reference data ----------------------------------------------------------
+
+
+def _versions_showing(obj):
+    """Versions in review or approved whose parts show the reference row ``obj``."""
+    return (
+        RecordVersion.objects.filter(status__in=(Status.IN_REVIEW, Status.APPROVED))
+        .filter(rules.versions_showing(obj))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def change_reference(obj, *, by, comment=""):
+    """Save a source, entity, term or taxonomy, and restart the review of
+    every version in review or approved that shows it.
+
+    Those versions' reviewers signed what the row was: their sign-offs are
+    void, the parts are pinned to the row's new state, a new review round
+    starts (the version stays in review, or goes back to it from approved),
+    and its authors and reviewers are told why. Whoever changed the row is
+    from then on a contributor of those versions, who cannot review them.
+    """
+    _enforce(rules.change_reference_refusal(obj, by))
+    obj._history_user = by
+    obj.save()
+    restarted = []
+    for version in _versions_showing(obj):
+        version = _lock(version)
+        if not pins.stale_pins(version):
+            continue  # already shows the row as it is now
+        signers = list(version.sign_offs.filter(voided_at__isnull=True).values_list("reviewer_id", flat=True))
+        previous = version.status
+        _void_sign_offs(version, timezone.now())
+        _pin_reference_rows(version, by)
+        if previous != Status.IN_REVIEW:
+            _set_status(version, Status.IN_REVIEW, by)
+        _log(version.record, version, Action.REVIEW_RESTARTED, by, previous, Status.IN_REVIEW, comment or str(obj))
+        transaction.on_commit(
+            lambda version=version, signers=signers: notifications.review_restarted(version, obj, by, signers)
+        )
+        restarted.append(version)
+    return restarted
+
+
+@transaction.atomic
+def start_corrections(obj, *, by):
+    """Start a new version of every published record that shows an earlier
+    state of the reference row ``obj``, so that its correction reaches
+    readers through review.
+
+    Each new draft is a copy of the live version with a change note saying
+    what was corrected, in both languages (readers see it in the changelog
+    once it is published). Records that already have a version in progress
+    are left alone: that version shows the row as it is when it is
+    submitted. Returns the new drafts.
+    """
+    _enforce(rules.corrections_refusal(obj, by))
+    drafts = []
+    for record in rules.records_to_correct(obj):
+        record = Record.objects.select_for_update().get(pk=record.pk)
+        if rules.revision_blockers(record):
+            continue
+        draft = _copy_into_draft(record, by, comment=str(obj))
+        with translation.override("en"):
+            draft.change_note_en = rules.correction_note(obj)
+        with translation.override("fr"):
+            draft.change_note_fr = rules.correction_note(obj)
+        draft._history_user = by
+        draft.save(update_fields=["change_note_en", "change_note_fr", "updated_at"])
+        drafts.append(draft)
+    return drafts

@@ -6,8 +6,10 @@ They live in ``incidents`` although their URLs name entities, terms and
 sources, because listing records needs the record model and ``taxonomy`` and
 ``evidence`` import nothing of ``incidents`` (docs/architecture.md, "Layout and import rules").
 
-A reference row becomes public with the first published version that uses
-it (docs/architecture.md, "Promises", 1): until then its page answers 404, like an unknown
+Each page shows its row as the public knows it: in the state the latest
+published version showing it was reviewed with (``pins.public_state``), not
+an unreviewed later edit. A reference row becomes public with the first
+published version that uses it (docs/architecture.md, "Promises", 1): until then its page answers 404, like an unknown
 one. Once public, it stays reachable even if no *live* version uses it any
 more, because an older published version, still readable and citable, links
 to it; the list then says that no current record does.
@@ -20,6 +22,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from evidence.models import Source
+from incidents import pins
 from incidents.models import Record, RecordVersion
 from taxonomy.models import Entity, Term
 
@@ -52,7 +55,8 @@ def entity_detail(request, slug):
     involves = Q(entity_roles__entity=entity) | Q(recommendations__authority=entity)
     if not _ever_public(involves):
         raise Http404
-    return render(request, "incidents/entity_detail.html", {"entity": entity, "page": _records_page(request, involves)})
+    context = {"entity": pins.public_state(entity), "page": _records_page(request, involves)}
+    return render(request, "incidents/entity_detail.html", context)
 
 
 def _descendants(term) -> list[int]:
@@ -82,9 +86,11 @@ def term_detail(request, taxonomy, term):
     classified = Q(classifications__term__in=terms) | Q(harms__harm_type__in=terms)
     if not _ever_public(classified):
         raise Http404
+    shown = pins.public_state(found)
+    shown.taxonomy = pins.public_state(found.taxonomy)
     context = {
-        "term": found,
-        "ancestors": found.ancestors(),
+        "term": shown,
+        "ancestors": [pins.public_state(ancestor) for ancestor in found.ancestors()],
         "mappings": list(found.mappings.all()),
         "page": _records_page(request, classified),
     }
@@ -100,4 +106,5 @@ def source_detail(request, pk):
     cites = Q(citations__source=source) | Q(recommendations__source=source)
     if not _ever_public(cites):
         raise Http404
-    return render(request, "incidents/source_detail.html", {"source": source, "page": _records_page(request, cites)})
+    context = {"source": pins.public_state(source), "page": _records_page(request, cites)}
+    return render(request, "incidents/source_detail.html", context)
