@@ -3,11 +3,14 @@ French texts missing or stale, the checklists and the sign-off rounds."""
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from incidents.models import Check, ChecklistItem, Decision
 from incidents.publishing import review, workflow
 from tests.factories import (
     ChecklistItemFactory,
+    CitationFactory,
     DraftVersionFactory,
     EditorFactory,
     EntityFactory,
@@ -252,3 +255,86 @@ def test_submission_email_sends_reviewers_to_the_review_screen(
         workflow.submit(draft, by=editor)
     [message] = mail.outbox
     assert f"https://dossier.example.org{review_url(draft)}" in message.body
+
+
+# Possible personal data ------------------------------------------------------------
+
+
+def privacy_section(html):
+    return html[html.index('id="review-privacy-title"') : html.index('id="review-changes-title"')]
+
+
+def test_review_screen_highlights_an_email_and_a_phone_number_in_a_harm(client, reviewer):
+    version = InReviewVersionFactory()
+    HarmFactory(version=version, order=1)
+    HarmFactory(
+        version=version,
+        order=2,
+        description_en="The clerk's address, jane.doe@example.com, and her number, 613-555-0123, were posted.",
+        description_fr="L’adresse de la commis, jane.doe@example.com, et son numéro, le 613-555-0123, ont été publiés.",
+    )
+    section = privacy_section(page(client, reviewer, version))
+    assert ">Possible personal data</h2>" in section
+    assert "hints for you to judge, not decisions" in section
+    assert section.count('class="privacy-finding ') == 4
+    assert "<strong>E-mail address</strong> · Harm 2: description (English)" in section
+    assert "<strong>Phone number</strong> · Harm 2: description (French)" in section
+    assert (
+        '<p class="privacy-finding__excerpt" lang="en">The clerk&#x27;s address, <mark>jane.doe@example.com</mark>, '
+        "and her number,"
+    ) in section
+    assert "and her number, <mark>613-555-0123</mark>, were posted.</p>" in section
+    assert (
+        '<p class="privacy-finding__excerpt" lang="fr">…et son numéro, le <mark>613-555-0123</mark>, ont été' in section
+    )
+
+
+def test_review_screen_names_personal_data_in_french_for_a_french_reader(client, reviewer):
+    version = InReviewVersionFactory(summary_fr="Elle habite au 45, rue Sainte-Catherine, à Montréal.")
+    section = privacy_section(page(client, reviewer, version, HTTP_ACCEPT_LANGUAGE="fr"))
+    assert ">Renseignements personnels possibles</h2>" in section
+    assert "des indices qu’il vous revient d’évaluer, et non des décisions" in section
+    assert "<strong>Adresse municipale</strong> · Résumé (Français)" in section
+    assert "<mark>45, rue Sainte-Catherine</mark>" in section
+
+
+def test_highlighted_excerpts_are_escaped(client, reviewer):
+    version = InReviewVersionFactory(
+        narrative_en='<script>alert("x")</script> Write to <b>jane.doe@example.com</b><img src=x onerror=alert(1)>'
+    )
+    html = page(client, reviewer, version)
+    section = privacy_section(html)
+    assert "<mark>jane.doe@example.com</mark>" in section
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Write to &lt;b&gt;" in section
+    assert "&lt;/b&gt;&lt;img src=x onerror=alert(1)&gt;" in section
+    assert "<script>alert" not in html and "<b>jane" not in html and "<img src=x" not in html
+
+
+def test_review_screen_says_briefly_when_no_personal_data_is_found(client, reviewer):
+    version = DraftVersionFactory(narrative_en="On July 16, 2025, five agencies issued an advisory [@rcmp-2025].")
+    section = privacy_section(page(client, reviewer, version))
+    assert "Nothing that looks like an e-mail address, a phone number or a street address." in section
+    assert "<mark>" not in section
+
+
+def test_personal_data_hints_add_no_query_to_the_review_screen(client, reviewer, monkeypatch):
+    def queries(version):
+        client.force_login(reviewer)
+        client.get(review_url(version))  # sessions and caches warmed alike
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(review_url(version)).status_code == 200
+        return len(captured)
+
+    clean = InReviewVersionFactory()
+    HarmFactory(version=clean)
+    with_data = InReviewVersionFactory(summary_en="Reach her at jane.doe@example.com or 613-555-0123.")
+    for order in range(4):
+        HarmFactory(version=with_data, order=order, description_en=f"Lives at {order + 10} Elm Street.")
+    CitationFactory(version=with_data, corroborates_fr="Le +33 1 23 45 67 89 de la victime")
+    assert len(review.personal_data(with_data)) == 7
+    # As many queries whatever the parts and findings...
+    counted = queries(with_data)
+    assert counted == queries(clean)
+    # ...and as many as without the hints: they read the parts the comparison loaded.
+    monkeypatch.setattr(review, "personal_data", lambda version: [])
+    assert queries(with_data) == counted

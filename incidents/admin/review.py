@@ -4,7 +4,8 @@ The review screen of a version, and the sign-off it posts.
 /admin/incidents/recordversion/<id>/review/ shows, for anyone who may view
 the version: the English and French previews side by side (the staff
 preview, views/preview.py, in two frames), what changed since the version
-it would replace, the French texts missing or left stale, both checklists
+it would replace, the French texts missing or left stale, what looks like
+personal data in its texts (hints, publishing/privacy.py), both checklists
 and the sign-offs of every review round.
 
 /admin/incidents/recordversion/<id>/sign-off/ takes one decision on one
@@ -197,6 +198,9 @@ class ReviewMixin:
         # Only asked when it decides what the page offers.
         contributors = version.contributor_ids() if in_review and rules.has(user, rules.SIGN_OFF_VERSION) else set()
         latest = rounds[-1]
+        # The comparison loads the parts; the personal data hints reuse them.
+        comparison = review.compare(version, lang)
+        personal_data = review.personal_data(version)
         checks = []
         for value, label in Check.choices:
             sign_off = signed.get(value)
@@ -226,8 +230,9 @@ class ReviewMixin:
             "in_review": in_review,
             "submitted": latest.submitted if latest.current else None,
             "previews": [{"lang": code, "url": preview.preview_url(version, code)} for code in LANGUAGE_CODES],
-            "comparison": review.compare(version, lang),
+            "comparison": comparison,
             "missing_french": version.missing_french(),
+            "personal_data": personal_data,
             "checks": checks,
             "rounds": list(reversed(rounds)),
             "change_url": reverse("admin:incidents_recordversion_change", args=[version.pk]),

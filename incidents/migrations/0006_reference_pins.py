@@ -48,7 +48,7 @@ def pin_versions_out_of_draft(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("evidence", "0001_initial"),
-        ("incidents", "0004_search_columns_by_trigger"),
+        ("incidents", "0005_privacy_checklist_item"),
         ("taxonomy", "0001_initial"),
     ]
 

@@ -1,7 +1,8 @@
 """
 What a reviewer reads before deciding on a version: what changed since the
-version it would replace, which French texts are missing or stale, the
-checklists, and the sign-offs of each review round.
+version it would replace, which French texts are missing or stale, what
+looks like personal data (``privacy.py``), the checklists, and the
+sign-offs of each review round.
 
 The decisions themselves are written by ``workflow.sign_off`` only; the
 screen that shows all this is ``admin/review.py``.
@@ -27,6 +28,7 @@ from incidents.models import (
     WorkflowEvent,
 )
 from incidents.public.record_page import PART_PREFETCHES
+from incidents.publishing import privacy
 
 # The parts of both versions, one query per kind. Unlike the public page,
 # hazard links are all loaded: a reviewer must see a link to a hazard that
@@ -148,6 +150,17 @@ def _parts(version):
         columns = [(code, [diff.describe(row, code) for row in rows]) for code in LANGUAGE_CODES]
         lists.append(PartList(section.label, len(rows), columns))
     return lists
+
+
+# Personal data -------------------------------------------------------------------
+
+
+def personal_data(version) -> list[privacy.Finding]:
+    """What looks like personal data in the version's texts and its parts',
+    in both languages: hints for the reviewer. The parts are those loaded
+    for the comparison (``compare``): no query when it ran first."""
+    prefetch_related_objects([version], *REVIEW_PREFETCHES)
+    return privacy.findings(version)
 
 
 # Checklists ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 
 from incidents.models import Check, Decision, SignOff, Status
 from tests.browser.support import admin_login, assert_no_csp_violation, assert_no_page_error
-from tests.factories import PASSWORD, ReviewerFactory, full_record, record_of, revise
+from tests.factories import PASSWORD, HarmFactory, ReviewerFactory, full_record, record_of, revise
 from tests.review_helpers import preview_url, review_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -133,3 +133,51 @@ def test_queues_and_the_preview_alone_pass_axe_and_the_csp(browser_page, live_se
         assert page.locator(".preview-banner").is_visible()
         assert_accessible(page, "body")
         assert_no_csp_violation(page)
+
+
+@pytest.fixture
+def in_review_with_personal_data(transactional_db):
+    """A revision in review whose new harm gives a person's e-mail address and
+    phone number, in both languages; both default checklists, the privacy
+    item of migration 0005 included."""
+    from django.apps import apps
+
+    from incidents.publishing import workflow
+
+    importlib.import_module("incidents.migrations.0003_review_checklists").seed_checklists(apps, None)
+    importlib.import_module("incidents.migrations.0005_privacy_checklist_item").add_privacy_item(apps, None)
+    draft = revise(record_of(full_record()))
+    HarmFactory(
+        version=draft,
+        order=3,
+        description_en="The clerk's e-mail, jane.doe@example.com, and her number, 613-555-0123, were posted.",
+        description_fr="Le courriel de la commis, jane.doe@example.com, et son numéro, le 613-555-0123, ont été diffusés.",
+    )
+    return workflow.submit(draft, by=draft.created_by)
+
+
+def test_personal_data_hints_pass_axe_and_the_csp(browser_page, live_server, in_review_with_personal_data):
+    page = browser_page
+    version = in_review_with_personal_data
+    reviewer = ReviewerFactory(username="rita")
+    admin_login(page, live_server.url, reviewer.username, PASSWORD)
+    page.goto(f"{live_server.url}{review_url(version)}")
+
+    section = page.locator("section.review-privacy")
+    assert section.get_by_role("heading", name="Possible personal data").is_visible()
+    findings = section.locator("li.privacy-finding")
+    assert findings.count() == 4
+    assert findings.first.locator("mark").inner_text() == "jane.doe@example.com"
+    assert "Harm 3: description (English)" in findings.first.inner_text()
+    assert section.locator("mark", has_text="613-555-0123").count() == 2
+    # The neutrality checklist asks the privacy question.
+    neutrality = page.locator("form.sign-off-form").filter(has=page.locator("input[name=check][value=neutrality]"))
+    assert neutrality.get_by_label("No personal data about private individuals", exact=False).count() == 1
+
+    section.scroll_into_view_if_needed()
+    section.screenshot(path="test-results/review-screen-personal-data.png")
+    assert_accessible(page, ".review-privacy")
+    assert_accessible(page, "#content-main")
+    assert_no_csp_violation(page)
+    assert frame_violations(page) == []
+    assert_no_page_error(page)
