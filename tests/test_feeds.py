@@ -345,7 +345,7 @@ def feed_queries(client, url):
 
 
 def add_feed_records(count):
-    """Published, revised and withdrawn records."""
+    """Published, revised, withdrawn and AIID-credited records."""
     for index in range(count):
         aiid = SourceFactory(url=f"https://incidentdatabase.ai/cite/{index}/")
         version = published_record(title_en=f"Record {index}", sources=[aiid, SourceFactory()])
@@ -355,13 +355,13 @@ def add_feed_records(count):
         workflow.withdraw(record_of(gone), by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
 
 
-def test_feeds_cost_the_same_queries_whatever_the_number_of_records_withdrawn_or_not(client):
+def test_feeds_cost_the_same_queries_whatever_the_number_of_records_withdrawn_or_credited(client):
     urls = [f"/{lang}/feeds/records.{feed}" for lang in LANGS for feed in ("atom", "json")]
     add_feed_records(1)
     few = {url: feed_queries(client, url) for url in urls}
     add_feed_records(4)
     assert {url: feed_queries(client, url) for url in urls} == few
-    assert max(few.values()) <= 3, few  # the entries, and their citations
+    assert max(few.values()) <= 3, few  # the entries, and their citations with their sources
 
 
 # Sitemap and robots.txt --------------------------------------------------------------

@@ -39,6 +39,16 @@ with little code:
    (a ``select_related`` or a ``Prefetch``), so the feed's query count stays
    the same whatever the number of records.
 
+**Licence.** The feed states the default licence of records (Atom
+``<rights>`` and ``<link rel="license">``, RFC 4946), and every entry its
+own (``incidents/public/licence.py``): a record drawing on credited data
+says so and may be under that data's share-alike licence. JSON Feed has no
+licence field, so it says the same in an extension (custom objects are
+allowed by JSON Feed 1.1, "Extensions"): ``_dossier`` on the feed and on
+each item, ``{"licence": {"name", "url"}, "credits": [{"name", "url",
+"licence": {"name", "url"}}]}`` (README.md, "Public browsing, search and
+feeds").
+
 **Text.** XML 1.0 cannot carry most control characters (Django's feed
 writer refuses them, which would break the whole Atom feed for one stray
 character in a title): every text of both feeds has them replaced by a
@@ -63,6 +73,7 @@ from django.utils.translation import gettext as _
 from core.i18n import Localized, current_language, localized
 from core.rendering import CITATION_PATTERN, render_markdown
 from incidents.models import Citation, RecordVersion
+from incidents.public import licence
 
 FEED_SIZE = 50
 _CITATION_RE = re.compile(CITATION_PATTERN)
@@ -100,7 +111,17 @@ class _ReadableText:
 
 
 class AtomFeed(_ReadableText, Atom1Feed):
-    """Atom 1.0."""
+    """Atom 1.0, with the licence as a link (RFC 4946) beside ``<rights>``."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed.get("licence_url"):
+            handler.addQuickElement("link", "", {"rel": "license", "href": self.feed["licence_url"]})
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("licence_url"):
+            handler.addQuickElement("link", "", {"rel": "license", "href": item["licence_url"]})
 
 
 class JSONFeed(_ReadableText, SyndicationFeed):
@@ -120,6 +141,8 @@ class JSONFeed(_ReadableText, SyndicationFeed):
             "authors": [{"name": feed["author_name"]}] if feed["author_name"] else [],
             "items": [self._item(item) for item in self.items],
         }
+        if feed.get("licensing"):
+            document["_dossier"] = feed["licensing"]
         outfile.write(json.dumps(document, ensure_ascii=False, indent=1))
 
     @staticmethod
@@ -135,6 +158,8 @@ class JSONFeed(_ReadableText, SyndicationFeed):
         }
         if item.get("language"):
             entry["language"] = item["language"]
+        if item.get("licensing"):
+            entry["_dossier"] = item["licensing"]
         return entry
 
 
@@ -250,6 +275,12 @@ def _with_citation_labels(text, labels):
     return _CITATION_RE.sub(label, text)
 
 
+def _licensing(entry):
+    # A withdrawn record's entry shows only our notice: nothing of the data
+    # it drew on, so nothing to credit.
+    return licence.original() if entry.withdrawn else licence.licensing(entry.version)
+
+
 class RecordsAtomFeed(Feed):
     feed_type = AtomFeed
     author_name = "Dossier"
@@ -265,14 +296,31 @@ class RecordsAtomFeed(Feed):
     def link(self):
         return reverse("incidents:home")
 
+    def feed_copyright(self):
+        default = licence.content_licence()
+        return _("Records are licensed under %(licence)s unless their entry says otherwise.") % {
+            "licence": f"{default.name} ({default.url})"
+        }
+
+    def feed_extra_kwargs(self, obj):
+        return {
+            "licence_url": licence.content_licence().url,
+            "licensing": licence.as_data(licence.original()),
+        }
+
     def items(self):
         versions = (
             RecordVersion.objects.announced()
             .select_related("record")
             .prefetch_related(
-                # Citations give the summary's labels; a withdrawn record's
-                # are not even loaded.
-                Prefetch("citations", queryset=Citation.objects.filter(version__record__withdrawn_at__isnull=True))
+                # Citations give the summary's labels and the licence's
+                # sources; a withdrawn record's are not even loaded.
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.filter(version__record__withdrawn_at__isnull=True).select_related(
+                        "source"
+                    ),
+                )
             )
             .annotate(entry_updated=entry_updated())
             .order_by("-entry_updated", "-published_at", "-pk")[:FEED_SIZE]
@@ -335,9 +383,13 @@ class RecordsAtomFeed(Feed):
     def item_categories(self, entry):
         return [entry.version.record.get_kind_display()]
 
+    def item_copyright(self, entry):
+        return licence.statement_text(_licensing(entry))
+
     def item_extra_kwargs(self, entry):
+        terms = _licensing(entry)
         language = current_language() if entry.withdrawn else localized(entry.version, "title").lang
-        return {"language": language}
+        return {"language": language, "licence_url": terms.licence.url, "licensing": licence.as_data(terms)}
 
     def __call__(self, request, *args, **kwargs):
         # item_guid needs the request; atom_feed() and json_feed() make a
