@@ -6,13 +6,15 @@ Variables (see README.md, "Configuration"):
   SECRET_KEY       required when DEBUG is off.
   ALLOWED_HOSTS    comma-separated host names.
   DATABASE_URL     e.g. postgres://user@host:5432/dossier; defaults to SQLite.
-  CSRF_TRUSTED_ORIGINS, REDIS_URL, EMAIL_*: see README.md.
+  CSRF_TRUSTED_ORIGINS, REDIS_URL, EMAIL_*, DOSSIER_*: see README.md.
 """
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +32,39 @@ def env_list(name, default=()):
     value = os.environ.get(name, "")
     items = [item.strip() for item in value.split(",") if item.strip()]
     return items or list(default)
+
+
+def env_json(name, default, valid, shape):
+    """A JSON value from the environment, or ``default``; refused at start-up,
+    naming the variable and the ``shape`` expected, unless ``valid(value)``."""
+    text = os.environ.get(name, "")
+    if not text.strip():
+        return default
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be JSON ({error}); expected {shape}") from error
+    if not valid(value):
+        raise ImproperlyConfigured(f"{name} must be {shape}")
+    return value
+
+
+def _is_licence(value):
+    return (
+        isinstance(value, dict)
+        and all(isinstance(value.get(key), str) and value[key] for key in ("name", "url"))
+        and isinstance(value.get("share_alike", False), bool)
+    )
+
+
+def _is_credit(value):
+    sources = value.get("sources", []) if isinstance(value, dict) else None
+    return (
+        _is_licence(value)
+        and _is_licence(value.get("licence"))
+        and isinstance(sources, list)
+        and all(isinstance(prefix, str) and prefix for prefix in sources)
+    )
 
 
 DEBUG = env_bool("DEBUG")
@@ -253,3 +288,34 @@ DOSSIER_SITE_URL = os.environ.get("DOSSIER_SITE_URL", "http://127.0.0.1:8000")
 
 # Refuse to publish a version whose French text is incomplete.
 DOSSIER_REQUIRE_FRENCH_TO_PUBLISH = env_bool("DOSSIER_REQUIRE_FRENCH_TO_PUBLISH")
+
+# The licence of original records (README.md, "Configuration"), as JSON in
+# the environment: {"name": ..., "url": ...}.
+DOSSIER_CONTENT_LICENCE = env_json(
+    "DOSSIER_CONTENT_LICENCE",
+    {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    _is_licence,
+    '{"name": "...", "url": "..."}',
+)
+
+# Data drawn from elsewhere, credited on every record whose published version
+# cites a source at one of its "sources" URLs (by default the credit's own
+# "url"). A share-alike licence also becomes the licence of such a record
+# (incidents/public/licence.py).
+DOSSIER_DATA_CREDITS = env_json(
+    "DOSSIER_DATA_CREDITS",
+    [
+        {
+            "name": "AI Incident Database",
+            "url": "https://incidentdatabase.ai/",
+            "licence": {
+                "name": "CC BY-SA 4.0",
+                "url": "https://creativecommons.org/licenses/by-sa/4.0/",
+                "share_alike": True,
+            },
+            "sources": ["https://incidentdatabase.ai/"],
+        }
+    ],
+    lambda value: isinstance(value, list) and all(_is_credit(credit) for credit in value),
+    '[{"name": "...", "url": "...", "licence": {"name": "...", "url": "...", "share_alike": true}, "sources": ["https://..."]}]',
+)

@@ -32,6 +32,21 @@ class RecordVersionQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status=Status.PUBLISHED, record__withdrawn_at__isnull=True)
 
+    def announced(self):
+        """Every version whose publication the public was told about: the
+        live and superseded versions of records published *or withdrawn*
+        (a version with one of these statuses belongs to a record published
+        at least once).
+
+        Unlike ``published()`` it includes withdrawn records' versions, for
+        the feeds: an entry a reader already received is corrected in place
+        by the withdrawal notice rather than dropped. Of such a version only
+        the notice may be shown (its date and reason, never its content):
+        whoever reads from here must check ``record.is_withdrawn``
+        (incidents/public/feeds.py does).
+        """
+        return self.filter(status__in=PUBLIC_STATUSES)
+
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 

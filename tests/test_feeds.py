@@ -3,15 +3,24 @@ languages, published content only."""
 
 import datetime
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Case, DateTimeField, Value, When
+from django.template.defaultfilters import date as date_filter
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.timezone import localtime
 
+from core.i18n import Localized
 from incidents.public import feeds
+from incidents.publishing import workflow
 from tests.catalogue import SECRETS, build_catalogue
+from tests.factories import PublisherFactory, SourceFactory, publish_revision, published_record, record_of
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +62,9 @@ def test_atom_feed_is_valid_and_lists_each_publication(client, catalogue, lang):
     # v1 and v2 of the revised record are two publications.
     assert f"http://testserver/{lang}/incidents/{chatbot}/v1/" in entries
     assert f"http://testserver/{lang}/incidents/{chatbot}/v2/" in entries
-    assert len(parsed.entries) == 5  # 4 records, one of them with two versions
+    # 4 records, one of them with two versions, and the withdrawn record's
+    # entry, which carries only its withdrawal notice.
+    assert len(parsed.entries) == 6
     for entry in parsed.entries:
         assert entry.link.startswith(f"http://testserver/{lang}/incidents/")
         assert entry.published and entry.updated and entry.summary
@@ -68,7 +79,7 @@ def test_json_feed_is_valid_and_lists_each_publication(client, catalogue, lang):
     assert document["language"] == lang
     assert document["feed_url"] == f"http://testserver/{lang}/feeds/records.json"
     assert document["home_page_url"] == f"http://testserver/{lang}/"
-    assert len(document["items"]) == 5
+    assert len(document["items"]) == 6  # as in the Atom feed
     assert_valid_json_feed(document)
     assert_no_secret(response.content.decode())
 
@@ -81,7 +92,14 @@ def assert_valid_json_feed(document):
     assert all(isinstance(author["name"], str) for author in document["authors"])
     ids = [item["id"] for item in document["items"]]
     assert len(set(ids)) == len(ids), "item ids must be unique"
+    spec_keys = {"version", "title", "home_page_url", "feed_url", "description", "language", "authors", "items"}
+    item_keys = {"id", "url", "title", "content_html", "date_published", "date_modified", "tags", "language"}
+    # Anything else is an extension: "_" and a letter (1.1, "Extensions").
+    for key in set(document) - spec_keys:
+        assert re.match(r"_[A-Za-z]", key), key
     for item in document["items"]:
+        for key in set(item) - item_keys:
+            assert re.match(r"_[A-Za-z]", key), key
         assert isinstance(item["id"], str) and item["id"]
         assert item.get("content_html") or item.get("content_text")
         assert item["url"].startswith("http")
@@ -146,6 +164,204 @@ def test_feeds_answer_conditional_gets(client, catalogue):
     assert first.has_header("Last-Modified") and first.has_header("ETag")
     again = client.get("/en/feeds/records.atom", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+# Withdrawals and other dated notices ------------------------------------------------
+
+ATOM = {"atom": "http://www.w3.org/2005/Atom"}
+
+
+def atom_entries(content):
+    """The Atom feed's entries by id: (updated, summary), read as XML (the
+    parser must accept the document at all)."""
+    root = ET.fromstring(content)
+    return {
+        entry.find("atom:id", ATOM).text: (
+            datetime.datetime.fromisoformat(entry.find("atom:updated", ATOM).text),
+            entry.find("atom:summary", ATOM).text,
+            entry.find("atom:title", ATOM).text,
+        )
+        for entry in root.findall("atom:entry", ATOM)
+    }
+
+
+def json_items(client, lang, *versions):
+    """The JSON Feed's items by id, in order; only those of ``versions``'
+    records if given (the module's catalogue may be there too)."""
+    items = json.loads(client.get(f"/{lang}/feeds/records.json").content)["items"]
+    wanted = {f"/incidents/{version.record.public_id}/" for version in versions}
+    return {item["id"]: item for item in items if not wanted or any(path in item["id"] for path in wanted)}
+
+
+RETRACTED = "retractedsecretword"
+
+
+def withdrawn_after_a_revision():
+    """A record published twice, then another record, then the first one
+    withdrawn: (v1, v2, the other record's v1, the withdrawn record)."""
+    v1 = published_record(
+        title_en=f"Title {RETRACTED}",
+        title_fr=f"Titre {RETRACTED}",
+        summary_en=f"Summary {RETRACTED}.",
+        summary_fr=f"Résumé {RETRACTED}.",
+        narrative_en=f"Narrative {RETRACTED}.",
+        narrative_fr=f"Récit {RETRACTED}.",
+        sources=[SourceFactory(title=f"Source {RETRACTED}", url="https://incidentdatabase.ai/cite/1/")],
+    )
+    v2 = publish_revision(record_of(v1), summary_en=f"Second summary {RETRACTED}.")
+    other = published_record(title_en="A later record", title_fr="Une fiche ultérieure")
+    record = workflow.withdraw(
+        record_of(v1),
+        by=PublisherFactory(),
+        reason_en="Duplicate of another record.",
+        reason_fr="Doublon d’une autre fiche.",
+    )
+    v1.refresh_from_db()
+    v2.refresh_from_db()
+    return v1, v2, other, record
+
+
+@pytest.mark.parametrize(
+    ("lang", "reason", "notice"),
+    [
+        ("en", "Reason for withdrawal: Duplicate of another record.", "This record was withdrawn on {date}."),
+        ("fr", "Motif du retrait\u00a0: Doublon d’une autre fiche.", "Cette fiche a été retirée le {date}."),
+    ],
+)
+def test_a_withdrawal_appears_in_the_feeds_as_an_updated_entry_with_the_notice_only(client, lang, reason, notice):
+    v1, v2, other, record = withdrawn_after_a_revision()
+    with translation.override(lang):
+        notice = notice.format(date=date_filter(localtime(record.withdrawn_at), "DATE_FORMAT"))
+    base = f"http://testserver/{lang}/incidents/{record.public_id}"
+
+    response = client.get(f"/{lang}/feeds/records.atom")
+    assert feedparser.parse(response.content).bozo == 0
+    atom = atom_entries(response.content)
+    items = json_items(client, lang)
+    for entries in (list(atom), list(items)):
+        # The live version's entry moved up, above the record published after it.
+        assert entries[:2] == [f"{base}/v2/", f"http://testserver/{lang}/incidents/{other.record.public_id}/v1/"]
+        assert entries[2] == f"{base}/v1/"
+
+    assert atom[f"{base}/v2/"][0] == record.withdrawn_at  # updated: the withdrawal
+    assert datetime.datetime.fromisoformat(items[f"{base}/v2/"]["date_modified"]) == record.withdrawn_at
+    assert datetime.datetime.fromisoformat(items[f"{base}/v2/"]["date_published"]) == v2.published_at
+    # The earlier entry carries the notice too, but keeps its date.
+    assert atom[f"{base}/v1/"][0] == v1.published_at
+    assert datetime.datetime.fromisoformat(items[f"{base}/v1/"]["date_modified"]) == v1.published_at
+    for number in (1, 2):
+        title = {"en": "{} v{}: record withdrawn", "fr": "{} v{}\u00a0: fiche retirée"}[lang]
+        item = items[f"{base}/v{number}/"]
+        for summary_and_title in (atom[f"{base}/v{number}/"][1:], (item["content_html"], item["title"])):
+            assert summary_and_title == (
+                f"<p><strong>{notice}</strong></p><p>{reason}</p>",
+                title.format(record.public_id, number),
+            )
+    # Never the record's content, nor what it cites or the credit for it.
+    for feed in ("atom", "json"):
+        text = client.get(f"/{lang}/feeds/records.{feed}").content.decode()
+        assert RETRACTED not in text
+        assert "incidentdatabase.ai" not in text
+
+
+def test_a_withdrawn_record_s_secret_word_never_appears_in_a_feed(client, catalogue):
+    public_id = catalogue.withdrawn.record.public_id
+    for lang in LANGS:
+        for feed in ("atom", "json"):
+            text = client.get(f"/{lang}/feeds/records.{feed}").content.decode()
+            assert f"/incidents/{public_id}/v1/" in text  # its entry is there, with the notice
+            assert SECRETS["withdrawn"] not in text
+
+
+def test_a_new_version_is_a_new_entry_and_leaves_the_previous_one_as_it_was(client):
+    v1 = published_record(summary_en="First summary.")
+    v2 = publish_revision(record_of(v1), summary_en="Second summary.")
+    items = json_items(client, "en", v1)
+    base = f"http://testserver/en/incidents/{v1.record.public_id}"
+    assert list(items) == [f"{base}/v2/", f"{base}/v1/"]
+    assert "Second summary." in items[f"{base}/v2/"]["content_html"]
+    assert "First summary." in items[f"{base}/v1/"]["content_html"]
+    for version in (v1, v2):
+        item = items[f"{base}/v{version.number}/"]
+        assert item["date_published"] == item["date_modified"] == version.published_at.isoformat()
+
+
+def test_a_dated_notice_of_a_version_updates_its_entry_and_is_added_to_its_content(client, monkeypatch):
+    """The extension point for corrections (feeds module docstring): a
+    redaction, as it would plug in, moves its entry up and shows above the
+    content it corrects."""
+    older = published_record(summary_en="Older summary.")
+    newer = published_record(summary_en="Newer summary.")
+    redacted_at = newer.published_at + datetime.timedelta(hours=1)
+    notice = feeds.Notice(
+        at=redacted_at,
+        statement="Redacted on the day after.",
+        reason_label="Reason for redaction:",
+        reason=Localized("A private person's name was removed.", "en", False),
+    )
+    monkeypatch.setattr(feeds, "version_notices", lambda version: [notice] if version.pk == older.pk else [])
+    monkeypatch.setattr(
+        feeds,
+        "VERSION_NOTICE_DATES",
+        (Case(When(pk=older.pk, then=Value(redacted_at, output_field=DateTimeField())), output_field=DateTimeField()),),
+    )
+    items = list(json_items(client, "en", older, newer).values())
+    assert [item["id"] for item in items] == [
+        f"http://testserver/en/incidents/{older.record.public_id}/v1/",
+        f"http://testserver/en/incidents/{newer.record.public_id}/v1/",
+    ]
+    assert datetime.datetime.fromisoformat(items[0]["date_modified"]) == redacted_at
+    assert datetime.datetime.fromisoformat(items[0]["date_published"]) == older.published_at
+    assert items[0]["content_html"] == (
+        "<p><strong>Redacted on the day after.</strong></p>"
+        "<p>Reason for redaction: A private person&#x27;s name was removed.</p>"
+        "<p>Older summary.</p>"
+    )
+    assert datetime.datetime.fromisoformat(items[1]["date_modified"]) == newer.published_at
+
+
+def test_a_control_character_does_not_break_the_atom_feed(client):
+    version = published_record(title_en="Vertical\x0btab", summary_en="Form\x0cfeed and\x01 start of heading.")
+    workflow.withdraw(
+        record_of(published_record()), by=PublisherFactory(), reason_en="Bell\x07.", reason_fr="Cloche\x07."
+    )
+    for lang in LANGS:
+        content = client.get(f"/{lang}/feeds/records.atom").content
+        assert feedparser.parse(content).bozo == 0
+        entries = atom_entries(content)  # the XML parser accepts it
+        assert f"http://testserver/{lang}/incidents/{version.record.public_id}/v1/" in entries
+    items = json_items(client, "en", version)
+    item = items[f"http://testserver/en/incidents/{version.record.public_id}/v1/"]
+    assert item["title"].endswith("Vertical tab")
+    assert item["content_html"] == "<p>Form feed and  start of heading.</p>"
+
+
+def feed_queries(client, url):
+    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def add_feed_records(count):
+    """Published, revised, withdrawn and AIID-credited records."""
+    for index in range(count):
+        aiid = SourceFactory(url=f"https://incidentdatabase.ai/cite/{index}/")
+        version = published_record(title_en=f"Record {index}", sources=[aiid, SourceFactory()])
+        publish_revision(record_of(version), summary_en=f"Revised summary {index}")
+        gone = published_record(title_en=f"Withdrawn {index}", sources=[SourceFactory()])
+        publish_revision(record_of(gone), summary_en=f"Revised before withdrawal {index}")
+        workflow.withdraw(record_of(gone), by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
+
+
+def test_feeds_cost_the_same_queries_whatever_the_number_of_records_withdrawn_or_credited(client):
+    urls = [f"/{lang}/feeds/records.{feed}" for lang in LANGS for feed in ("atom", "json")]
+    add_feed_records(1)
+    few = {url: feed_queries(client, url) for url in urls}
+    add_feed_records(4)
+    assert {url: feed_queries(client, url) for url in urls} == few
+    assert max(few.values()) <= 3, few  # the entries, and their citations with their sources
 
 
 # Sitemap and robots.txt --------------------------------------------------------------

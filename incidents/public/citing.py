@@ -4,7 +4,8 @@ reader's language, BibTeX, CSL-JSON, and schema.org JSON-LD for the page head.
 
 Every format names the *version's* permalink (``/en/incidents/INC-0001/v2/``),
 never the record's moving URL: a citation must keep pointing at the text the
-author read.
+author read. Every format that has a field for it also states the version's
+licence (``incidents/public/licence.py``).
 """
 
 import json
@@ -20,6 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.i18n import Localized, localized
+from incidents.public import licence
+from incidents.public.licence import Licensing
 
 SITE_NAME = "Dossier"
 
@@ -38,9 +41,12 @@ class Reference:
     published_at: datetime
     url: str  # absolute permalink of this version in ``lang``
     lang: str
+    licensing: Licensing | None = None  # its licence and credits; None: not stated
 
 
 def reference(record, version, url, lang, summary="") -> Reference:
+    """The reference of a published ``version``; its licence is read from its
+    citations and their sources (prefetched on every page that cites)."""
     return Reference(
         public_id=record.public_id,
         kind=record.kind,
@@ -50,6 +56,7 @@ def reference(record, version, url, lang, summary="") -> Reference:
         published_at=version.published_at,
         url=url,
         lang=lang,
+        licensing=licence.licensing(version),
     )
 
 
@@ -123,6 +130,9 @@ def _local_date(moment):
 
 
 def bibtex(ref: Reference) -> str:
+    # BibTeX (and biblatex's standard data model) has no field for a licence:
+    # none is written, rather than a field reference managers would ignore or
+    # print as a note. The CSL-JSON file and the page say it.
     date = _local_date(ref.published_at)
     fields = [
         ("author", f"{{{SITE_NAME}}}"),  # braced twice: a corporate author, not "Last, First"
@@ -168,6 +178,8 @@ def csl_json(ref: Reference) -> list[dict]:
     }
     if ref.summary:
         item["abstract"] = ref.summary
+    if ref.licensing:
+        item["license"] = ref.licensing.licence.url
     return [item]
 
 
@@ -192,6 +204,14 @@ def json_ld(ref: Reference, *, page_url, first_published, sources=(), terms=(), 
         "publisher": {"@type": "Organization", "name": SITE_NAME},
         "genre": ref.kind,
     }
+    if ref.licensing:
+        data["license"] = ref.licensing.licence.url
+        if ref.licensing.credits:
+            # The credited data the record is an adaptation of.
+            data["isBasedOn"] = [
+                {"@type": "Dataset", "name": credit.name, "url": credit.url, "license": credit.licence.url}
+                for credit in ref.licensing.credits
+            ]
     if sources:
         data["citation"] = [
             {
@@ -264,6 +284,7 @@ def cite_context(request, record, version, context, lang):
         "permalink": permalink,
         "record_url": absolute_url(request, "record", record.public_id),
         "formatted_citation": formatted(ref),
+        "licence_statement": licence.statement_html(ref.licensing),
         "bibtex": bibtex(ref),
         "csl_json": json.dumps(csl_json(ref), ensure_ascii=False, indent=2),
     }

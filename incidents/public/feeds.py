@@ -1,31 +1,130 @@
 """
 Atom and JSON Feed of new and updated records, one per page language.
 
-Each entry is one publication: a record's v1 when it first appears, and each
-later version when it is published. Only published content is read
-(``RecordVersion.objects.published()``: live and superseded versions of
-records that are not withdrawn), and each summary goes through
-``core.rendering`` like every other rich text.
+**Entries.** Each entry is one publication: a record's v1 when it first
+appears, and each later version when it is published, as a new entry of its
+own (``Entry``). Items are read from ``RecordVersion.objects.announced()``:
+the live and superseded versions of records published *or withdrawn*, since
+an entry a reader already received must be corrected, not silently dropped.
+Each summary goes through ``core.rendering`` like every other rich text.
+
+**Withdrawal.** The entry of the version that was live when its record was
+withdrawn stays in the feed as an updated entry: its ``updated`` (Atom) and
+``date_modified`` (JSON Feed) become the withdrawal time, so it moves up,
+and its content is the withdrawal notice only (the date and the reason in
+the feed's language, as the record's own pages say it), under the title
+"INC-0042 v2: record withdrawn". The record's earlier entries carry the
+same notice instead of their content, but keep their dates: the withdrawal
+is announced once. Nothing of a withdrawn record's content is shown (not
+its title, summary, change note or citations; the citations are not even
+loaded).
+
+**Dated notices: the extension point for corrections.** A published version
+never changes, but the public may later be told something about it, with a
+date: a ``Notice``. An entry shows its notices above its content, and its
+updated date is the latest of its publication and its notices' dates; the
+feed is ordered by that date, computed in SQL (``entry_updated()``) so that
+the newest ``FEED_SIZE`` entries are cut in the database. A withdrawal is
+one such notice, of the record, that also replaces the content
+(``withdrawal_notice``). The notices a version may carry *of its own* come
+from ``version_notices(version)``: none today. A redaction ("Redacted on 11
+March 2026 — reason"; in French « Caviardé le … — motif ») would plug in
+with little code:
+
+1. ``version_notices()`` returns its ``Notice`` (date, statement, reason);
+2. ``VERSION_NOTICE_DATES`` gets its date as a query expression on versions
+   (NULL when a version has none), so the entry's updated date and the
+   feed's order follow it;
+3. ``RecordsAtomFeed.items()`` loads what step 1 reads along with the items
+   (a ``select_related`` or a ``Prefetch``), so the feed's query count stays
+   the same whatever the number of records.
+
+**Licence.** The feed states the default licence of records (Atom
+``<rights>`` and ``<link rel="license">``, RFC 4946), and every entry its
+own (``incidents/public/licence.py``): a record drawing on credited data
+says so and may be under that data's share-alike licence. JSON Feed has no
+licence field, so it says the same in an extension (custom objects are
+allowed by JSON Feed 1.1, "Extensions"): ``_dossier`` on the feed and on
+each item, ``{"licence": {"name", "url"}, "credits": [{"name", "url",
+"licence": {"name", "url"}}]}`` (README.md, "Public browsing, search and
+feeds").
+
+**Text.** XML 1.0 cannot carry most control characters (Django's feed
+writer refuses them, which would break the whole Atom feed for one stray
+character in a title): every text of both feeds has them replaced by a
+space (``readable``), as ``citing.bibtex_escape`` does for BibTeX.
 """
 
 import json
 import re
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Case, DateTimeField, F, Prefetch, When
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed, rfc3339_date
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from core.i18n import localized
+from core.i18n import Localized, current_language, localized
 from core.rendering import CITATION_PATTERN, render_markdown
-from incidents.models import RecordVersion
+from incidents.models import Citation, RecordVersion
+from incidents.public import licence
 
 FEED_SIZE = 50
 _CITATION_RE = re.compile(CITATION_PATTERN)
 
 
-class JSONFeed(SyndicationFeed):
+# Text both formats can carry ---------------------------------------------------
+
+# Characters XML 1.0 does not allow (tab, line feed and carriage return are
+# allowed), and the two non-characters U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def readable(value):
+    """``value`` with every text in it (also inside lists and dicts) free of
+    characters XML 1.0 cannot carry, each replaced by a space."""
+    if isinstance(value, str):
+        return _NOT_XML.sub(" ", value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(readable(item) for item in value)
+    if isinstance(value, dict):
+        return {key: readable(item) for key, item in value.items()}
+    return value
+
+
+class _ReadableText:
+    """A feed generator whose feed and items hold only readable text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = readable(self.feed)
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = readable(self.items[-1])
+
+
+class AtomFeed(_ReadableText, Atom1Feed):
+    """Atom 1.0, with the licence as a link (RFC 4946) beside ``<rights>``."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed.get("licence_url"):
+            handler.addQuickElement("link", "", {"rel": "license", "href": self.feed["licence_url"]})
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("licence_url"):
+            handler.addQuickElement("link", "", {"rel": "license", "href": item["licence_url"]})
+
+
+class JSONFeed(_ReadableText, SyndicationFeed):
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
 
     content_type = "application/feed+json; charset=utf-8"
@@ -42,6 +141,8 @@ class JSONFeed(SyndicationFeed):
             "authors": [{"name": feed["author_name"]}] if feed["author_name"] else [],
             "items": [self._item(item) for item in self.items],
         }
+        if feed.get("licensing"):
+            document["_dossier"] = feed["licensing"]
         outfile.write(json.dumps(document, ensure_ascii=False, indent=1))
 
     @staticmethod
@@ -57,7 +158,99 @@ class JSONFeed(SyndicationFeed):
         }
         if item.get("language"):
             entry["language"] = item["language"]
+        if item.get("licensing"):
+            entry["_dossier"] = item["licensing"]
         return entry
+
+
+# Entries and their dated notices -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the public was told about a published version after its
+    publication, with its date: "This record was withdrawn on 11 March 2026."
+    and the reason."""
+
+    at: datetime
+    statement: str  # in the feed's language, the date in it
+    reason_label: str  # "Reason for withdrawal:"
+    reason: Localized
+
+
+def _date(moment) -> str:
+    # As the record's pages show dates: in the site's time zone.
+    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def withdrawal_notice(record) -> Notice:
+    """The notice of a withdrawn record, as its withdrawal page words it
+    (templates/incidents/withdrawn.html)."""
+    return Notice(
+        at=record.withdrawn_at,
+        statement=_("This record was withdrawn on %(date)s.") % {"date": _date(record.withdrawn_at)},
+        reason_label=_("Reason for withdrawal:"),
+        reason=localized(record, "withdrawal_reason"),
+    )
+
+
+def version_notices(version) -> list[Notice]:
+    """The dated notices ``version`` carries of its own, oldest first: the
+    extension point for corrections such as a redaction (module docstring,
+    "Dated notices"). None today."""
+    return []
+
+
+# The dates of the notices of version_notices(), as query expressions on
+# versions (NULL where a version has none): they move the entry up.
+VERSION_NOTICE_DATES = ()
+
+
+def entry_updated():
+    """When an entry last changed, as a query expression: its publication, or
+    the latest dated notice that updates it. A withdrawal updates the entry of
+    the version that was live, not the record's earlier ones."""
+    published = F("published_at")
+    withdrawal = Case(
+        When(
+            record__withdrawn_at__isnull=False,
+            record__live_version=F("pk"),
+            then=F("record__withdrawn_at"),
+        ),
+        default=published,
+        output_field=DateTimeField(),
+    )
+    return Greatest(published, withdrawal, *(Coalesce(date, published) for date in VERSION_NOTICE_DATES))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of the feeds: a version's publication, with what the public
+    was told about it since."""
+
+    version: RecordVersion
+    updated: datetime  # entry_updated(), from the query
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def withdrawn(self) -> bool:
+        """Only the notices may be shown, never the version's content."""
+        return self.version.record.is_withdrawn
+
+
+def entry(version) -> Entry:
+    record = version.record
+    notices = [withdrawal_notice(record)] if record.is_withdrawn else []
+    return Entry(version, version.entry_updated, notices + version_notices(version))
+
+
+def notice_html(notice: Notice) -> SafeString:
+    reason = notice.reason
+    text = format_html('<span lang="{}">{}</span>', reason.lang, reason.text) if reason.is_fallback else reason.text
+    return format_html("<p><strong>{}</strong></p><p>{} {}</p>", notice.statement, notice.reason_label, text)
+
+
+# The feeds ------------------------------------------------------------------------
 
 
 def version_permalink(version):
@@ -66,7 +259,8 @@ def version_permalink(version):
     return reverse("incidents:version", args=[version.record.public_id, version.number])
 
 
-# An entry points at the version it announces.
+# An entry points at the version it announces (for a withdrawn record, that
+# address answers with the withdrawal notice).
 item_link = version_permalink
 
 
@@ -81,8 +275,14 @@ def _with_citation_labels(text, labels):
     return _CITATION_RE.sub(label, text)
 
 
+def _licensing(entry):
+    # A withdrawn record's entry shows only our notice: nothing of the data
+    # it drew on, so nothing to credit.
+    return licence.original() if entry.withdrawn else licence.licensing(entry.version)
+
+
 class RecordsAtomFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     author_name = "Dossier"
 
     def title(self):
@@ -96,22 +296,58 @@ class RecordsAtomFeed(Feed):
     def link(self):
         return reverse("incidents:home")
 
-    def items(self):
-        return (
-            RecordVersion.objects.published()
-            .select_related("record")
-            .prefetch_related("citations")
-            .order_by("-published_at", "-pk")[:FEED_SIZE]
-        )
+    def feed_copyright(self):
+        default = licence.content_licence()
+        return _("Records are licensed under %(licence)s unless their entry says otherwise.") % {
+            "licence": f"{default.name} ({default.url})"
+        }
 
-    def item_title(self, version):
+    def feed_extra_kwargs(self, obj):
+        return {
+            "licence_url": licence.content_licence().url,
+            "licensing": licence.as_data(licence.original()),
+        }
+
+    def items(self):
+        versions = (
+            RecordVersion.objects.announced()
+            .select_related("record")
+            .prefetch_related(
+                # Citations give the summary's labels and the licence's
+                # sources; a withdrawn record's are not even loaded.
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.filter(version__record__withdrawn_at__isnull=True).select_related(
+                        "source"
+                    ),
+                )
+            )
+            .annotate(entry_updated=entry_updated())
+            .order_by("-entry_updated", "-published_at", "-pk")[:FEED_SIZE]
+        )
+        return [entry(version) for version in versions]
+
+    def item_title(self, entry):
+        version = entry.version
+        if entry.withdrawn:
+            return _("%(public_id)s v%(number)s: record withdrawn") % {
+                "public_id": version.record.public_id,
+                "number": version.number,
+            }
         title = localized(version, "title")
         text = f"{version.record.public_id} v{version.number}: {title.text}"
         if title.is_fallback:
             text += f" ({_('Not yet translated into French')})"
         return text
 
-    def item_description(self, version):
+    def item_description(self, entry):
+        parts = [notice_html(notice) for notice in entry.notices]
+        if not entry.withdrawn:
+            parts.append(self._content(entry.version))
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    @staticmethod
+    def _content(version):
         labels = {c.key: localized(c, "label").text for c in version.citations.all()}
         summary = localized(version, "summary")
         html = render_markdown(_with_citation_labels(summary.text, labels), id_prefix="feed")
@@ -129,26 +365,31 @@ class RecordsAtomFeed(Feed):
             )
         return html
 
-    def item_link(self, version):
-        return item_link(version)
+    def item_link(self, entry):
+        return item_link(entry.version)
 
-    def item_guid(self, version):
-        return self.request.build_absolute_uri(version_permalink(version))
+    def item_guid(self, entry):
+        return self.request.build_absolute_uri(version_permalink(entry.version))
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, version):
-        return version.published_at
+    def item_pubdate(self, entry):
+        return entry.version.published_at
 
-    def item_updateddate(self, version):
-        # A published version never changes.
-        return version.published_at
+    def item_updateddate(self, entry):
+        # The publication, or the latest notice that updated the entry.
+        return entry.updated
 
-    def item_categories(self, version):
-        return [version.record.get_kind_display()]
+    def item_categories(self, entry):
+        return [entry.version.record.get_kind_display()]
 
-    def item_extra_kwargs(self, version):
-        return {"language": localized(version, "title").lang}
+    def item_copyright(self, entry):
+        return licence.statement_text(_licensing(entry))
+
+    def item_extra_kwargs(self, entry):
+        terms = _licensing(entry)
+        language = current_language() if entry.withdrawn else localized(entry.version, "title").lang
+        return {"language": language, "licence_url": terms.licence.url, "licensing": licence.as_data(terms)}
 
     def __call__(self, request, *args, **kwargs):
         # item_guid needs the request; atom_feed() and json_feed() make a

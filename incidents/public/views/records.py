@@ -9,8 +9,9 @@ every one of its URLs with its withdrawal notice and "410 Gone": the record
 existed and was removed on purpose (a 404 would call the citing link broken;
 a 200 would keep search engines indexing a record we retracted).
 
-Anonymous pages carry an ETag (``record_page.etag``) and answer a matching
-``If-None-Match`` with 304 before any page content is loaded.
+Anonymous pages carry an ETag (``record_page.etag``, with the licence
+settings the page states) and answer a matching ``If-None-Match`` with 304
+before any page content is loaded.
 """
 
 import json
@@ -25,7 +26,7 @@ from django.views.decorators.http import condition, require_safe
 
 from core.i18n import current_language
 from incidents import diff
-from incidents.public import citing
+from incidents.public import citing, licence
 from incidents.public.record_page import (
     etag,
     page_context,
@@ -66,7 +67,8 @@ def _page_etag(request, public_id, number=None, extension=None):
     record = _record(request, public_id)
     if record is None or (number is not None and not _is_public_number(record, number)):
         return None
-    return etag(record, current_language(), number, extension)
+    # The licence settings too: the page states the licence they give.
+    return etag(record, current_language(), number, extension, licence.settings_fingerprint())
 
 
 def withdrawn_notice(request, record):
