@@ -242,6 +242,9 @@ class RecordVersion(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
+    # The one change a published version may undergo (Redaction): its time
+    # is part of the rendered text's cache key and of its pages' validators.
+    redacted_at = models.DateTimeField(_("last redacted on"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -708,6 +711,9 @@ class Action(models.TextChoices):
     # Reference data the version shows changed while it was in review or
     # approved: its sign-offs are void and a new review round starts.
     REVIEW_RESTARTED = "review_restarted", _("Review restarted (reference data changed)")
+    REDACTION_REQUESTED = "redaction_requested", _("Redaction requested")
+    REDACTED = "redacted", _("Redacted")
+    REDACTION_DECLINED = "redaction_declined", _("Redaction declined")
 
 
 # Each of these starts a review round: the sign-offs of a round are those
@@ -831,3 +837,83 @@ def reference_rows_shown(version) -> dict:
         condition = Q(id__in=pinned.part_model.objects.filter(version_id=version).values(pinned.lookup))
         shown[pinned.target] = shown[pinned.target] | condition if pinned.target in shown else condition
     return shown
+
+
+class RedactionReason(models.TextChoices):
+    PERSONAL_DATA = "personal_data", _("personal data")
+    LEGAL = "legal", _("legal reasons")
+    SAFETY = "safety", _("safety")
+
+
+class RedactionStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPLIED = "applied", _("Applied")
+    DECLINED = "declined", _("Declined")
+
+
+class Redaction(models.Model):
+    """The removal of a passage from a published version: the one change a
+    published version may undergo (docs/architecture.md, "Redaction").
+
+    A publisher requests it; a second person (a reviewer or another
+    publisher) applies or declines it, through the workflow. Once applied,
+    the passage is erased from the database, and this row keeps who, when,
+    why and a hash of the passage: never the passage itself.
+    """
+
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.PROTECT, related_name="redactions", verbose_name=_("version")
+    )
+    field = models.CharField(_("field"), max_length=100, help_text=_("Where the passage is, e.g. “narrative”."))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    # Kept only until the request is decided; then emptied (see passage_hash).
+    passage = models.TextField(_("passage"), blank=True)
+    passage_hash = models.CharField(_("SHA-256 of the passage"), max_length=64, editable=False)
+    reason = models.CharField(_("reason"), max_length=20, choices=RedactionReason.choices)
+    explanation = models.TextField(
+        _("explanation for the second person"),
+        blank=True,
+        help_text=_("Not public. Say why this passage must go; do not repeat it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=RedactionStatus.choices, default=RedactionStatus.REQUESTED, editable=False
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested on"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    # Rows where the passage was found and erased, for the audit (no text).
+    erased_rows = models.PositiveIntegerField(_("rows erased"), default=0)
+
+    class Meta:
+        verbose_name = _("redaction")
+        verbose_name_plural = _("redactions")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # Two people: whoever requested a redaction does not decide it.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="redaction_decided_by_a_second_person",
+            ),
+            # A decided redaction keeps no passage.
+            models.CheckConstraint(
+                condition=Q(status=RedactionStatus.REQUESTED) | Q(passage=""),
+                name="decided_redaction_keeps_no_passage",
+            ),
+        ]
+        permissions = [
+            ("request_redaction", _("Can request the redaction of a published passage")),
+            ("decide_redaction", _("Can apply or decline a redaction requested by someone else")),
+        ]
+
+    def __str__(self):
+        return f"{self.version}: {self.get_reason_display()} ({self.get_status_display()})"

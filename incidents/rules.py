@@ -32,15 +32,26 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.i18n import LANGUAGE_CODES
 from core.rendering import citation_keys
 from evidence.models import Source
 from taxonomy.models import Entity, Taxonomy, Term
 
 from . import pins
-from .models import Check, Decision, Record, RecordVersion, SignOff
+from .models import (
+    VERSION_PART_MODELS,
+    Check,
+    Decision,
+    Record,
+    RecordVersion,
+    Redaction,
+    RedactionStatus,
+    SignOff,
+)
 from .status import EDITABLE_STATUSES, PUBLIC_STATUSES, Status
 
 # Permissions (roles.py gives them to the groups) ------------------------------
@@ -52,6 +63,8 @@ SUBMIT_VERSION = "incidents.submit_version"
 SIGN_OFF_VERSION = "incidents.sign_off_version"
 PUBLISH_VERSION = "incidents.publish_version"
 WITHDRAW_RECORD = "incidents.withdraw_record"
+REQUEST_REDACTION = "incidents.request_redaction"
+DECIDE_REDACTION = "incidents.decide_redaction"
 # A reference row published records already show changes on their pages at
 # once: whoever answers for what goes public (publishers) changes it.
 CHANGE_PUBLIC_REFERENCE = PUBLISH_VERSION
@@ -475,3 +488,86 @@ def correction_note(obj) -> str:
         "kind": type(obj)._meta.verbose_name,
         "row": obj,
     }
+
+
+# Redaction ------------------------------------------------------------------------------
+
+# Shorter passages would match too much elsewhere in the database.
+MIN_REDACTED_PASSAGE = 5
+
+
+@dataclass(frozen=True)
+class RedactableText:
+    """A text field of a published version, or of one of its parts."""
+
+    key: str  # "narrative", or "harms.12.description"
+    label: str  # "Narrative", or "Harm 2: description"
+    obj: object
+    name: str  # the field's name on obj, without language
+
+    def text(self, language) -> str:
+        return getattr(self.obj, f"{self.name}_{language}", "") or ""
+
+
+def redactable_texts(version) -> list[RedactableText]:
+    """Every text of ``version`` a passage may be redacted from."""
+    texts = [
+        RedactableText(name, str(capfirst(version._meta.get_field(name).verbose_name)), version, name)
+        for name in version.TRANSLATED_FIELDS
+    ]
+    for model in VERSION_PART_MODELS:
+        related = model._meta.get_field("version").remote_field.get_accessor_name()
+        for position, part in enumerate(getattr(version, related).order_by("order", "id"), start=1):
+            for name in model.TRANSLATED_FIELDS:
+                label = _("%(part)s %(position)s: %(field)s") % {
+                    "part": capfirst(model._meta.verbose_name),
+                    "position": position,
+                    "field": model._meta.get_field(name).verbose_name,
+                }
+                texts.append(RedactableText(f"{related}.{part.pk}.{name}", label, part, name))
+    return texts
+
+
+def request_redaction_refusal(version, user) -> Refusal | None:
+    """Asking for a passage of a published version to be redacted."""
+    if not has(user, REQUEST_REDACTION):
+        return _forbidden(_("Only publishers request redactions."))
+    if version.status not in PUBLIC_STATUSES:
+        return _wrong_status(version, _("Only a published version has passages to redact; this one is “%(status)s”."))
+    return None
+
+
+def redaction_problems(version, field, language, passage) -> list[str]:
+    """What is wrong with a redaction request (empty when nothing is)."""
+    texts = {text.key: text for text in redactable_texts(version)}
+    if field not in texts:
+        return [_("Choose the text the passage is in.")]
+    if language not in LANGUAGE_CODES:
+        return [_("Choose the language of the passage.")]
+    passage = passage or ""
+    if len(passage.strip()) < MIN_REDACTED_PASSAGE:
+        return [
+            _("The passage must be at least %(count)d characters long: shorter ones would match too much.")
+            % {"count": MIN_REDACTED_PASSAGE}
+        ]
+    if passage not in texts[field].text(language):
+        return [_("The passage is not in that text: copy it exactly, as the editor shows it.")]
+    return []
+
+
+def decide_redaction_refusal(redaction, user) -> Refusal | None:
+    """Applying or declining a requested redaction: a second person's decision."""
+    if not has(user, DECIDE_REDACTION):
+        return _forbidden(_("Only reviewers and publishers decide on redactions."))
+    if redaction.requested_by_id == user.pk:
+        return _forbidden(_("You requested this redaction: a second person decides on it."))
+    if redaction.status != RedactionStatus.REQUESTED:
+        return _not_now(_("This redaction has already been decided."))
+    return None
+
+
+def redactions_to_decide(user):
+    """The requested redactions ``user`` may decide on, for their queue."""
+    if not has(user, DECIDE_REDACTION):
+        return Redaction.objects.none()
+    return Redaction.objects.filter(status=RedactionStatus.REQUESTED).exclude(requested_by=user)

@@ -12,13 +12,14 @@ import datetime
 import re
 from types import SimpleNamespace
 
-from incidents.models import DatePrecision, Kind, Severity, VerificationLevel
+from incidents.models import DatePrecision, Kind, RedactionReason, Severity, VerificationLevel
 from incidents.publishing import workflow
 from taxonomy.models import HARM_TYPE
 from tests.factories import (
     DraftVersionFactory,
     EntityFactory,
     PublisherFactory,
+    ReviewerFactory,
     SourceFactory,
     TaxonomyFactory,
     TermFactory,
@@ -37,6 +38,8 @@ SECRETS = {
     "approved": "approvedsecretword",
     "withdrawn": "withdrawnsecretword",
     "pending_revision": "pendingsecretword",
+    # Published, then redacted: erased everywhere.
+    "redacted": "redactedsecretword",
 }
 
 
@@ -97,10 +100,10 @@ def build_catalogue():
         kind=Kind.HAZARD,
         title_en="Voice cloning could defeat bank call-centre checks",
         title_fr="",  # not yet translated
-        summary_en="Cloned voices could pass the telephone identity checks of banks.",
-        summary_fr="Des voix clonées pourraient déjouer les vérifications d'identité téléphoniques des banques.",
-        narrative_en="Researchers showed a cloned voice passing an automated check.",
-        narrative_fr="Des chercheurs ont montré une voix clonée franchissant une vérification automatisée.",
+        summary_en=f"Cloned voices could pass the telephone identity checks of banks ({SECRETS['redacted']}).",
+        summary_fr=f"Des voix clonées pourraient déjouer les vérifications d'identité téléphoniques des banques ({SECRETS['redacted']}).",
+        narrative_en=f"Researchers showed a cloned voice passing an automated check. A caller, {SECRETS['redacted']}, was named.",
+        narrative_fr=f"Des chercheurs ont montré une voix clonée franchissant une vérification automatisée. Un appelant, {SECRETS['redacted']}, était nommé.",
         severity=Severity.MODERATE,
         verification_level=VerificationLevel.SINGLE_SOURCE,
         occurred_on=datetime.date(2024, 3, 1),
@@ -147,6 +150,17 @@ def build_catalogue():
         summary_en="A health chatbot recommended unsafe doses to patients.",
         summary_fr="Un agent conversationnel de santé a recommandé des doses dangereuses à des patients.",
     )
+    # A published passage that must go: requested by a publisher, applied by a reviewer.
+    redaction = workflow.request_redaction(
+        voice,
+        by=PublisherFactory(),
+        field="narrative",
+        language="en",
+        passage=SECRETS["redacted"],
+        reason=RedactionReason.PERSONAL_DATA,
+    )
+    workflow.apply_redaction(redaction, by=ReviewerFactory())
+    voice.refresh_from_db()
     pending = revise(record_of(translation))
     for name, value in _secret_fields(SECRETS["pending_revision"]).items():
         setattr(pending, name, value)

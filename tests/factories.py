@@ -27,6 +27,7 @@ from incidents.models import (
     PolicyRecommendation,
     Record,
     RecordVersion,
+    RedactionReason,
     Role,
     Severity,
 )
@@ -468,3 +469,16 @@ class ChecklistItemFactory(factory.django.DjangoModelFactory):
     text_en = factory.Sequence(lambda n: f"Checklist question {n} holds.")
     text_fr = factory.Sequence(lambda n: f"La question {n} de la liste est respectée.")
     order = factory.Sequence(lambda n: 100 + n)
+
+
+def requested_redaction(passage="Jane Roe, 555-0100"):
+    """A redaction of ``passage`` requested in a published version that holds it."""
+    version = PublishedVersionFactory(narrative_en=f"A caller, {passage}, was named.")
+    return workflow.request_redaction(
+        version,
+        by=PublisherFactory(),
+        field="narrative",
+        language="en",
+        passage=passage,
+        reason=RedactionReason.PERSONAL_DATA,
+    )

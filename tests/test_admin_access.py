@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from evidence.models import Source
-from incidents.models import ChecklistItem, Record, RecordVersion
+from incidents.models import ChecklistItem, Record, RecordVersion, Redaction
 from taxonomy.models import Entity, Taxonomy, Term
 from tests.factories import (
     ChecklistItemFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     SuperuserFactory,
     TaxonomyFactory,
     TermFactory,
+    requested_redaction,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,8 @@ MODELS = {
     Taxonomy: (TaxonomyFactory, {"publisher", "superuser"}),
     # The reviewers' checklists are set by publishers.
     ChecklistItem: (ChecklistItemFactory, {"publisher", "superuser"}),
+    # Redactions are requested from a published version's page.
+    Redaction: (requested_redaction, set()),
 }
 
 

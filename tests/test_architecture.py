@@ -47,8 +47,9 @@ WORKFLOW_ATTRIBUTES = {
     "published_by",
     "published_by_id",
     "voided_at",
+    "redacted_at",
 }
-WORKFLOW_MODELS = {"SignOff", "SignOffAnswer", "WorkflowEvent", "PublicIdCounter"}
+WORKFLOW_MODELS = {"SignOff", "SignOffAnswer", "WorkflowEvent", "PublicIdCounter", "Redaction"}
 WRITE_METHODS = {
     "create",
     "get_or_create",

@@ -21,6 +21,7 @@ from incidents.models import (
     PolicyRecommendation,
     Record,
     RecordVersion,
+    RedactionStatus,
     Role,
     SignOff,
     SignOffAnswer,
@@ -37,6 +38,7 @@ from tests.factories import (
     ReviewerFactory,
     SourceFactory,
     TermFactory,
+    requested_redaction,
     revise,
 )
 
@@ -380,6 +382,18 @@ def test_a_user_has_one_preference():
     user = ReviewerFactory()
     Preference.objects.create(user=user, language="fr")
     refused(Preference._meta.get_field("user"), lambda: Preference.objects.create(user=user, language="en"))
+
+
+def test_a_redaction_is_decided_by_a_second_person():
+    redaction = requested_redaction()
+    redaction.decided_by = redaction.requested_by
+    refused("redaction_decided_by_a_second_person", redaction.save)
+
+
+def test_a_decided_redaction_keeps_no_passage():
+    redaction = requested_redaction()
+    redaction.status = RedactionStatus.DECLINED
+    refused("decided_redaction_keeps_no_passage", redaction.save)
 
 
 def test_every_constraint_of_ours_is_proved_here():

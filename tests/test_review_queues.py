@@ -231,11 +231,13 @@ def some_of_everything(editor, reviewer):
     PublishedVersionFactory(created_by=editor)
 
 
-# Session and user, five queues (one query each), the submitters' names and
-# the admin's "recent actions"; a superuser needs no permission query.
-SUPERUSER_HOME_QUERIES = 9
-# A reviewer: four queues, plus their own and their groups' permissions.
-REVIEWER_HOME_QUERIES = 10
+# Session and user, five queues and the redactions awaiting a decision (one
+# query each), the submitters' names and the admin's "recent actions"; a
+# superuser needs no permission query.
+SUPERUSER_HOME_QUERIES = 10
+# A reviewer: four queues and the redactions, plus their own and their
+# groups' permissions.
+REVIEWER_HOME_QUERIES = 11
 
 
 def test_admin_home_query_count_is_pinned_and_does_not_grow_with_versions(client, editor, reviewer, other_reviewer):

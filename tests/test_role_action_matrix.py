@@ -13,7 +13,7 @@ from django.contrib.auth import get_user
 from django.urls import reverse
 
 from incidents import rules
-from incidents.models import Check, Record, RecordVersion, Status
+from incidents.models import Check, Record, RecordVersion, Redaction, RedactionStatus, Status
 from incidents.publishing import workflow
 from tests.admin_helpers import change_form_data, new_version_data, version_url
 from tests.factories import (
@@ -26,6 +26,7 @@ from tests.factories import (
     ReviewerFactory,
     SuperuserFactory,
     record_of,
+    requested_redaction,
 )
 from tests.review_helpers import sign_off_data, sign_off_url
 
@@ -50,6 +51,9 @@ EXPECTED = {  # anonymous, editor, reviewer, publisher, superuser
     "sign both checks": ["login", 403, 403, 403, 403],
     "publish": ["login", 403, 403, 302, 302],
     "withdraw": ["login", 403, 403, 302, 302],
+    "request redaction": ["login", 403, 403, 302, 302],
+    # A second person: reviewers and publishers other than the requester.
+    "apply redaction": ["login", 403, 302, 302, 302],
 }
 
 
@@ -112,6 +116,19 @@ def withdraw(client):
     return response, lambda: Record.objects.get(pk=record.pk).is_withdrawn
 
 
+def request_redaction(client):
+    version = PublishedVersionFactory(narrative_en="A caller, Jane Roe, was named.")
+    data = {"field": "narrative", "language": "en", "passage": "Jane Roe", "reason": "personal_data"}
+    response = client.post(reverse("admin:incidents_recordversion_redact", args=[version.pk]), data)
+    return response, lambda: Redaction.objects.filter(version=version).exists()
+
+
+def apply_redaction(client):
+    redaction = requested_redaction()
+    response = client.post(reverse("admin:incidents_redaction_decide", args=[redaction.pk]), {"apply": "1"})
+    return response, lambda: Redaction.objects.get(pk=redaction.pk).status == RedactionStatus.APPLIED
+
+
 ACTIONS = {
     "view": view,
     "add": add,
@@ -121,6 +138,8 @@ ACTIONS = {
     "sign both checks": sign_both_checks,
     "publish": publish,
     "withdraw": withdraw,
+    "request redaction": request_redaction,
+    "apply redaction": apply_redaction,
 }
 
 CELLS = [(action, role, EXPECTED[action][index]) for action in EXPECTED for index, role in enumerate(ROLES)]

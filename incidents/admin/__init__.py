@@ -8,13 +8,14 @@ language: Accept-Language or the language switcher in its header).
   only publishers change a row the public already sees;
 - forms.py: the forms and formsets behind the version editor;
 - review.py: the review screen of a version and its sign-off forms;
-- checklists.py: the reviewers' checklists (publishers edit them).
+- checklists.py: the reviewers' checklists (publishers edit them);
+- redaction.py: redaction requests and their decision by a second person.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import checklists, records, reference, versions  # noqa: F401  (registers the admins)
+from . import checklists, records, redaction, reference, versions  # noqa: F401  (registers the admins)
 
 admin.site.site_header = _("Dossier administration")
 admin.site.site_title = _("Dossier administration")

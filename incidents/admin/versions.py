@@ -45,7 +45,7 @@ from ..models import (
     RecordVersion,
     Status,
 )
-from . import publishing
+from . import publishing, redaction
 from .display import localized_title, report_workflow_error
 from .forms import (
     CitationFormSet,
@@ -363,6 +363,7 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
             ),
             path("<path:object_id>/start-revision/", wrap(self.start_revision_view), name=f"{prefix}_start_revision"),
             path("<path:object_id>/publish/", wrap(self.publish_view), name=f"{prefix}_publish"),
+            path("<path:object_id>/redact/", wrap(self.redact_view), name=f"{prefix}_redact"),
             *self.review_urls(),
             *super().get_urls(),
         ]
@@ -424,6 +425,9 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
     def publish_view(self, request, object_id):
         return publishing.publish_view(self, request, self._version_for_action(request, object_id))
 
+    def redact_view(self, request, object_id):
+        return redaction.request_view(self, request, self._version_for_action(request, object_id))
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(self.workflow_context(request, obj))
@@ -451,6 +455,7 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
             "can_publish": rules.Transition.PUBLISH in available,
             "can_start_revision": rules.Transition.START_REVISION in available,
             "can_review": bool(available & set(rules.SIGN_OFF_TRANSITIONS.values())),
+            "can_request_redaction": rules.request_redaction_refusal(version, request.user) is None,
         }
 
     # Changelist actions ----------------------------------------------------------

@@ -74,6 +74,7 @@ from core.i18n import Localized, current_language, localized
 from core.rendering import CITATION_PATTERN, render_markdown
 from incidents.models import Citation, RecordVersion
 from incidents.public import licence
+from incidents.public.record_page import applied_redactions
 
 FEED_SIZE = 50
 _CITATION_RE = re.compile(CITATION_PATTERN)
@@ -195,15 +196,23 @@ def withdrawal_notice(record) -> Notice:
 
 
 def version_notices(version) -> list[Notice]:
-    """The dated notices ``version`` carries of its own, oldest first: the
-    extension point for corrections such as a redaction (module docstring,
-    "Dated notices"). None today."""
-    return []
+    """The dated notices ``version`` carries of its own, oldest first: its
+    redactions (module docstring, "Dated notices"), loaded by ``items()``."""
+    lang = current_language()
+    return [
+        Notice(
+            at=redaction.decided_at,
+            statement=_("Redacted on %(date)s.") % {"date": _date(redaction.decided_at)},
+            reason_label=_("Reason:"),
+            reason=Localized(str(redaction.get_reason_display()), lang, False),
+        )
+        for redaction in getattr(version, "applied_redactions", [])
+    ]
 
 
 # The dates of the notices of version_notices(), as query expressions on
 # versions (NULL where a version has none): they move the entry up.
-VERSION_NOTICE_DATES = ()
+VERSION_NOTICE_DATES = (F("redacted_at"),)
 
 
 def entry_updated():
@@ -325,6 +334,13 @@ class RecordsAtomFeed(Feed):
             .annotate(entry_updated=entry_updated())
             .order_by("-entry_updated", "-published_at", "-pk")[:FEED_SIZE]
         )
+        versions = list(versions)
+        # Redactions are few: one more query only when an entry has one.
+        for version in versions:
+            version.applied_redactions = []
+        for redactions in applied_redactions(versions).values():
+            for redaction in redactions:
+                next(v for v in versions if v.pk == redaction.version_id).applied_redactions.append(redaction)
         return [entry(version) for version in versions]
 
     def item_title(self, entry):

@@ -47,6 +47,8 @@ from incidents.models import (
     PolicyRecommendation,
     Record,
     RecordVersion,
+    Redaction,
+    RedactionStatus,
 )
 from taxonomy.models import SECTOR, Taxonomy, Term
 
@@ -223,7 +225,10 @@ def render_cache_key(version, lang) -> str:
     # published_at is in the key as well as the id: should ids ever be reused
     # (a restored database), a different version can never match.
     stamp = version.published_at.timestamp() if version.published_at else "none"
-    return f"dossier:record-text:{RENDERING_FINGERPRINT}:{version.pk}:{stamp}:{lang}"
+    # A redaction changes a published version's text: a new key, and the
+    # workflow deletes the old one (it held the erased passage).
+    redacted = version.redacted_at.timestamp() if version.redacted_at else "none"
+    return f"dossier:record-text:{RENDERING_FINGERPRINT}:{version.pk}:{stamp}:{redacted}:{lang}"
 
 
 def render_texts(version, targets, lang, use_cache=True) -> dict:
@@ -351,6 +356,38 @@ def taxonomy_groups(version):
     ]
 
 
+@dataclass(frozen=True)
+class ChangelogEntry:
+    """A row of the public changelog: a version's publication, or a later
+    redaction of it (the one change a published version may undergo)."""
+
+    version: RecordVersion
+    at: object  # when
+    redaction: Redaction | None = None
+
+
+def applied_redactions(versions) -> dict:
+    """{version id: its applied redactions, oldest first}. No query unless
+    one of ``versions`` was redacted (``redacted_at``)."""
+    redacted = [version.pk for version in versions if version.redacted_at]
+    found = {}
+    if redacted:
+        for redaction in Redaction.objects.filter(version__in=redacted, status=RedactionStatus.APPLIED).order_by(
+            "decided_at", "pk"
+        ):
+            found.setdefault(redaction.version_id, []).append(redaction)
+    return found
+
+
+def changelog(versions, redactions) -> list[ChangelogEntry]:
+    """The public changelog: each version's publication, then its redactions."""
+    entries = []
+    for version in versions:
+        entries.append(ChangelogEntry(version, version.published_at))
+        entries += [ChangelogEntry(version, r.decided_at, r) for r in redactions.get(version.pk, [])]
+    return entries
+
+
 def page_context(record, version, versions, lang, *, preview=False) -> dict:
     """What the record template needs to show ``version`` of ``record``.
 
@@ -367,12 +404,15 @@ def page_context(record, version, versions, lang, *, preview=False) -> dict:
     entries, targets = evidence(version, lang)
     groups = taxonomy_groups(version)
     unpublished = version.status not in PUBLIC_STATUSES
+    redactions = applied_redactions([*versions, version])
     context = {
         "record": record,
         "version": version,
         "live": record.live_version,
         "is_live": version.pk == record.live_version_id,
         "versions": versions,
+        "changelog": changelog(versions, redactions),
+        "redactions": redactions.get(version.pk, []),
         "first_published": versions[0].published_at if versions else version.published_at,
         "unpublished": unpublished,
         "texts": render_texts(version, targets, lang, use_cache=not preview),

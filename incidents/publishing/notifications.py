@@ -103,3 +103,31 @@ def review_restarted(version, row, by, signers):
         "changed_row": str(row),
     }
     return _send(recipients, "review_restarted", context)
+
+
+def _admin_link(path_name, obj):
+    return settings.DOSSIER_SITE_URL.rstrip("/") + reverse(path_name, args=[obj.pk])
+
+
+def redaction_requested(redaction):
+    """Tell those who may decide on it (never the requester). The passage
+    is not in the message: e-mail keeps copies the workflow cannot erase."""
+    deciders = [u for u in _users_with_perm(rules.DECIDE_REDACTION) if u.pk != redaction.requested_by_id]
+    context = {
+        "version": redaction.version,
+        "actor": redaction.requested_by,
+        "redaction": redaction,
+        "redaction_url": _admin_link("admin:incidents_redaction_decide", redaction),
+    }
+    return _send(deciders, "redaction_requested", context)
+
+
+def redaction_decided(redaction):
+    """Tell the requester what was decided."""
+    context = {
+        "version": redaction.version,
+        "actor": redaction.decided_by,
+        "redaction": redaction,
+        "redaction_url": _admin_link("admin:incidents_redaction_decide", redaction),
+    }
+    return _send([redaction.requested_by], "redaction_decided", context)

@@ -27,6 +27,7 @@ _ALL_VIEWABLE = (
         "incidents.signoffanswer",
         "incidents.workflowevent",
         "incidents.checklistitem",
+        "incidents.redaction",
     ]
     + [f"incidents.{part}" for part in _PARTS]
     + _REFERENCE
@@ -46,13 +47,14 @@ ROLE_PERMISSIONS = {
     + _perms(["add", "change", "delete"], [f"incidents.{part}" for part in _PARTS])
     + _perms(["add", "change"], ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping"])
     + [rules.SUBMIT_VERSION],
-    REVIEWERS: [*_perms(["view"], _ALL_VIEWABLE), rules.SIGN_OFF_VERSION],
+    # Reviewers also decide on redactions a publisher requested.
+    REVIEWERS: [*_perms(["view"], _ALL_VIEWABLE), rules.SIGN_OFF_VERSION, rules.DECIDE_REDACTION],
     # Publishers also set the reviewers' checklists: what "reviewed" means
     # is decided by whoever answers for what goes public.
     PUBLISHERS: _perms(["view"], _ALL_VIEWABLE)
     + _perms(["add", "change"], _REFERENCE)
     + _perms(["add", "change"], ["incidents.checklistitem"])
-    + [rules.PUBLISH_VERSION, rules.WITHDRAW_RECORD],
+    + [rules.PUBLISH_VERSION, rules.WITHDRAW_RECORD, rules.REQUEST_REDACTION, rules.DECIDE_REDACTION],
 }
 
 

@@ -15,10 +15,14 @@ request fails here exactly as a hidden button would.
                        (sign-offs voided)       (sign-offs voided) ──submit──▶ in_review  superseded
 """
 
+import hashlib
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -27,6 +31,7 @@ from core.i18n import current_language, localized
 from incidents import pins, rules
 from incidents.models import (
     PUBLIC_ID_PREFIX,
+    PUBLIC_STATUSES,
     ROUND_STARTS,
     VERSION_PART_MODELS,
     WORKFLOW_CHANGE_REASON,
@@ -38,11 +43,15 @@ from incidents.models import (
     PublicIdCounter,
     Record,
     RecordVersion,
+    Redaction,
+    RedactionReason,
+    RedactionStatus,
     SignOff,
     SignOffAnswer,
     Status,
     WorkflowEvent,
 )
+from incidents.public.record_page import render_cache_key
 
 from . import notifications
 
@@ -472,3 +481,185 @@ def start_corrections(obj, *, by):
         draft.save(update_fields=["change_note_en", "change_note_fr", "updated_at"])
         drafts.append(draft)
     return drafts
+
+
+# Redaction --------------------------------------------------------------------------------
+
+# What replaces a redacted passage, in the language of the text it was in
+# (docs/architecture.md, "Redaction"); an untranslated column gets the English one.
+REDACTION_MARKERS = {"en": "[redacted]", "fr": "[caviardé]"}
+# Where a passage can have been written: our apps, and the admin's log.
+REDACTED_APPS = ("core", "evidence", "taxonomy", "incidents", "admin")
+
+
+def _passage_hash(passage):
+    return hashlib.sha256(passage.encode()).hexdigest()
+
+
+@transaction.atomic
+def request_redaction(version, *, by, field, language, passage, reason, explanation=""):
+    """A publisher asks for a passage of a published version to be redacted;
+    a second person decides (``apply_redaction`` or ``decline_redaction``).
+
+    The passage is kept on the request until then, and nowhere else: the
+    workflow event and the e-mails name the version and the reason only.
+    """
+    version = _lock(version)
+    _enforce(rules.request_redaction_refusal(version, by))
+    problems = rules.redaction_problems(version, field, language, passage)
+    if problems:
+        raise WorkflowError(problems)
+    if reason not in RedactionReason.values:
+        raise WorkflowError(_("Choose the reason for the redaction."))
+    redaction = Redaction.objects.create(
+        version=version,
+        field=field,
+        language=language,
+        passage=passage,
+        passage_hash=_passage_hash(passage),
+        reason=reason,
+        explanation=explanation.strip(),
+        requested_by=by,
+    )
+    _log(version.record, version, Action.REDACTION_REQUESTED, by, comment=redaction.get_reason_display())
+    transaction.on_commit(lambda: notifications.redaction_requested(redaction))
+    return redaction
+
+
+def _holding(passage):
+    """(model, field, pk, text) for every text column of every row of ours
+    that holds ``passage``, history rows included.
+
+    In SQL, column by column: the ORM would rewrite a translated field's
+    original name ("narrative") to the active language's column, and its
+    ``contains`` lookup ignores case on SQLite; this must find the exact
+    passage in every column, the untranslated originals included.
+    """
+    for model in apps.get_models():
+        if model._meta.app_label not in REDACTED_APPS or model._meta.proxy:
+            continue
+        connection = connections[router.db_for_write(model)]
+        found_in = "strpos({column}, %s) > 0" if connection.vendor == "postgresql" else "instr({column}, %s) > 0"
+        table, pk = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(model._meta.pk.column)
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, (models.CharField, models.TextField)):
+                continue
+            column = connection.ops.quote_name(field.column)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {pk}, {column} FROM {table} WHERE {found_in.format(column=column)}",  # noqa: S608 (our own names)
+                    [passage],
+                )
+                for row_pk, text in cursor.fetchall():
+                    yield model, field, row_pk, text
+
+
+def rows_holding(passage) -> int:
+    """How many text columns of ours hold ``passage``: what a redaction
+    would erase."""
+    return sum(1 for _found in _holding(passage))
+
+
+def _erase_everywhere(passage):
+    """Replace ``passage`` by the redaction marker in every text column of
+    every row of ours, history rows included; return how many, and the ids
+    of the versions whose current text (or a part's) held it.
+
+    An update in SQL, not save(): history must not keep the erased text in a
+    new row, and the rows it rewrites are history too. The search columns
+    follow, computed by their trigger on the update (PostgreSQL).
+    """
+    found = list(_holding(passage))
+    touched = set()  # the versions whose current text held it
+    for model, field, pk, text in found:
+        if model is RecordVersion:
+            touched.add(pk)
+        elif model in VERSION_PART_MODELS:
+            touched.add(model._base_manager.filter(pk=pk).values_list("version_id", flat=True).get())
+        marker = REDACTION_MARKERS.get(field.name.rsplit("_", 1)[-1], REDACTION_MARKERS["en"])
+        erased = text.replace(passage, marker)
+        if field.max_length:
+            erased = erased[: field.max_length]
+        connection = connections[router.db_for_write(model)]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = %s "  # noqa: S608 (our own names)
+                f"WHERE {quote(model._meta.pk.column)} = %s",
+                [erased, pk],
+            )
+    return len(found), touched
+
+
+def _forget_rendered(version):
+    """Drop the cached renderings of the version's texts: the cache must not
+    keep the passage either (the new key holds redacted_at)."""
+    cache.delete_many([render_cache_key(version, code) for code, _name in settings.LANGUAGES])
+
+
+@transaction.atomic
+def apply_redaction(redaction, *, by):
+    """Erase the requested passage from the database: the version's texts,
+    their history, every other row that holds it, and the cached renderings.
+
+    Every published version whose text held the passage (the requested one,
+    and any other, of this record or another) then shows the marker and a
+    dated notice, and its record's changelog lists the redaction: one applied
+    ``Redaction`` per such version. The requests keep who, when, why and the
+    passage's hash, never the passage.
+    """
+    redaction = Redaction.objects.select_for_update().get(pk=redaction.pk)
+    _enforce(rules.decide_redaction_refusal(redaction, by))
+    passage = redaction.passage
+    _lock(redaction.version)
+    now = timezone.now()
+    redaction.passage = ""  # before the erasure, which would otherwise rewrite it
+    redaction.save(update_fields=["passage"])
+    erased, touched = _erase_everywhere(passage)
+    redaction.status = RedactionStatus.APPLIED
+    redaction.decided_by = by
+    redaction.decided_at = now
+    redaction.erased_rows = erased
+    redaction.save(update_fields=["status", "decided_by", "decided_at", "erased_rows"])
+    # Re-read after the erasure: the workflow's history rows of these saves
+    # must hold the redacted text, not the passage once in memory.
+    redacted = RecordVersion.objects.filter(pk__in={redaction.version_id, *touched}, status__in=PUBLIC_STATUSES)
+    for version in redacted.select_related("record").order_by("pk"):
+        _forget_rendered(version)
+        version.redacted_at = now
+        _save_workflow_fields(version, by, ["redacted_at"])
+        # The record's pages change: their validators follow its updated_at.
+        _save_workflow_fields(version.record, by, [])
+        if version.pk != redaction.version_id:
+            Redaction.objects.create(
+                version=version,
+                field=redaction.field,
+                language=redaction.language,
+                passage_hash=redaction.passage_hash,
+                reason=redaction.reason,
+                status=RedactionStatus.APPLIED,
+                requested_by=redaction.requested_by,
+                decided_by=by,
+                decided_at=now,
+            )
+        _log(version.record, version, Action.REDACTED, by, comment=redaction.get_reason_display())
+    transaction.on_commit(lambda: notifications.redaction_decided(redaction))
+    return redaction
+
+
+@transaction.atomic
+def decline_redaction(redaction, *, by, comment=""):
+    """Decide against a requested redaction: the passage stays where it is
+    published, and the request forgets it."""
+    redaction = Redaction.objects.select_for_update().get(pk=redaction.pk)
+    _enforce(rules.decide_redaction_refusal(redaction, by))
+    if not comment.strip():
+        raise WorkflowError(_("Say why the redaction is declined: a comment is required."))
+    redaction.passage = ""
+    redaction.status = RedactionStatus.DECLINED
+    redaction.decided_by = by
+    redaction.decided_at = timezone.now()
+    redaction.save(update_fields=["passage", "status", "decided_by", "decided_at"])
+    _log(redaction.version.record, redaction.version, Action.REDACTION_DECLINED, by, comment=comment.strip())
+    transaction.on_commit(lambda: notifications.redaction_decided(redaction))
+    return redaction
