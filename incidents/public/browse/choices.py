@@ -33,8 +33,10 @@ TERM_PREFIX = "term-"
 # withdrawn. They are cached under a key holding the time of the latest of
 # those events, read from two indexed columns at each request: a publication
 # or a withdrawal makes a new key, so no process ever serves stale counts
-# and nothing has to be invalidated. Names of terms and entities are never
-# cached: a publisher's correction to one shows at once (docs/architecture.md, "Promises", 1).
+# and nothing has to be invalidated. Names of terms and entities are read
+# as they are, not cached: record pages show them as reviewed
+# (incidents/pins.py), but the filters' labels here show a publisher's
+# correction at once (docs/architecture.md, "Reviewed means pinned").
 CACHE_SECONDS = 24 * 3600
 
 
