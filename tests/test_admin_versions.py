@@ -509,3 +509,51 @@ def test_workflow_buttons_need_the_csrf_token(editor):
     assert client.post(version_url(draft, "submit")).status_code == 403
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+# No lost text -------------------------------------------------------------------------
+
+
+def test_save_and_submit_saves_the_typed_text_before_submitting(client, editor):
+    draft = DraftVersionFactory(created_by=editor)
+    client.force_login(editor)
+    page = client.get(version_url(draft))
+    data = change_form_data(page, summary_en="Typed just before submitting.", _save=None)
+    data["_submit"] = "Save and submit for review"
+    response = client.post(version_url(draft), data, follow=True)
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert (draft.status, draft.summary_en) == (Status.IN_REVIEW, "Typed just before submitting.")
+    assert any("saved and" in message for message in messages_of(response))
+
+
+def test_save_and_submit_keeps_the_text_when_the_version_cannot_go_to_review(client, editor):
+    draft = DraftVersionFactory(created_by=editor)
+    client.force_login(editor)
+    page = client.get(version_url(draft))
+    data = change_form_data(page, narrative_en="Cites a key that matches nothing [@ghost-2025].", _save=None)
+    data["_submit"] = "Save and submit for review"
+    response = client.post(version_url(draft), data, follow=True)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and "[@ghost-2025]" in draft.narrative_en
+    assert any("ghost-2025" in message for message in messages_of(response))
+
+
+def test_an_invalid_form_is_not_submitted_and_keeps_what_was_typed(client, editor):
+    draft = DraftVersionFactory(created_by=editor)
+    client.force_login(editor)
+    page = client.get(version_url(draft))
+    data = change_form_data(page, summary_en="Typed text to keep.", title_en="", _save=None)
+    data["_submit"] = "Save and submit for review"
+    response = client.post(version_url(draft), data)
+    assert response.status_code == 200 and "Typed text to keep." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_the_editing_form_offers_save_and_submit_only_when_the_rules_allow_it(client, editor, reviewer):
+    draft = DraftVersionFactory(created_by=editor)
+    client.force_login(editor)
+    assert 'name="_submit"' in client.get(version_url(draft)).content.decode()
+    client.force_login(reviewer)
+    assert 'name="_submit"' not in client.get(version_url(draft)).content.decode()

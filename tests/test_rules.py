@@ -156,7 +156,7 @@ def offered(client, version) -> set[str]:
     record_page = client.get(reverse("admin:incidents_record_change", args=[record.pk])).content.decode()
     found = {
         "edit": 'name="_save"' in page,
-        "submit": f'action="{version_url(version, "submit")}"' in page,
+        "submit": 'name="_submit"' in page,  # "Save and submit for review", in the editing form
         "return": f'action="{version_url(version, "return_to_draft")}"' in page,
         "sign_neutrality": 'name="check" value="neutrality"' in review,
         "sign_factuality": 'name="check" value="factuality"' in review,

@@ -307,6 +307,25 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
 
     # Saving --------------------------------------------------------------------
 
+    def response_change(self, request, obj):
+        """ "Save and submit for review": the form is saved first (above), so
+        nothing typed is lost, then the workflow decides; a refusal is a
+        message on the saved version's page."""
+        if "_submit" not in request.POST:
+            return super().response_change(request, obj)
+        try:
+            workflow.submit(obj, by=request.user)
+        except workflow.WorkflowError as error:
+            messages.success(request, gettext("Your changes are saved."))
+            report_workflow_error(request, error)
+        else:
+            messages.success(
+                request,
+                gettext("Your changes are saved and %(version)s was submitted for review.")
+                % {"version": obj.record.public_id},
+            )
+        return HttpResponseRedirect(self._change_url(obj))
+
     def save_model(self, request, obj, form, change):
         if not change:
             # A new version is a new record: the workflow hands out the public

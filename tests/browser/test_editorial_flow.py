@@ -129,7 +129,7 @@ def submit(editor, record):
     queue = editor.queue("my-work")
     queue.get_by_role("link", name=re.compile(f"Edit {record.public_id}")).click()
     page = editor.page
-    page.get_by_role("button", name="Submit for review").click()
+    page.get_by_role("button", name="Save and submit for review").first.click()
     assert "was submitted for review" in page.locator(".messagelist").inner_text()
     editor.done()
 
@@ -242,7 +242,7 @@ def test_a_record_goes_from_draft_to_v2_through_two_reviews(chromium, live_serve
     page.fill("#id_narrative_fr", "L’avis a été publié le 16 juillet 2025 [@rcmp-2025].")
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
-    page.get_by_role("button", name="Submit for review").click()
+    page.get_by_role("button", name="Save and submit for review").first.click()
     assert "was submitted for review" in page.locator(".messagelist").inner_text()
     editor.done()
 
@@ -267,10 +267,12 @@ def test_a_record_goes_from_draft_to_v2_through_two_reviews(chromium, live_serve
     assert "/change/" in page.url and "Draft" in page.locator(".workflow-panel").inner_text()
     page.select_option("#modeltranslation-main-switch", index=1)
     page.fill("#id_summary_fr", REVISED_SUMMARY_FR)
-    page.click("input[name=_continue]")
-    page.wait_for_selector(".messagelist .success")
-    page.get_by_role("button", name="Submit for review").click()
+    # Typed, not saved: "Save and submit for review" saves it first, so nothing is lost.
+    page.get_by_role("button", name="Save and submit for review").first.click()
+    assert "saved and" in page.locator(".messagelist").inner_text()
     assert "was submitted for review" in page.locator(".messagelist").inner_text()
+    submitted = record.versions.get(status=Status.IN_REVIEW)
+    assert submitted.summary_fr == REVISED_SUMMARY_FR
     editor.done()
     # The public still reads v1 while v2 is in review.
     status, text = public_text(chromium, live_server, f"/fr/incidents/{record.public_id}/")
