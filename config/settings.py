@@ -289,8 +289,28 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
+    "filters": {"one_line_forbidden": {"()": "core.logging.OneLineForbidden"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # The security log (README.md, "Security"): one JSON object per line,
+        # to the console (stderr) unless DOSSIER_SECURITY_LOG names a file.
+        "security": (
+            {"class": "logging.handlers.WatchedFileHandler", "filename": os.environ["DOSSIER_SECURITY_LOG"]}
+            if os.environ.get("DOSSIER_SECURITY_LOG", "console") != "console"
+            else {"class": "logging.StreamHandler"}
+        )
+        | {"formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "dossier.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # A 403 is an answer, not a crash: one line, no traceback; none at all
+        # when the admin has already logged the refusal in the security log.
+        "django.request": {"filters": ["one_line_forbidden"]},
+        # django-axes says in prose what the security log says once, as JSON.
+        "axes": {"level": "ERROR"},
+    },
 }
 
 # Dossier -------------------------------------------------------------------
