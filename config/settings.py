@@ -11,6 +11,7 @@ Variables (see README.md, "Configuration"):
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -93,6 +94,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "simple_history",
     "django_countries",
+    # Login throttling (section "Login throttling" below).
+    "axes",
     "core",
     "evidence",
     "taxonomy",
@@ -112,12 +115,17 @@ MIDDLEWARE = [
     # browser or proxy revalidating a page that has not changed. Below the
     # middleware that redirect or add headers, so it hashes the final page.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Public pages answer GET and HEAD (OPTIONS: the Allow header only);
+    # above CSRF, so any other method gets 405, not a CSRF page.
+    "incidents.public.middleware.ReadOnlyPublicMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user as the author of every history row.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -155,6 +163,17 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes' backend first: it refuses a locked-out login before any
+# password is checked (section "Login throttling" below).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Where a login lands when its "next" is missing or unsafe (another host,
+# javascript:, //host): the admin's home, not Django's /accounts/profile/.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -242,6 +261,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# The language cookie is read by the server only (set_language, LocaleMiddleware).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -250,6 +272,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # E-mail --------------------------------------------------------------------
 
@@ -277,8 +300,28 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
+    "filters": {"one_line_forbidden": {"()": "core.logging.OneLineForbidden"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # The security log (README.md, "Security"): one JSON object per line,
+        # to the console (stderr) unless DOSSIER_SECURITY_LOG names a file.
+        "security": (
+            {"class": "logging.handlers.WatchedFileHandler", "filename": os.environ["DOSSIER_SECURITY_LOG"]}
+            if os.environ.get("DOSSIER_SECURITY_LOG", "console") != "console"
+            else {"class": "logging.StreamHandler"}
+        )
+        | {"formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "dossier.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # A 403 is an answer, not a crash: one line, no traceback; none at all
+        # when the admin has already logged the refusal in the security log.
+        "django.request": {"filters": ["one_line_forbidden"]},
+        # django-axes says in prose what the security log says once, as JSON.
+        "axes": {"level": "ERROR"},
+    },
 }
 
 # Dossier -------------------------------------------------------------------
@@ -319,3 +362,32 @@ DOSSIER_DATA_CREDITS = env_json(
     lambda value: isinstance(value, list) and all(_is_credit(credit) for credit in value),
     '[{"name": "...", "url": "...", "licence": {"name": "...", "url": "...", "share_alike": true}, "sources": ["https://..."]}]',
 )
+
+# Login throttling (django-axes; README.md, "Security") ------------------------
+
+# A username, or a client address, with this many failed logins within
+# DOSSIER_LOGIN_COOLOFF_MINUTES of each other is locked for that long.
+AXES_FAILURE_LIMIT = int(os.environ.get("DOSSIER_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DOSSIER_LOGIN_COOLOFF_MINUTES", "15")))
+# Either one locks: a username stays locked whatever the address, and an
+# address trying many usernames is locked.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts while locked are refused without being counted, so the lock ends
+# when it says it will; a success does not clear the address's failures (a
+# success on one's own account would otherwise reset an attack from there).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+# The admin's login frame saying why and for how long, in 429
+# (incidents/admin/lockout.py, templates/admin/locked_out.html).
+AXES_LOCKOUT_CALLABLE = "incidents.admin.lockout.lockout_response"
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or, behind DOSSIER_TRUSTED_PROXIES
+# proxies that each append to X-Forwarded-For, the address the farthest
+# trusted proxy saw (core/http.py). 0: the header is ignored.
+DOSSIER_TRUSTED_PROXIES = int(os.environ.get("DOSSIER_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() < 60 or DOSSIER_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(
+        "DOSSIER_LOGIN_FAILURE_LIMIT and DOSSIER_LOGIN_COOLOFF_MINUTES must be 1 or more, "
+        "DOSSIER_TRUSTED_PROXIES 0 or more"
+    )

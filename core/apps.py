@@ -2,10 +2,18 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Shared building blocks: safe rendering and bilingual text helpers.
+    """Shared building blocks: safe rendering, bilingual text helpers, the
+    security log.
 
     Every other app may import core; core imports none of them.
     """
 
     name = "core"
     verbose_name = "Dossier core"
+
+    def ready(self):
+        # After django-axes' receivers (connected when axes.signals is first
+        # imported, here at the latest): ours read what axes decided.
+        from . import security
+
+        security.connect()

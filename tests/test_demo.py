@@ -10,6 +10,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
@@ -109,7 +110,9 @@ def test_demo_accounts_are_printed_and_log_in_with_their_roles(demo):
     groups = {EDITORS: 0, REVIEWERS: 0, PUBLISHERS: 0}
     for account in ACCOUNTS:
         assert re.search(rf"^{account.username}\s+{account.role}\s+{re.escape(account.password)}\s", demo, re.M)
-        user = authenticate(username=account.username, password=account.password)
+        # django-axes counts logins per request: authenticate() needs one.
+        request = RequestFactory().post("/admin/login/")
+        user = authenticate(request, username=account.username, password=account.password)
         assert user is not None and user.is_staff
         assert user.is_superuser == account.is_superuser
         for group in user.groups.values_list("name", flat=True):

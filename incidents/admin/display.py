@@ -1,11 +1,16 @@
 """Small display helpers shared by the admin pages."""
 
+import logging
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from core.http import client_ip
 from core.i18n import fallback_note, localized
+from core.logging import refusal_logged, security_event
 
 
 def localized_title(version):
@@ -34,3 +39,34 @@ def report_workflow_error(request, error, prefix=""):
         texts = [gettext("You do not have permission to do this.")]
     for text in texts:
         messages.error(request, f"{prefix}: {text}" if prefix else text)
+
+
+@contextmanager
+def refusal_logged_as(request, action, obj):
+    """Around a workflow call from an admin view: a refusal (PermissionDenied
+    or WorkflowError) is written to the security log as one line, then raised
+    on for the view to show; Django does not log the same request's 403 again
+    (core.logging.OneLineForbidden), and no traceback is written.
+
+    ``action`` names the step (the workflow function's name), ``obj`` what it
+    was asked of (a version, record, redaction or reference row).
+    """
+    try:
+        yield
+    except (PermissionDenied, ValidationError) as error:
+        forbidden = isinstance(error, PermissionDenied)
+        user = request.user
+        security_event(
+            "workflow.refused",
+            logging.WARNING if forbidden else logging.INFO,
+            user=user.get_username() or None,
+            user_id=user.pk,
+            ip=client_ip(request),
+            action=action,
+            object=f"{obj._meta.label_lower}:{obj.pk}",
+            object_repr=str(obj)[:100],
+            forbidden=forbidden,
+            reason=" ".join(error.messages) if isinstance(error, ValidationError) else (str(error) or "forbidden"),
+        )
+        refusal_logged(request)
+        raise

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from incidents import rules
 from incidents.publishing import workflow
 
+from .display import refusal_logged_as
+
 
 class PublishForm(forms.Form):
     change_note_en = forms.CharField(
@@ -68,12 +70,13 @@ def publish_view(model_admin, request, version):
         form = PublishForm(request.POST)
         if form.is_valid():
             try:
-                workflow.publish(
-                    version,
-                    by=request.user,
-                    change_note_en=form.cleaned_data["change_note_en"],
-                    change_note_fr=form.cleaned_data["change_note_fr"],
-                )
+                with refusal_logged_as(request, "publish", version):
+                    workflow.publish(
+                        version,
+                        by=request.user,
+                        change_note_en=form.cleaned_data["change_note_en"],
+                        change_note_fr=form.cleaned_data["change_note_fr"],
+                    )
             except workflow.WorkflowError as error:
                 form.add_error(None, error)
             else:
@@ -114,12 +117,13 @@ def withdraw_view(model_admin, request, record):
         form = WithdrawForm(request.POST)
         if form.is_valid():
             try:
-                workflow.withdraw(
-                    record,
-                    by=request.user,
-                    reason_en=form.cleaned_data["reason_en"],
-                    reason_fr=form.cleaned_data["reason_fr"],
-                )
+                with refusal_logged_as(request, "withdraw", record):
+                    workflow.withdraw(
+                        record,
+                        by=request.user,
+                        reason_en=form.cleaned_data["reason_en"],
+                        reason_fr=form.cleaned_data["reason_fr"],
+                    )
             except workflow.WorkflowError as error:
                 form.add_error(None, error)
             else:

@@ -28,7 +28,7 @@ from incidents.publishing import workflow
 
 from ..models import OPEN_STATUSES, Record, RecordVersion, WorkflowEvent
 from . import publishing
-from .display import localized_title, report_workflow_error
+from .display import localized_title, refusal_logged_as, report_workflow_error
 from .history import HistoryAdmin
 from .timeline import record_timeline
 
@@ -238,7 +238,8 @@ class RecordAdmin(HistoryAdmin):
     def start_revision_view(self, request, object_id):
         record = self._record_for_action(request, object_id)
         try:
-            draft = workflow.start_revision(record, by=request.user, comment=request.POST.get("comment", ""))
+            with refusal_logged_as(request, "start_revision", record):
+                draft = workflow.start_revision(record, by=request.user, comment=request.POST.get("comment", ""))
         except workflow.WorkflowError as error:
             report_workflow_error(request, error)
             return HttpResponseRedirect(reverse("admin:incidents_record_change", args=[record.pk]))

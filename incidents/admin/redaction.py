@@ -26,7 +26,7 @@ from incidents import rules
 from incidents.models import Redaction, RedactionReason, RedactionStatus
 from incidents.publishing import workflow
 
-from .display import report_workflow_error
+from .display import refusal_logged_as, report_workflow_error
 
 # Characters of context shown on each side of the passage.
 CONTEXT = 160
@@ -86,7 +86,8 @@ def request_view(model_admin, request, version):
     form = RedactionRequestForm(version, request.POST or None)
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
-            redaction = workflow.request_redaction(version, by=request.user, **form.cleaned_data)
+            with refusal_logged_as(request, "request_redaction", version):
+                redaction = workflow.request_redaction(version, by=request.user, **form.cleaned_data)
         except workflow.WorkflowError as error:
             form.add_error(None, error)
         else:
@@ -169,12 +170,14 @@ class RedactionAdmin(admin.ModelAdmin):
             if form.is_valid():
                 try:
                     if "apply" in request.POST:
-                        workflow.apply_redaction(redaction, by=request.user)
+                        with refusal_logged_as(request, "apply_redaction", redaction):
+                            workflow.apply_redaction(redaction, by=request.user)
                         messages.success(
                             request, gettext("The passage is erased; the record's pages say when and why.")
                         )
                     else:
-                        workflow.decline_redaction(redaction, by=request.user, comment=form.cleaned_data["comment"])
+                        with refusal_logged_as(request, "decline_redaction", redaction):
+                            workflow.decline_redaction(redaction, by=request.user, comment=form.cleaned_data["comment"])
                         messages.warning(request, gettext("The redaction is declined; the passage stays published."))
                 except workflow.WorkflowError as error:
                     report_workflow_error(request, error)

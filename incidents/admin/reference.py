@@ -37,7 +37,7 @@ from incidents.models import RecordVersion, Status
 from incidents.publishing import workflow
 from taxonomy.models import Entity, Taxonomy, Term, TermMapping
 
-from .display import report_workflow_error
+from .display import refusal_logged_as, report_workflow_error
 from .history import HistoryAdmin
 from .widgets import SafeAutocompleteMixin, WebURLField
 
@@ -168,7 +168,8 @@ class ReferenceAdmin(PublicUseGuard, SafeAutocompleteMixin, HistoryAdmin, Tabbed
             raise Http404
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
         try:
-            drafts = workflow.start_corrections(obj, by=request.user)
+            with refusal_logged_as(request, "start_corrections", obj):
+                drafts = workflow.start_corrections(obj, by=request.user)
         except workflow.WorkflowError as error:
             report_workflow_error(request, error)
             return HttpResponseRedirect(change_url)

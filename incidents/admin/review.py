@@ -33,7 +33,7 @@ from incidents.publishing import review, workflow
 
 from ..models import Check, Decision, Status
 from . import preview
-from .display import report_workflow_error
+from .display import refusal_logged_as, report_workflow_error
 
 
 class SignOffForm(forms.Form):
@@ -151,15 +151,16 @@ class ReviewMixin:
             messages.error(request, gettext("Your decision was not recorded: see the errors below."))
             return self.render_review(request, version, forms={check: form}, status=400)
         try:
-            workflow.sign_off(
-                version,
-                by=request.user,
-                check=check,
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-                answers=form.answers(),
-                round_id=form.cleaned_data["round"],
-            )
+            with refusal_logged_as(request, "sign_off", version):
+                workflow.sign_off(
+                    version,
+                    by=request.user,
+                    check=check,
+                    decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"],
+                    answers=form.answers(),
+                    round_id=form.cleaned_data["round"],
+                )
         except PermissionDenied as error:
             report_workflow_error(request, error)
             return self.render_review(request, version, forms={check: form}, status=403)

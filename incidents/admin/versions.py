@@ -46,7 +46,7 @@ from ..models import (
     Status,
 )
 from . import publishing, redaction
-from .display import localized_title, report_workflow_error
+from .display import localized_title, refusal_logged_as, report_workflow_error
 from .forms import (
     CitationFormSet,
     ClassificationFormSet,
@@ -314,7 +314,8 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
         if "_submit" not in request.POST:
             return super().response_change(request, obj)
         try:
-            workflow.submit(obj, by=request.user)
+            with refusal_logged_as(request, "submit", obj):
+                workflow.submit(obj, by=request.user)
         except workflow.WorkflowError as error:
             messages.success(request, gettext("Your changes are saved."))
             report_workflow_error(request, error)
@@ -402,7 +403,8 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
     def submit_view(self, request, object_id):
         version = self._version_for_action(request, object_id)
         try:
-            workflow.submit(version, by=request.user, comment=request.POST.get("comment", ""))
+            with refusal_logged_as(request, "submit", version):
+                workflow.submit(version, by=request.user, comment=request.POST.get("comment", ""))
         except workflow.WorkflowError as error:
             report_workflow_error(request, error)
         else:
@@ -415,7 +417,8 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
     def return_to_draft_view(self, request, object_id):
         version = self._version_for_action(request, object_id)
         try:
-            workflow.return_to_draft(version, by=request.user, comment=request.POST.get("comment", ""))
+            with refusal_logged_as(request, "return_to_draft", version):
+                workflow.return_to_draft(version, by=request.user, comment=request.POST.get("comment", ""))
         except workflow.WorkflowError as error:
             report_workflow_error(request, error)
         else:
@@ -430,7 +433,10 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
     def start_revision_view(self, request, object_id):
         version = self._version_for_action(request, object_id)
         try:
-            draft = workflow.start_revision(version.record, by=request.user, comment=request.POST.get("comment", ""))
+            with refusal_logged_as(request, "start_revision", version.record):
+                draft = workflow.start_revision(
+                    version.record, by=request.user, comment=request.POST.get("comment", "")
+                )
         except workflow.WorkflowError as error:
             report_workflow_error(request, error)
             return HttpResponseRedirect(self._change_url(version))
@@ -485,7 +491,8 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
             # Each transition is its own transaction: one refusal does not
             # undo the others.
             try:
-                transition(version, by=request.user)
+                with refusal_logged_as(request, transition.__name__, version):
+                    transition(version, by=request.user)
             except (workflow.WorkflowError, PermissionDenied) as error:
                 report_workflow_error(request, error, prefix=str(version))
             else:

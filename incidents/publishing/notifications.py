@@ -24,7 +24,12 @@ logger = logging.getLogger(__name__)
 
 
 def _users_with_perm(perm):
-    return get_user_model()._default_manager.with_perm(perm, include_superusers=False).filter(is_active=True)
+    # Named, since django-axes' backend comes first (it grants nothing).
+    return (
+        get_user_model()
+        ._default_manager.with_perm(perm, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend")
+        .filter(is_active=True)
+    )
 
 
 def _admin_url(version, view="change"):

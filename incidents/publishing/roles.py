@@ -19,6 +19,7 @@ PUBLISHERS = "Publishers"
 # an inline, and an inline the user has no permission for is silently hidden.
 _PARTS = ["hazardlink", "harm", "citation", "policyrecommendation", "entityrole", "classification", "jurisdiction"]
 _REFERENCE = ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping", "taxonomy.taxonomy"]
+_LOGINS = ["axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"]
 _ALL_VIEWABLE = (
     [
         "incidents.record",
@@ -54,14 +55,18 @@ ROLE_PERMISSIONS = {
     PUBLISHERS: _perms(["view"], _ALL_VIEWABLE)
     + _perms(["add", "change"], _REFERENCE)
     + _perms(["add", "change"], ["incidents.checklistitem"])
-    + [rules.PUBLISH_VERSION, rules.WITHDRAW_RECORD, rules.REQUEST_REDACTION, rules.DECIDE_REDACTION],
+    + [rules.PUBLISH_VERSION, rules.WITHDRAW_RECORD, rules.REQUEST_REDACTION, rules.DECIDE_REDACTION]
+    # Login throttling, in django-axes' own admin: they read the attempts and
+    # logs, and unlock a username or address by deleting its attempts.
+    + _perms(["view"], _LOGINS)
+    + _perms(["delete"], ["axes.accessattempt"]),
 }
 
 
 def ensure_role_groups(using="default"):
     Group = global_apps.get_model("auth", "Group")
     Permission = global_apps.get_model("auth", "Permission")
-    for app_label in ("evidence", "taxonomy", "incidents"):
+    for app_label in ("evidence", "taxonomy", "incidents", "axes"):
         create_permissions(global_apps.get_app_config(app_label), verbosity=0, using=using)
     with transaction.atomic(using=using):
         for name, codenames in ROLE_PERMISSIONS.items():

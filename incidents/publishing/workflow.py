@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core.i18n import current_language, localized
+from core.logging import security_event
 from incidents import pins, rules
 from incidents.models import (
     PUBLIC_ID_PREFIX,
@@ -79,8 +80,15 @@ def _lock(version):
     return RecordVersion.objects.select_for_update().select_related("record").get(pk=version.pk)
 
 
-def _log(record, version, action, by, from_status="", to_status="", comment=""):
-    return WorkflowEvent.objects.create(
+def _log(record, version, action, by, from_status="", to_status="", comment="", redaction=None):
+    """Write the WorkflowEvent of a transition, and its line in the security
+    log once the transaction commits (a rolled-back transition logs nothing).
+
+    The line holds ids, names and states, never the comment; for a redaction,
+    its id, reason and the passage's hash, never the passage
+    (docs/architecture.md, "Redaction").
+    """
+    event = WorkflowEvent.objects.create(
         record=record,
         version=version,
         action=action,
@@ -89,6 +97,21 @@ def _log(record, version, action, by, from_status="", to_status="", comment=""):
         actor=by,
         comment=comment,
     )
+    fields = {
+        "event_id": event.pk,
+        "action": str(action),
+        "actor": by.get_username() if by is not None else None,
+        "actor_id": by.pk if by is not None else None,
+        "record": record.public_id,
+        "version_id": version.pk if version is not None else None,
+        "version_number": version.number if version is not None else None,
+        "from": str(from_status) or None,
+        "to": str(to_status) or None,
+    }
+    if redaction is not None:
+        fields |= {"redaction_id": redaction.pk, "reason": redaction.reason, "passage_sha256": redaction.passage_hash}
+    transaction.on_commit(lambda: security_event("workflow", **fields))
+    return event
 
 
 def _save_workflow_fields(obj, by, fields):
@@ -521,7 +544,14 @@ def request_redaction(version, *, by, field, language, passage, reason, explanat
         explanation=explanation.strip(),
         requested_by=by,
     )
-    _log(version.record, version, Action.REDACTION_REQUESTED, by, comment=redaction.get_reason_display())
+    _log(
+        version.record,
+        version,
+        Action.REDACTION_REQUESTED,
+        by,
+        comment=redaction.get_reason_display(),
+        redaction=redaction,
+    )
     transaction.on_commit(lambda: notifications.redaction_requested(redaction))
     return redaction
 
@@ -630,8 +660,9 @@ def apply_redaction(redaction, *, by):
         _save_workflow_fields(version, by, ["redacted_at"])
         # The record's pages change: their validators follow its updated_at.
         _save_workflow_fields(version.record, by, [])
+        applied = redaction
         if version.pk != redaction.version_id:
-            Redaction.objects.create(
+            applied = Redaction.objects.create(
                 version=version,
                 field=redaction.field,
                 language=redaction.language,
@@ -642,7 +673,7 @@ def apply_redaction(redaction, *, by):
                 decided_by=by,
                 decided_at=now,
             )
-        _log(version.record, version, Action.REDACTED, by, comment=redaction.get_reason_display())
+        _log(version.record, version, Action.REDACTED, by, comment=redaction.get_reason_display(), redaction=applied)
     transaction.on_commit(lambda: notifications.redaction_decided(redaction))
     return redaction
 
@@ -660,6 +691,13 @@ def decline_redaction(redaction, *, by, comment=""):
     redaction.decided_by = by
     redaction.decided_at = timezone.now()
     redaction.save(update_fields=["passage", "status", "decided_by", "decided_at"])
-    _log(redaction.version.record, redaction.version, Action.REDACTION_DECLINED, by, comment=comment.strip())
+    _log(
+        redaction.version.record,
+        redaction.version,
+        Action.REDACTION_DECLINED,
+        by,
+        comment=comment.strip(),
+        redaction=redaction,
+    )
     transaction.on_commit(lambda: notifications.redaction_decided(redaction))
     return redaction
