@@ -274,6 +274,24 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Dossier <dossier@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Tasks ---------------------------------------------------------------------
+
+# Workflow e-mails are tasks (django.tasks; incidents/publishing/notifications.py).
+# TASKS_BACKEND=immediate (the default: development, tests) runs each one in
+# the request that enqueued it; TASKS_BACKEND=database (production) queues
+# them in the database for `manage.py db_worker` (django-tasks-db), so a
+# slow mail server never holds up a request. README.md, "Production".
+TASKS_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "").strip() or "immediate"
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
+# Its table exists whichever backend runs, so switching needs no migration.
+INSTALLED_APPS.append("django_tasks_db")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
