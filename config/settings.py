@@ -105,6 +105,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A 503 page while the database is down: outside everything that reads
+    # it (sessions, auth), inside the security headers (core/availability.py).
+    "core.availability.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -298,6 +301,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Outages ---------------------------------------------------------------------
+
+# A load balancer probes /healthz over plain HTTP (core/availability.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# An unreachable database host fails a request in seconds (a 503 page), not
+# after the system's TCP timeout of minutes.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 # Dossier -------------------------------------------------------------------
 
