@@ -8,7 +8,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test test-fast test-browser messages check format bench clean
+.PHONY: help install run serve migrate demo test test-fast test-browser messages check format bench bench-load clean
 
 help:
 	@echo "make run      create the virtualenv, migrate, load demo content, serve at http://$(HOST):$(PORT)/"
@@ -17,6 +17,7 @@ help:
 	@echo "make check    system checks, missing migrations, import contracts, lint and format (ruff)"
 	@echo "make format   let ruff format the code and fix what it can"
 	@echo "make bench    performance benchmarks (see bench/README.md)"
+	@echo "make bench-load  100 concurrent readers for 60 s against gunicorn (see bench/README.md)"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@PYBIN=$$(scripts/find-python) || exit 1; \
@@ -65,6 +66,9 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+bench-load: $(STAMP)
+	$(PY) bench/load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -82,7 +82,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(port, workers):
+def start_server(port, workers, *options):
+    """gunicorn on 127.0.0.1:port with ``workers`` (and further ``options``)."""
     command = [
         sys.executable,
         "-m",
@@ -94,6 +95,7 @@ def start_server(port, workers):
         str(workers),
         "--log-level",
         "warning",
+        *options,
     ]
     server = subprocess.Popen(command, cwd=BASE_DIR, env=os.environ.copy(), start_new_session=True)
     for _ in range(100):

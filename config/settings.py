@@ -108,6 +108,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A 503 page while the database is down: outside everything that reads
+    # it (sessions, auth), inside the security headers (core/availability.py).
+    "core.availability.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -297,6 +300,24 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Dossier <dossier@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Tasks ---------------------------------------------------------------------
+
+# Workflow e-mails are tasks (django.tasks; incidents/publishing/notifications.py).
+# TASKS_BACKEND=immediate (the default: development, tests) runs each one in
+# the request that enqueued it; TASKS_BACKEND=database (production) queues
+# them in the database for `manage.py db_worker` (django-tasks-db), so a
+# slow mail server never holds up a request. README.md, "Production".
+TASKS_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "").strip() or "immediate"
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
+# Its table exists whichever backend runs, so switching needs no migration.
+INSTALLED_APPS.append("django_tasks_db")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -323,6 +344,15 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+# Outages ---------------------------------------------------------------------
+
+# A load balancer probes /healthz over plain HTTP (core/availability.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# An unreachable database host fails a request in seconds (a 503 page), not
+# after the system's TCP timeout of minutes.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 # Dossier -------------------------------------------------------------------
 

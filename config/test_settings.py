@@ -10,6 +10,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Workflow e-mails are sent in the request, whatever TASKS_BACKEND says:
+# tests read mail.outbox right after the transition.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Serve static files from the app and project folders, as in development:
 # tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True

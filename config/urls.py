@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from core.availability import healthz
 from incidents.public.sitemaps import SITEMAPS
 from incidents.public.views.discovery import robots_txt
 
@@ -12,6 +13,8 @@ urlpatterns = [
     # redirects to /en/ or /fr/ by Accept-Language (LocaleMiddleware).
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # For load balancers: JSON, 200 or 503 (core/availability.py).
+    path("healthz", healthz, name="healthz"),
     # Crawlers look for these at the root, whatever the language.
     path("robots.txt", robots_txt, name="robots-txt"),
     path(

@@ -11,6 +11,19 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(create_role_groups, sender=self)
+        hide_the_task_queue_from_the_admin()
+
+
+def hide_the_task_queue_from_the_admin():
+    """django-tasks-db registers its queue in the admin, in English only
+    (the admin is bilingual); the e-mails' failures are in the logs
+    (README.md, "Production"). Its admin module was imported by the admin's
+    own ready(), which runs before this one."""
+    from django.contrib import admin
+    from django_tasks_db.models import DBTaskResult
+
+    if admin.site.is_registered(DBTaskResult):
+        admin.site.unregister(DBTaskResult)
 
 
 def create_role_groups(sender, using="default", **kwargs):

@@ -39,3 +39,27 @@ def test_the_server_starts_with_a_secret_key_or_in_debug(env):
 def test_system_checks_run_in_a_fresh_checkout_without_any_environment():
     result = run("manage.py", "check")
     assert result.returncode == 0, result.stderr
+
+
+PRINT_TASKS = (
+    "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; import django; django.setup(); "
+    "from django.tasks import task_backends; print(type(task_backends['default']).__name__)"
+)
+
+
+@pytest.mark.parametrize(("value", "backend"), [("", "ImmediateBackend"), ("database", "DatabaseBackend")])
+def test_tasks_backend_chooses_how_workflow_emails_are_sent(value, backend):
+    result = run("-c", PRINT_TASKS, DEBUG="1", TASKS_BACKEND=value)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == backend
+
+
+def test_an_unknown_tasks_backend_is_refused_at_start_up():
+    result = run("-c", PRINT_TASKS, DEBUG="1", TASKS_BACKEND="celery")
+    assert result.returncode != 0
+    assert "TASKS_BACKEND must be one of immediate, database" in result.stderr
+
+
+def test_system_checks_pass_with_the_database_task_queue():
+    result = run("manage.py", "check", DEBUG="1", TASKS_BACKEND="database")
+    assert result.returncode == 0, result.stderr
