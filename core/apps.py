@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class CoreConfig(AppConfig):
     """Shared building blocks: safe rendering, bilingual text helpers, the
-    security log.
+    security log, text cleaned on save.
 
     Every other app may import core; core imports none of them.
     """
@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # After django-axes' receivers (connected when axes.signals is first
         # imported, here at the latest): ours read what axes decided.
-        from . import security
+        from . import security, text
 
         security.connect()
+        text.connect()

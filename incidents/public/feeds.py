@@ -51,8 +51,9 @@ feeds").
 
 **Text.** XML 1.0 cannot carry most control characters (Django's feed
 writer refuses them, which would break the whole Atom feed for one stray
-character in a title): every text of both feeds has them replaced by a
-space (``readable``), as ``citing.bibtex_escape`` does for BibTeX.
+character in a title). They are removed when text is saved
+(``core/text.py``), and every text of both feeds is cleaned the same way
+once more (``readable``), for a row that reached the database otherwise.
 """
 
 import json
@@ -72,6 +73,7 @@ from django.utils.translation import gettext as _
 
 from core.i18n import Localized, current_language, localized
 from core.rendering import CITATION_PATTERN, render_markdown
+from core.text import clean_text
 from incidents.models import Citation, RecordVersion
 from incidents.public import licence
 from incidents.public.record_page import applied_redactions
@@ -82,16 +84,15 @@ _CITATION_RE = re.compile(CITATION_PATTERN)
 
 # Text both formats can carry ---------------------------------------------------
 
-# Characters XML 1.0 does not allow (tab, line feed and carriage return are
-# allowed), and the two non-characters U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 def readable(value):
     """``value`` with every text in it (also inside lists and dicts) free of
-    characters XML 1.0 cannot carry, each replaced by a space."""
+    characters XML 1.0 cannot carry (``core.text.clean_text``).
+
+    Text is already cleaned when it is saved; this covers a row that reached
+    the database some other way, so that one entry never breaks a feed."""
     if isinstance(value, str):
-        return _NOT_XML.sub(" ", value)
+        return clean_text(value)
     if isinstance(value, (list, tuple)):
         return type(value)(readable(item) for item in value)
     if isinstance(value, dict):
