@@ -2,7 +2,7 @@ from django.conf import global_settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import web_url_validator
+from core.fields import WebURLField
 
 # Django's own catalogue translates these names ("French" -> "français").
 LANGUAGE_CHOICES = [(code, _(name)) for code, name in global_settings.LANGUAGES]
@@ -35,12 +35,11 @@ class Source(models.Model):
         _("authors"), max_length=500, blank=True, help_text=_("Names as credited, separated by semicolons.")
     )
     published_on = models.DateField(_("publication date"), null=True, blank=True)
-    url = models.URLField(_("URL"), max_length=1000, blank=True, validators=[web_url_validator])
-    archived_url = models.URLField(
+    url = WebURLField(_("URL"), max_length=1000, blank=True)
+    archived_url = WebURLField(
         _("archived URL"),
         max_length=1000,
         blank=True,
-        validators=[web_url_validator],
         help_text=_("A permanent copy, e.g. in the Internet Archive."),
     )
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import web_url_validator
+from core.fields import WebURLField
 
 # Slugs of the taxonomies the record model relies on by name.
 HARM_TYPE = "harm-type"
@@ -128,7 +128,7 @@ class Entity(models.Model):
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=EntityKind.choices, default=EntityKind.ORGANIZATION)
     description = models.TextField(_("description"), blank=True)
-    url = models.URLField(_("website"), max_length=1000, blank=True, validators=[web_url_validator])
+    url = WebURLField(_("website"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -6,10 +6,18 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language_info
 
+from core import links
 from core.i18n import Localized, current_language, fallback_note, localized
 from core.rendering import localized_markdown
 
 register = template.Library()
+
+
+@register.filter
+def safe_url(value):
+    """The address to put in an ``href``, or "" when it is not a web address
+    (core/links.py): ``{% with href=source.url|safe_url %}``."""
+    return links.safe_url(value)
 
 
 @register.simple_tag

@@ -20,7 +20,6 @@ knowing about records; ``evidence`` and ``taxonomy`` import nothing of
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -39,7 +38,7 @@ from taxonomy.models import Entity, Taxonomy, Term, TermMapping
 
 from .display import refusal_logged_as, report_workflow_error
 from .history import HistoryAdmin
-from .widgets import SafeAutocompleteMixin, WebURLField
+from .widgets import SafeAutocompleteMixin
 
 # The shared rows whose changes go through workflow.change_reference.
 REFERENCE_MODELS = (Source, Entity, Term, Taxonomy)
@@ -70,7 +69,6 @@ class PublicUseGuardInline(PublicUseGuard):
 
 class ReferenceAdmin(PublicUseGuard, SafeAutocompleteMixin, HistoryAdmin, TabbedTranslationAdmin):
     change_form_template = "admin/incidents/reference_change_form.html"
-    formfield_overrides = {models.URLField: {"form_class": WebURLField}}
 
     @admin.display(description=_("public use"))
     def public_use(self, obj):

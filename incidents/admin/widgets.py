@@ -1,10 +1,7 @@
 """Admin widgets and form fields that keep bad input a form error."""
 
-from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-
-from core.validators import web_url_validator
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -37,12 +34,3 @@ class SafeAutocompleteMixin:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class WebURLField(forms.URLField):
-    """A URL form field that accepts web addresses only (http, https), with
-    the same message as the model's validator, so that "javascript:…" or
-    "ftp://…" get one clear message instead of Django's generic one."""
-
-    default_validators = [web_url_validator]
-    default_error_messages = {"invalid": web_url_validator.message}

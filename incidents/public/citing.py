@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.i18n import Localized, localized
+from core.links import safe_url
 from incidents.public import licence
 from incidents.public.licence import Licensing
 
@@ -218,7 +219,7 @@ def json_ld(ref: Reference, *, page_url, first_published, sources=(), terms=(), 
                 "@type": "CreativeWork",
                 "name": source.title,
                 "inLanguage": source.language,
-                **({"url": source.url} if source.url else {}),
+                **({"url": safe_url(source.url)} if safe_url(source.url) else {}),
                 **({"datePublished": source.published_on.isoformat()} if source.published_on else {}),
                 "publisher": {"@type": "Organization", "name": localized(source, "publisher", ref.lang).text},
             }

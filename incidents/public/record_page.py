@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 
 from core import rendering
 from core.i18n import Localized, localized
+from core.links import safe_url
 from core.rendering import (
     CitationTarget,
     citation_anchor,
@@ -340,7 +341,7 @@ def recommendations(version, entries, lang):
         href = ""
         if source is not None:
             cited = by_source.get(source.pk)
-            href = f"#{cited.anchor}" if cited else source.url
+            href = f"#{cited.anchor}" if cited else safe_url(source.url)
         result.append(RecommendationEntry(recommendation, href, text))
     return result
 
