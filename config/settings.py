@@ -260,6 +260,17 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+
+# Request size. The version editor posts one form for the version and all of
+# its parts: about 50 fields for the version and 10 for each citation, harm or
+# entity, so a version of 150 parts posts about 1,500 fields, beyond Django's
+# default limit of 1,000 (the editor would get a 400 and lose the edit). The
+# limits stay finite, because parsing a huge form costs memory and time to
+# anyone who can post one (the login form included): 10,000 fields leaves room
+# for a version of about 1,000 parts, and 10 MB for its text in both languages.
+# tests/test_admin_large_records.py holds the first figure to this.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
