@@ -152,6 +152,11 @@ SECTIONS = (
         ),
         _Parts("jurisdictions", ("region",), _country_key),
     ),
+    _Section(
+        "external_ids",
+        _("In other databases"),
+        parts=_Parts("external_ids", ("url",), _key_by("database", "value")),
+    ),
     _Section("narrative", _("Narrative"), ("narrative",)),
     _Section("materialized_from", _("Materialized from"), parts=_Parts("hazard_links", (), _key_by("hazard_id"))),
     _Section(

@@ -23,6 +23,7 @@ from django.db.models import F, Max, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.fields import WebURLField
 from core.i18n import localized, missing_translations
 from evidence.models import Source
 from taxonomy.models import HARM_TYPE, Entity, Term
@@ -660,8 +661,85 @@ class HazardLink(VersionPart):
             raise ValidationError({"hazard": _("Only incidents materialize from hazards.")})
 
 
+class ExternalDatabase(models.TextChoices):
+    """Other incident databases a record can be the same incident as."""
+
+    AIID = "aiid", _("AI Incident Database")
+    OECD_AIM = "oecd_aim", _("OECD AI Incidents Monitor")
+    AIAAIC = "aiaaic", _("AIAAIC Repository")
+    CAIM = "caim", _("Canadian AI Incident Monitor")
+
+
+# Where an id's page is when the database has a stable address for it; the
+# others (AIAAIC and CAIM pages carry a slug) need the link given.
+EXTERNAL_ID_URLS = {
+    ExternalDatabase.AIID: "https://incidentdatabase.ai/cite/{value}/",
+    ExternalDatabase.OECD_AIM: "https://oecd.ai/en/incidents/{value}",
+}
+
+
+class ExternalId(VersionPart):
+    """The same incident in another database ("AIID 1234"), with its link.
+
+    Part of the version, like "materialized from": saying that a record is
+    the same incident as another database's is a claim reviewed before
+    readers see it, and the importers find a record again by it.
+    """
+
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, related_name="external_ids", verbose_name=_("version")
+    )
+    database = models.CharField(_("database"), max_length=20, choices=ExternalDatabase.choices)
+    value = models.CharField(
+        _("identifier"),
+        max_length=100,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9._:-]*$",
+                _("Enter the identifier as the other database writes it: letters, digits, and . _ : -"),
+            )
+        ],
+    )
+    url = WebURLField(
+        _("link"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Filled in for the AI Incident Database and the OECD monitor when left empty."),
+    )
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("external identifier")
+        verbose_name_plural = _("external identifiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "database", "value"],
+                name="unique_external_id_per_version",
+                violation_error_message=_("This identifier is already given."),
+            ),
+        ]
+        # The importers find a record by (database, value); the list filters by database.
+        indexes = [models.Index(fields=["database", "value"], name="incidents_external_id_lookup")]
+
+    def __str__(self):
+        return f"{self.get_database_display()} {self.value}"
+
+    def save(self, *args, **kwargs):
+        if not self.url and self.database in EXTERNAL_ID_URLS and self.value:
+            self.url = EXTERNAL_ID_URLS[self.database].format(value=self.value)
+        super().save(*args, **kwargs)
+
+
 # The parts a version owns, in the order the record page shows them.
-VERSION_PART_MODELS = (HazardLink, Harm, Citation, PolicyRecommendation, EntityRole, Classification, Jurisdiction)
+VERSION_PART_MODELS = (
+    HazardLink,
+    Harm,
+    Citation,
+    PolicyRecommendation,
+    EntityRole,
+    Classification,
+    Jurisdiction,
+    ExternalId,
+)
 
 
 class SignOff(models.Model):

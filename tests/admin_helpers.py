@@ -15,6 +15,7 @@ VERSION_INLINE_PREFIXES = [
     "entity_roles",
     "classifications",
     "jurisdictions",
+    "external_ids",
 ]
 
 

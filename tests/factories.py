@@ -20,6 +20,7 @@ from incidents.models import (
     Classification,
     Decision,
     EntityRole,
+    ExternalId,
     Harm,
     HazardLink,
     Jurisdiction,
@@ -262,6 +263,15 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
     country = "CA"
 
 
+class ExternalIdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExternalId
+
+    version = factory.SubFactory(DraftVersionFactory)
+    database = "aiid"
+    value = factory.Sequence(lambda n: str(1000 + n))
+
+
 def record_of(version) -> Record:
     version.record.refresh_from_db()
     return version.record
@@ -423,10 +433,11 @@ def full_record(**overrides):
     return release(draft)
 
 
-def add_parts(version, *, terms=(), entities=(), countries=(), harms=(), sources=()):
+def add_parts(version, *, terms=(), entities=(), countries=(), harms=(), sources=(), external_ids=()):
     """Give a draft its classifications, entities (as reporting authorities),
-    jurisdictions, harms (English descriptions, or (en, fr) pairs) and
-    citations of ``sources`` (the first one primary)."""
+    jurisdictions, harms (English descriptions, or (en, fr) pairs), citations
+    of ``sources`` (the first one primary) and ``external_ids`` ((database,
+    identifier) pairs)."""
     for position, source in enumerate(sources):
         CitationFactory(version=version, source=source, is_primary=position == 0, order=position)
     for term in terms:
@@ -438,13 +449,25 @@ def add_parts(version, *, terms=(), entities=(), countries=(), harms=(), sources
     for harm in harms:
         en, fr = harm if isinstance(harm, tuple) else (harm, "")
         HarmFactory(version=version, description_en=en, description_fr=fr)
+    for database, value in external_ids:
+        ExternalIdFactory(version=version, database=database, value=value)
     return version
 
 
-def published_record(*, kind=Kind.INCIDENT, terms=(), entities=(), countries=(), harms=(), sources=(), **fields):
+def published_record(
+    *, kind=Kind.INCIDENT, terms=(), entities=(), countries=(), harms=(), sources=(), external_ids=(), **fields
+):
     """A published record (v1) with the given parts, through the workflow."""
     draft = DraftVersionFactory(kind=kind, **fields)
-    add_parts(draft, terms=terms, entities=entities, countries=countries, harms=harms, sources=sources)
+    add_parts(
+        draft,
+        terms=terms,
+        entities=entities,
+        countries=countries,
+        harms=harms,
+        sources=sources,
+        external_ids=external_ids,
+    )
     workflow.submit(draft, by=draft.created_by)
     return publish(approve(draft))
 

@@ -17,6 +17,7 @@ from incidents.models import (
     DatePrecision,
     Decision,
     EntityRole,
+    ExternalId,
     HazardLink,
     PolicyRecommendation,
     Record,
@@ -242,6 +243,16 @@ def test_entity_role_is_unique_per_version():
     refused(
         "unique_entity_role_per_version",
         lambda: EntityRole.objects.create(version=draft, entity=entity, role=Role.DEPLOYER),
+    )
+
+
+def test_an_external_id_is_given_once_per_version():
+    draft = DraftVersionFactory()
+    ExternalId.objects.create(version=draft, database="aiid", value="639")
+    ExternalId.objects.create(version=draft, database="oecd_aim", value="639")
+    refused(
+        "unique_external_id_per_version",
+        lambda: ExternalId.objects.create(version=draft, database="aiid", value="639"),
     )
 
 

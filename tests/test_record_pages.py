@@ -21,6 +21,7 @@ from tests.factories import (
     DraftVersionFactory,
     EntityFactory,
     EntityRoleFactory,
+    ExternalIdFactory,
     HarmFactory,
     HazardDraftVersionFactory,
     HazardLinkFactory,
@@ -644,6 +645,7 @@ def grow(version, n):
         ClassificationFactory(version=version)
         JurisdictionFactory(version=version, country="FR")
         HazardLinkFactory(version=version)
+        ExternalIdFactory(version=version)
 
 
 def count_queries(client, url):
@@ -656,8 +658,8 @@ def count_queries(client, url):
 
 # The record (with its ETag stamps), the changelog, and one query per kind
 # of part: harms, citations, recommendations, entity roles, classifications,
-# jurisdictions, hazard links.
-RECORD_PAGE_QUERIES = 9
+# jurisdictions, hazard links, external ids.
+RECORD_PAGE_QUERIES = 10
 
 
 def test_record_page_query_count_is_pinned(client, django_assert_num_queries):

@@ -37,6 +37,7 @@ from ..models import (
     Citation,
     Classification,
     EntityRole,
+    ExternalId,
     Harm,
     HazardLink,
     Jurisdiction,
@@ -156,6 +157,11 @@ class JurisdictionInline(VersionPartInline, TranslationTabularInline):
     fields = ["country", "region", "order"]
 
 
+class ExternalIdInline(VersionPartInline, admin.TabularInline):
+    model = ExternalId
+    fields = ["database", "value", "url", "order"]
+
+
 # The admin -------------------------------------------------------------------
 
 
@@ -173,6 +179,7 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
         EntityRoleInline,
         ClassificationInline,
         JurisdictionInline,
+        ExternalIdInline,
     ]
     save_on_top = True
 

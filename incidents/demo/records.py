@@ -715,6 +715,7 @@ AIR_CANADA_CHATBOT = DemoRecord(
             (LIFECYCLE_STAGE, "operation-monitoring"),
         ),
         jurisdictions=(PlaceSpec("CA", T("British Columbia", "Colombie-Britannique")),),
+        external_ids=(("aiid", "639"),),
     ),
     revisions=(
         # Left in review: the public pages keep showing v1 until a publisher
@@ -815,6 +816,7 @@ VOICE_CLONE_PARENTS = DemoRecord(
             (LIFECYCLE_STAGE, "misuse"),
         ),
         jurisdictions=(PlaceSpec("CA"),),
+        external_ids=(("aiid", "492"),),
         materialized_from=("hazard-voice-cloning-scams",),
     ),
 )
@@ -890,6 +892,7 @@ KO_V_LI = DemoRecord(
             (AI_CAPABILITY, "text-generation"),
         ),
         jurisdictions=(PlaceSpec("CA", T("Ontario", "Ontario")),),
+        external_ids=(("aiid", "1099"),),
     ),
 )
 
@@ -964,6 +967,7 @@ CRA_CHATBOT = DemoRecord(
             (AI_CAPABILITY, "conversational-agent"),
         ),
         jurisdictions=(PlaceSpec("CA"),),
+        external_ids=(("aiid", "1310"),),
     ),
 )
 
@@ -1035,6 +1039,7 @@ SIMCOE_DEEPFAKE_CRYPTO = DemoRecord(
         ),
         classifications=((HARM_TYPE, "fraud"), (SECTOR, "crypto-assets"), (AI_CAPABILITY, "synthetic-video")),
         jurisdictions=(PlaceSpec("CA", T("Ontario", "Ontario")),),
+        external_ids=(("aiid", "1121"),),
     ),
 )
 
@@ -1111,6 +1116,7 @@ ARUP_DEEPFAKE_CFO = DemoRecord(
             (LIFECYCLE_STAGE, "misuse"),
         ),
         jurisdictions=(PlaceSpec("HK"),),
+        external_ids=(("aiid", "634"),),
     ),
 )
 

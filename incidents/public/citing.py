@@ -187,8 +187,11 @@ def csl_json(ref: Reference) -> list[dict]:
 # schema.org JSON-LD -----------------------------------------------------------
 
 
-def json_ld(ref: Reference, *, page_url, first_published, sources=(), terms=(), entities=(), countries=()) -> dict:
-    """schema.org metadata of the page. Only what the page itself shows."""
+def json_ld(
+    ref: Reference, *, page_url, first_published, sources=(), terms=(), entities=(), countries=(), same_as=()
+) -> dict:
+    """schema.org metadata of the page. Only what the page itself shows;
+    ``same_as``: the links of the same incident in other databases."""
     data = {
         "@context": "https://schema.org",
         "@type": "Report",
@@ -219,7 +222,7 @@ def json_ld(ref: Reference, *, page_url, first_published, sources=(), terms=(), 
                 "@type": "CreativeWork",
                 "name": source.title,
                 "inLanguage": source.language,
-                **({"url": safe_url(source.url)} if safe_url(source.url) else {}),
+                **({"url": href} if (href := safe_url(source.url)) else {}),
                 **({"datePublished": source.published_on.isoformat()} if source.published_on else {}),
                 "publisher": {"@type": "Organization", "name": localized(source, "publisher", ref.lang).text},
             }
@@ -242,6 +245,9 @@ def json_ld(ref: Reference, *, page_url, first_published, sources=(), terms=(), 
             }
             for entity in entities
         ]
+    links = [href for href in map(safe_url, same_as) if href]
+    if links:
+        data["sameAs"] = links
     if countries:
         data["spatialCoverage"] = [{"@type": "Country", "name": str(country.name)} for country in countries]
     return data

@@ -41,6 +41,7 @@ from incidents.models import (
     Citation,
     Classification,
     EntityRole,
+    ExternalId,
     Harm,
     HazardLink,
     Jurisdiction,
@@ -73,6 +74,7 @@ PART_PREFETCHES = (
         queryset=Classification.objects.select_related("term__taxonomy", "term_state", "taxonomy_state"),
     ),
     Prefetch("jurisdictions", queryset=Jurisdiction.objects.all()),
+    Prefetch("external_ids", queryset=ExternalId.objects.all()),
     Prefetch(
         "hazard_links",
         queryset=HazardLink.objects.filter(hazard__in=Record.objects.published()).select_related(

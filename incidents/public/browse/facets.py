@@ -15,7 +15,15 @@ from functools import cached_property
 
 from django.db.models import Count, Q
 
-from incidents.models import Classification, EntityRole, Jurisdiction, Kind, Severity, VerificationLevel
+from incidents.models import (
+    Classification,
+    EntityRole,
+    ExternalId,
+    Jurisdiction,
+    Kind,
+    Severity,
+    VerificationLevel,
+)
 from taxonomy.models import Entity
 
 from .choices import cached
@@ -120,6 +128,13 @@ class FacetSet:
         if selected:
             entities.update(roles.filter(entity__slug__in=selected).values_list("entity_id", "n"))
         counts["entity"] = entities
+        counts["external"] = dict(
+            ExternalId.objects.filter(version__in=self._base("external").values("pk"))
+            .order_by()
+            .values_list("database")
+            .annotate(n=Count("version", distinct=True))
+            .values_list("database", "n")
+        )
         counts["term"] = {}
         unselected = [t for t in self.taxonomies if t.field_name not in self.active_filters]
         groups = ([unselected] if unselected else []) + [
@@ -138,6 +153,7 @@ class FacetSet:
             self._choice_facet("verification", form.fields["verification"], reverse=True),
             self._country_facet(),
             self._entity_facet(),
+            self._choice_facet("external", form.fields["external"]),
             *self._taxonomy_facets(),
         ]
         return [facet for facet in facets if facet.options]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_countries import countries as all_countries
 
-from incidents.models import Kind, Severity, VerificationLevel
+from incidents.models import ExternalDatabase, Kind, Severity, VerificationLevel
 
 from . import search
 from .choices import public_entity_slugs
@@ -80,6 +80,7 @@ class RecordFilterForm(forms.Form):
     verification = TypedFacetField(label=_("Verification level"), choices=VerificationLevel.choices, coerce=int)
     country = FacetField(label=_("Jurisdiction"))
     entity = FacetField(label=_("Entity"))
+    external = FacetField(label=_("In other databases"), choices=ExternalDatabase.choices)
     date_from = _iso_date_field(_("Occurred on or after"))
     date_to = _iso_date_field(_("Occurred on or before"))
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)

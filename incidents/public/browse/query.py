@@ -25,7 +25,7 @@ from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
 from core.i18n import DEFAULT_LANGUAGE
-from incidents.models import Classification, EntityRole, Jurisdiction, RecordVersion
+from incidents.models import Classification, EntityRole, ExternalId, Jurisdiction, RecordVersion
 
 from . import search
 from .choices import public_countries, public_taxonomies, publication_stamp
@@ -74,6 +74,10 @@ class RecordBrowser:
         if value("entity"):
             filters["entity"] = Q(
                 pk__in=EntityRole.objects.filter(entity__slug__in=value("entity")).values("version_id")
+            )
+        if value("external"):
+            filters["external"] = Q(
+                pk__in=ExternalId.objects.filter(database__in=value("external")).values("version_id")
             )
         for taxonomy in self.taxonomies:
             slugs = value(taxonomy.field_name)

@@ -91,6 +91,7 @@ def _render_version(request, record, version, versions):
                 terms=[term for group in context["taxonomy_groups"] for term in group.terms],
                 entities=list({role.entity_id: role.entity for role in version.entity_roles.all()}.values()),
                 countries=[jurisdiction.country for jurisdiction in version.jurisdictions.all()],
+                same_as=[external.url for external in version.external_ids.all()],
             )
         ),
     )
