@@ -21,9 +21,11 @@ from django.contrib import admin
 from django.contrib.admin.views import main as changelist_vars
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, URLResolver, reverse
 
+from evidence.models import Source
 from incidents.models import ChecklistItem, RecordVersion
 from tests.factories import ChecklistItemFactory, full_record, requested_redaction
 
@@ -225,3 +227,54 @@ def test_no_admin_autocomplete_answers_a_server_error_to_hostile_terms(hostile_c
                 requests.append(("get", url, {**params, name: value}))
     failures = _server_errors(hostile_client, requests)
     assert not failures, "\n".join(map(str, failures))
+
+
+# How each kind of hostile input is refused ------------------------------------
+
+
+def test_a_nul_byte_in_an_admin_url_is_a_bad_request(hostile_client):
+    assert hostile_client.get(reverse("admin:evidence_source_changelist"), {"language": "\x00"}).status_code == 400
+    assert hostile_client.get(reverse("admin:evidence_source_change", args=["1\x00"])).status_code == 400
+    autocomplete = {"app_label": "taxonomy", "model_name": "term", "field_name": "parent", "term": "\x00"}
+    assert hostile_client.get(reverse("admin:autocomplete"), autocomplete).status_code == 400
+
+
+def test_a_nul_byte_in_the_public_search_is_still_explained_in_the_page(client, db):
+    assert client.get("/en/incidents/", {"q": "a\x00b"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("lookup", "refused_by"),
+    [
+        # PostgreSQL's inet type (the adapter) refuses it; SQLite finds no row.
+        ("ip_address=abc", "postgresql"),
+        # SQLite holds no integer beyond 64 bits; PostgreSQL finds no row.
+        ("id__in=99999999999999999999", "sqlite"),
+    ],
+)
+def test_a_changelist_lookup_the_database_refuses_goes_back_to_the_changelist(hostile_client, lookup, refused_by):
+    """As Django answers a lookup it refuses itself: ?e=1, the changelist
+    without the lookup."""
+    url = reverse("admin:axes_accesslog_changelist")
+    response = hostile_client.get(f"{url}?{lookup}")
+    if connection.vendor != refused_by:
+        assert response.status_code == 200
+        return
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?e=1"
+    assert hostile_client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "0", "²", "10000"])
+def test_a_year_no_date_holds_shows_every_source(hostile_client, year):
+    response = hostile_client.get(reverse("admin:evidence_source_changelist"), {"year": year})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == Source.objects.count()
+
+
+@pytest.mark.parametrize("history_id", ["abc", "1e999", "%", "99999999999999999999"])
+def test_a_history_item_id_that_cannot_be_one_is_not_found(hostile_client, history_id):
+    version = RecordVersion.objects.first()
+    url = reverse("admin:incidents_recordversion_simple_history", args=[version.pk, history_id])
+    assert hostile_client.get(url).status_code == 404
+    assert hostile_client.get(reverse("admin:incidents_recordversion_history", args=[history_id])).status_code == 404
