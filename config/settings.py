@@ -111,6 +111,9 @@ MIDDLEWARE = [
     # A 503 page while the database is down: outside everything that reads
     # it (sessions, auth), inside the security headers (core/availability.py).
     "core.availability.DatabaseUnavailableMiddleware",
+    # Hostile input to the admin (a NUL byte, a value the database's column
+    # types refuse) answers 400, not 500 (core/bad_input.py).
+    "core.bad_input.AdminBadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

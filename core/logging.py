@@ -19,7 +19,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 
 SECURITY_LOGGER = "dossier.security"
 
@@ -61,15 +61,16 @@ class JsonFormatter(logging.Formatter):
 
 class OneLineForbidden(logging.Filter):
     """For ``django.request``: a 403 from ``PermissionDenied`` is an answer,
-    not a crash, so its line carries no traceback; and a request whose
-    refusal the admin has already written to the security log
-    (``refusal_logged``) is not logged twice."""
+    not a crash, so its line carries no traceback; nor does a 400 from
+    ``BadRequest``, whose message says what was refused (core/bad_input.py);
+    and a request whose refusal the admin has already written to the
+    security log (``refusal_logged``) is not logged twice."""
 
     def filter(self, record):
         request = getattr(record, "request", None)
         if request is not None and getattr(request, _LOGGED, False):
             return False
-        if record.exc_info and isinstance(record.exc_info[1], PermissionDenied):
+        if record.exc_info and isinstance(record.exc_info[1], (PermissionDenied, BadRequest)):
             record.exc_info = None
             record.exc_text = None
         return True

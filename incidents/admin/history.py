@@ -2,9 +2,10 @@
 
 import dataclasses
 
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -31,6 +32,20 @@ class ContextHelper(HistoricalRecordContextHelper):
         return super().context_for_delta_changes(trimmed)
 
 
+def _id_or_404(field, value):
+    """``value`` from the URL as a value of ``field``, or 404.
+
+    django-simple-history filters on the ids of its URLs as they come, and
+    the ORM raises ValueError (a 500) on "abc"; Django's own views treat an
+    id that cannot be one as a page that does not exist. An id too large
+    for the column needs nothing here: the ORM finds no row for it.
+    """
+    try:
+        return field.to_python(unquote(value))
+    except ValidationError:
+        raise Http404 from None
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Who changed what and when, read-only.
 
@@ -41,9 +56,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
     read-only.
     """
 
+    def history_view(self, request, object_id, extra_context=None):
+        object_id = _id_or_404(self.opts.pk, object_id)
+        return super().history_view(request, str(object_id), extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
+        object_id = _id_or_404(self.opts.pk, object_id)
+        history = getattr(self.model, self.opts.simple_history_manager_attribute)
+        version_id = _id_or_404(history.model._meta.get_field("history_id"), version_id)
         request._dossier_history_item = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 

@@ -18,6 +18,9 @@ knowing about records; ``evidence`` and ``taxonomy`` import nothing of
 ``incidents``.
 """
 
+import datetime
+import re
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpResponseRedirect
@@ -193,8 +196,10 @@ class PublicationYearFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        # An odd value in the query string shows every source, not an error.
-        if value and value.isdigit():
+        # An odd value in the query string shows every source, not an error:
+        # only a year a date can hold (1 to 9999) filters, as ASCII digits
+        # (isdigit() also takes "²", which int() refuses).
+        if value and re.fullmatch("[0-9]{1,4}", value) and int(value) >= datetime.MINYEAR:
             return queryset.filter(published_on__year=int(value))
         return queryset
 
