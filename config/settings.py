@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     # incidents comes after evidence and taxonomy: its post_migrate handler
     # grants their permissions to the role groups.
     "incidents",
+    # The read-only JSON API and the bulk export.
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +123,8 @@ MIDDLEWARE = [
     # browser or proxy revalidating a page that has not changed. Below the
     # middleware that redirect or add headers, so it hashes the final page.
     "django.middleware.http.ConditionalGetMiddleware",
+    # The JSON API: GET only, CORS, ETags from one stamp (api/http.py).
+    "api.http.ApiMiddleware",
     # Public pages answer GET and HEAD (OPTIONS: the Allow header only);
     # above CSRF, so any other method gets 405, not a CSRF page.
     "incidents.public.middleware.ReadOnlyPublicMiddleware",
@@ -372,6 +376,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # The site's address, for links in e-mails (sent outside any request).
 DOSSIER_SITE_URL = os.environ.get("DOSSIER_SITE_URL", "http://127.0.0.1:8000")
+
+# Requests per client address to the JSON API (api/http.py): "N/s", "N/min",
+# "N/hour" or "N/day". Beyond it: 429 with Retry-After.
+DOSSIER_API_RATE = os.environ.get("DOSSIER_API_RATE", "120/min")
 
 # Refuse to publish a version whose French text is incomplete.
 DOSSIER_REQUIRE_FRENCH_TO_PUBLISH = env_bool("DOSSIER_REQUIRE_FRENCH_TO_PUBLISH")

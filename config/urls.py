@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from api.pages import api_page
+from api.views import api
 from core.availability import healthz
 from incidents.public.sitemaps import SITEMAPS
 from incidents.public.views.discovery import robots_txt
@@ -24,9 +26,12 @@ urlpatterns = [
         name="sitemap-index",
     ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    # The read-only JSON API (api/views.py), described at /api/v1/openapi.json.
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
+    path("api/", api_page, name="api-docs"),
     path("", include("incidents.public.urls")),
     prefix_default_language=True,
 )

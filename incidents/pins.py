@@ -156,3 +156,22 @@ def public_state(obj):
             pinned |= Q(history_id__in=parts.values(reference.state_field))
     state = type(obj).history.filter(pinned, id=obj.pk).order_by("-history_id").first() if pinned else None
     return reviewed_instance(state) if state is not None else obj
+
+
+def public_rows(model):
+    """Every row of ``model`` (Source, Entity, Term, Taxonomy) that a published
+    version shows, each as the public sees it (``public_state``), in two
+    queries whatever their number: the ids the pins of published versions
+    name, then their latest pinned states. Unordered: sort as needed."""
+    pinned = Q()
+    for reference in pinned_references():
+        if reference.target is model:
+            parts = reference.part_model.objects.filter(version__in=RecordVersion.objects.published())
+            pinned |= Q(history_id__in=parts.values(reference.state_field))
+    if not pinned:
+        return []
+    states = model.history.filter(pinned).order_by("id", "-history_id")
+    latest = {}
+    for state in states:
+        latest.setdefault(state.id, state)  # the first of each id is its latest pin
+    return [reviewed_instance(state) for state in latest.values()]

@@ -19,8 +19,9 @@ Views may keep their own ``require_safe``: this answers first.
 from django.http import HttpResponse, HttpResponseNotAllowed
 
 PUBLIC_NAMESPACE = "incidents"
-# Public URLs outside the language prefixes (config/urls.py).
-ROOT_PUBLIC_URL_NAMES = frozenset({"robots-txt", "sitemap-index", "sitemap-section"})
+# Public URLs outside the incidents namespace (config/urls.py): the
+# sitemaps and robots.txt at the root, and the API's page under /en/ and /fr/.
+ROOT_PUBLIC_URL_NAMES = frozenset({"robots-txt", "sitemap-index", "sitemap-section", "api-docs"})
 ALLOWED = ("GET", "HEAD", "OPTIONS")
 
 

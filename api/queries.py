@@ -1,0 +1,145 @@
+"""
+What the API reads, at a number of queries that does not grow with the data
+answered (pinned in tests/test_api.py). Only published content: records
+through ``incidents.public.record_page`` (``Record.objects.published()``,
+``RecordVersion.objects.published()``), the list through the public list's
+``RecordBrowser`` (live versions), reference rows through ``pins.public_rows``.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q
+from django.db.models.functions import ExtractYear
+
+from evidence.models import Source
+from incidents import pins
+from incidents.diff import stale_translations
+from incidents.models import Classification, Harm, Jurisdiction, Record, RecordVersion
+from incidents.public import record_page
+from taxonomy.models import HARM_TYPE, SECTOR, Entity, TermMapping
+
+
+class RecordNotFoundError(Exception):
+    pass
+
+
+class RecordWithdrawnError(Exception):
+    """A withdrawn record: its notice, not its content."""
+
+    def __init__(self, record):
+        self.record = record
+
+
+@dataclass
+class LoadedRecord:
+    record: Record
+    version: RecordVersion
+    versions: list
+    stale: dict
+    mappings: dict
+    redactions: dict
+
+
+def stamp() -> str:
+    """Changes whenever what the API answers can: a publication, a
+    withdrawal or a redaction moves its record's ``updated_at``. Drafts,
+    reviews and edits of reference rows leave it alone (a published version
+    shows reference rows as pinned), so it tells no one when editors work."""
+    public = Record.objects.filter(Q(live_version__isnull=False) | Q(withdrawn_at__isnull=False))
+    found = public.aggregate(last=Max("updated_at"), count=Count("pk"))
+    return f"{found['last'] and found['last'].isoformat()}/{found['count']}"
+
+
+def term_mappings(terms) -> dict:
+    """{term id: its external codes}, in one query."""
+    mappings = {}
+    ids = {term.pk for term in terms}
+    if ids:
+        for mapping in TermMapping.objects.filter(term_id__in=ids).order_by("scheme", "code"):
+            mappings.setdefault(mapping.term_id, []).append(mapping)
+    return mappings
+
+
+def _stale_fields(previous, version) -> dict:
+    """{(model, pk): field names} whose French is stale in ``version``."""
+    if previous is None:
+        return {}
+    stale = {}
+    for entry in stale_translations(previous, version):
+        obj = entry.item if entry.item is not None else version
+        stale.setdefault((type(obj), obj.pk), set()).add(entry.name)
+    return {key: frozenset(names) for key, names in stale.items()}
+
+
+def load_record(public_id, number=None) -> LoadedRecord:
+    """A published record's version ``number`` (its live one by default)."""
+    record = record_page.public_record(public_id)
+    if record is None:
+        raise RecordNotFoundError
+    if record.withdrawn_at is not None or record.live_version_id is None:
+        raise RecordWithdrawnError(record)
+    versions = record_page.public_versions(record)
+    chosen = record.live_version_id if number is None else None
+    index = next(
+        (i for i, v in enumerate(versions) if (v.pk == chosen if chosen else v.number == number)),
+        None,
+    )
+    if index is None:
+        raise RecordNotFoundError
+    version = versions[index]
+    previous = versions[index - 1] if index else None
+    record_page.prefetch_parts([v for v in (previous, version) if v is not None])
+    terms = [c.term for c in version.classifications.all()] + [
+        h.harm_type for h in version.harms.all() if h.harm_type_id
+    ]
+    return LoadedRecord(
+        record=record,
+        version=version,
+        versions=versions,
+        stale=_stale_fields(previous, version),
+        mappings=term_mappings(terms),
+        redactions=record_page.applied_redactions(versions),
+    )
+
+
+def load_versions(public_id) -> LoadedRecord:
+    """A published record and its published versions (no parts)."""
+    record = record_page.public_record(public_id)
+    if record is None:
+        raise RecordNotFoundError
+    if record.withdrawn_at is not None or record.live_version_id is None:
+        raise RecordWithdrawnError(record)
+    versions = record_page.public_versions(record)
+    return LoadedRecord(record, record.live_version, versions, {}, {}, {})
+
+
+def public_entities():
+    return sorted(pins.public_rows(Entity), key=lambda entity: entity.slug)
+
+
+def public_sources():
+    return sorted(pins.public_rows(Source), key=lambda source: source.pk)
+
+
+def statistics() -> dict:
+    """Published records (their live versions) counted by facet."""
+    live = RecordVersion.objects.live()
+    live_ids = live.values("pk")
+
+    def by(queryset, field):
+        return dict(queryset.order_by().values_list(field).annotate(n=Count("version", distinct=True)))
+
+    years = Counter(
+        dict(live.annotate(year=ExtractYear("occurred_on")).order_by().values_list("year").annotate(n=Count("pk")))
+    )
+    return {
+        "total": live.count(),
+        "year": years,
+        "kind": dict(live.order_by().values_list("record__kind").annotate(n=Count("pk"))),
+        "severity": dict(live.order_by().values_list("severity").annotate(n=Count("pk"))),
+        "verification_level": dict(live.order_by().values_list("verification_level").annotate(n=Count("pk"))),
+        "jurisdiction": by(Jurisdiction.objects.filter(version__in=live_ids), "country"),
+        "harm_type": by(Harm.objects.filter(version__in=live_ids, harm_type__taxonomy__slug=HARM_TYPE), "harm_type_id"),
+        "sector": by(Classification.objects.filter(version__in=live_ids, term__taxonomy__slug=SECTOR), "term_id"),
+    }
