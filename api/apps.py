@@ -11,3 +11,12 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = "Dossier API"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from incidents.models import WorkflowEvent
+
+        from .tasks import on_workflow_event
+
+        post_save.connect(on_workflow_event, sender=WorkflowEvent, dispatch_uid="api.regenerate_export")

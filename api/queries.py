@@ -61,7 +61,7 @@ def term_mappings(terms) -> dict:
     return mappings
 
 
-def _stale_fields(previous, version) -> dict:
+def stale_fields(previous, version) -> dict:
     """{(model, pk): field names} whose French is stale in ``version``."""
     if previous is None:
         return {}
@@ -97,7 +97,7 @@ def load_record(public_id, number=None) -> LoadedRecord:
         record=record,
         version=version,
         versions=versions,
-        stale=_stale_fields(previous, version),
+        stale=stale_fields(previous, version),
         mappings=term_mappings(terms),
         redactions=record_page.applied_redactions(versions),
     )

@@ -381,6 +381,11 @@ DOSSIER_SITE_URL = os.environ.get("DOSSIER_SITE_URL", "http://127.0.0.1:8000")
 # "N/hour" or "N/day". Beyond it: 429 with Retry-After.
 DOSSIER_API_RATE = os.environ.get("DOSSIER_API_RATE", "120/min")
 
+# The bulk export offered at /en/data/ (api/export.py): where its zip is kept,
+# and whether each publication, withdrawal or redaction queues a new one.
+DOSSIER_EXPORT_DIR = os.environ.get("DOSSIER_EXPORT_DIR") or str(BASE_DIR / "var" / "exports")
+DOSSIER_EXPORT_AUTOMATIC = env_bool("DOSSIER_EXPORT_AUTOMATIC", True)
+
 # Refuse to publish a version whose French text is incomplete.
 DOSSIER_REQUIRE_FRENCH_TO_PUBLISH = env_bool("DOSSIER_REQUIRE_FRENCH_TO_PUBLISH")
 

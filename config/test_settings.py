@@ -1,6 +1,7 @@
 """Settings for the test suite: production settings plus test conveniences."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 
@@ -28,3 +29,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"dossier-test-{os.getpid()}.sqlite3"),
     }
+
+# The data page's export is regenerated after every publication: in tests
+# that would export the database after each one. Its tests turn it on.
+DOSSIER_EXPORT_AUTOMATIC = False
+DOSSIER_EXPORT_DIR = os.path.join(tempfile.gettempdir(), f"dossier-test-exports-{os.getpid()}")

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from api.pages import api_page
+from api.pages import api_page, data_download, data_page
 from api.views import api
 from core.availability import healthz
 from incidents.public.sitemaps import SITEMAPS
@@ -28,10 +28,13 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     # The read-only JSON API (api/views.py), described at /api/v1/openapi.json.
     path("api/v1/", api.urls),
+    # The latest bulk export (api/export.py), described at /en/data/.
+    path("data/dossier-export.zip", data_download, name="data-download"),
 ]
 
 urlpatterns += i18n_patterns(
     path("api/", api_page, name="api-docs"),
+    path("data/", data_page, name="data"),
     path("", include("incidents.public.urls")),
     prefix_default_language=True,
 )

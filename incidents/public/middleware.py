@@ -20,8 +20,11 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 
 PUBLIC_NAMESPACE = "incidents"
 # Public URLs outside the incidents namespace (config/urls.py): the
-# sitemaps and robots.txt at the root, and the API's page under /en/ and /fr/.
-ROOT_PUBLIC_URL_NAMES = frozenset({"robots-txt", "sitemap-index", "sitemap-section", "api-docs"})
+# sitemaps, robots.txt and the export's zip at the root, and the API's and
+# the export's pages under /en/ and /fr/.
+ROOT_PUBLIC_URL_NAMES = frozenset(
+    {"robots-txt", "sitemap-index", "sitemap-section", "api-docs", "data", "data-download"}
+)
 ALLOWED = ("GET", "HEAD", "OPTIONS")
 
 
