@@ -4,8 +4,10 @@ Lines and as CSV tables, with a manifest (``manage.py export_records DIR``,
 and the zip offered at /en/data/ and /fr/data/).
 
 - ``records.jsonl``: one line per published record, ``{"id", "kind",
-  "live_version", "versions": [...]}``, each version in the API's shape
-  (``api.data.record_data``): the same words, the same statuses.
+  "live_version", "versions": [...], "reviews": [...]}``, each version in
+  the API's shape (``api.data.record_data``): the same words, the same
+  statuses; ``reviews``: each version's two sign-offs (check and date, not
+  the reviewer).
 - One CSV per table (``TABLES``), built from those same dicts, so the CSV
   cannot say something the JSON does not. A version's parts carry the
   record's id and the version's number. ``sources.csv``, ``entities.csv``
@@ -40,7 +42,7 @@ from django.utils import timezone
 
 from evidence.models import Source
 from incidents import pins
-from incidents.models import Record, RecordVersion
+from incidents.models import Decision, Record, RecordVersion, SignOff
 from incidents.public import licence, record_page
 from incidents.public.browse.choices import public_taxonomies
 from taxonomy.models import Entity
@@ -75,6 +77,8 @@ TABLES = {
         "taxonomy_status",
         "permalink_en",
         "permalink_fr",
+        "neutrality_signed_at",
+        "factuality_signed_at",
     ],
     "harms.csv": [
         "record_id",
@@ -128,8 +132,23 @@ TABLES = {
         "archived_url",
         "source_type",
     ],
-    "entities.csv": ["slug", "name_en", "name_fr", "kind", "website"],
-    "terms.csv": ["taxonomy", "term", "parent", "name_en", "name_fr", "taxonomy_name_en", "taxonomy_name_fr", "codes"],
+    "entities.csv": ["slug", "name_en", "name_fr", "kind", "website", "description_en", "description_fr"],
+    "terms.csv": [
+        "taxonomy",
+        "term",
+        "parent",
+        "order",
+        "name_en",
+        "name_fr",
+        "description_en",
+        "description_fr",
+        "taxonomy_order",
+        "taxonomy_name_en",
+        "taxonomy_name_fr",
+        "taxonomy_description_en",
+        "taxonomy_description_fr",
+        "codes",
+    ],
     "withdrawn.csv": ["id", "withdrawn_at", "reason_en", "reason_fr"],
 }
 FILES = ("records.jsonl", *TABLES)
@@ -173,14 +192,32 @@ def _published_records():
         terms += [h.harm_type for v in versions for h in v.harms.all() if h.harm_type_id]
         mappings = term_mappings(terms)
         redactions = record_page.applied_redactions(versions)
+        reviews = _reviews(versions)
         by_record = {}
         for version in versions:
             by_record.setdefault(version.record_id, []).append(version)
         for record in records:
-            yield record, by_record.get(record.pk, []), mappings, redactions
+            yield record, by_record.get(record.pk, []), mappings, redactions, reviews
 
 
-def _version_rows(rows, record, shape):
+def _reviews(versions) -> dict:
+    """{version id: [{"check", "signed_at"}]}: the sign-offs each version was
+    published with (its reviewers are not named), in one query; a restored
+    version keeps those of the database it was exported from."""
+    found = {version.pk: version.restored_reviews for version in versions if version.restored_reviews is not None}
+    sign_offs = SignOff.objects.filter(
+        version__in=[version.pk for version in versions if version.pk not in found],
+        voided_at__isnull=True,
+        decision=Decision.APPROVE,
+    ).order_by("check_type")
+    for sign_off in sign_offs:
+        found.setdefault(sign_off.version_id, []).append(
+            {"check": sign_off.check_type, "signed_at": DjangoJSONEncoder().default(sign_off.created_at)}
+        )
+    return found
+
+
+def _version_rows(rows, record, shape, reviews):
     """Add the CSV rows of one version (``shape``: its API data)."""
     key = {"record_id": record.public_id, "version": shape["version"]}
     version_row = {
@@ -199,6 +236,7 @@ def _version_rows(rows, record, shape):
         "taxonomy_status": shape["taxonomy_status"],
         "permalink_en": shape["permalinks"]["en"],
         "permalink_fr": shape["permalinks"]["fr"],
+        **{f"{review['check']}_signed_at": review["signed_at"] for review in reviews},
     }
     for name in RecordVersion.TRANSLATED_FIELDS:
         for lang in LANGS:
@@ -278,6 +316,12 @@ def _version_rows(rows, record, shape):
         )
 
 
+def _raw(obj, field, lang):
+    """A reference row's text as stored: an empty French stays empty here
+    (the API shows the English instead; a restore must not fill it in)."""
+    return getattr(obj, f"{field}_{lang}", "") or ""
+
+
 def _reference_rows(rows):
     for source in sorted(pins.public_rows(Source), key=lambda source: source.pk):
         shape = data.source_data(source, None)
@@ -286,7 +330,7 @@ def _reference_rows(rows):
                 **{name: shape[name] for name in ("id", "title", "language", "authors", "published_on", "url")},
                 "archived_url": shape["archived_url"],
                 "source_type": shape["source_type"],
-                **{f"publisher_{lang}": shape["publisher"][lang] for lang in LANGS},
+                **{f"publisher_{lang}": _raw(source, "publisher", lang) for lang in LANGS},
             }
         )
     for entity in sorted(pins.public_rows(Entity), key=lambda entity: entity.slug):
@@ -296,7 +340,8 @@ def _reference_rows(rows):
                 "slug": shape["slug"],
                 "kind": shape["kind"],
                 "website": shape["website"],
-                **{f"name_{lang}": shape["name"][lang] for lang in LANGS},
+                **{f"name_{lang}": _raw(entity, "name", lang) for lang in LANGS},
+                **{f"description_{lang}": _raw(entity, "description", lang) for lang in LANGS},
             }
         )
     taxonomies = public_taxonomies()
@@ -312,9 +357,14 @@ def _reference_rows(rows):
                     "taxonomy": taxonomy.taxonomy.slug,
                     "term": term.slug,
                     "parent": parent.slug if parent else "",
-                    **{f"name_{lang}": data.names(term, "name")[lang] for lang in LANGS},
-                    **{f"taxonomy_name_{lang}": data.names(taxonomy.taxonomy, "name")[lang] for lang in LANGS},
-                    "codes": " | ".join(f"{m.scheme}:{m.code}" for m in mappings.get(term.pk, ())),
+                    "order": term.order,
+                    **{f"name_{lang}": _raw(term, "name", lang) for lang in LANGS},
+                    **{f"description_{lang}": _raw(term, "description", lang) for lang in LANGS},
+                    "taxonomy_order": taxonomy.taxonomy.order,
+                    **{f"taxonomy_name_{lang}": _raw(taxonomy.taxonomy, "name", lang) for lang in LANGS},
+                    **{f"taxonomy_description_{lang}": _raw(taxonomy.taxonomy, "description", lang) for lang in LANGS},
+                    # scheme:code=label, " | " between codes
+                    "codes": " | ".join(f"{m.scheme}:{m.code}={m.label}" for m in mappings.get(term.pk, ())),
                 }
             )
     for record in Record.objects.withdrawn().order_by("kind", "number"):
@@ -353,8 +403,8 @@ def export(directory) -> dict:
     rows = {name: [] for name in TABLES}
     counts = {"records.jsonl": 0}
     with open(directory / "records.jsonl", "w", encoding="utf-8") as jsonl:
-        for record, versions, mappings, redactions in _published_records():
-            shapes = []
+        for record, versions, mappings, redactions, reviews in _published_records():
+            shapes, signed = [], []
             for index, version in enumerate(versions):
                 previous = versions[index - 1] if index else None
                 shape = data.record_data(
@@ -367,9 +417,17 @@ def export(directory) -> dict:
                     request=None,
                 )
                 shapes.append(shape)
-                _version_rows(rows, record, shape)
+                version_reviews = reviews.get(version.pk, [])
+                signed += [{"version": version.number, **review} for review in version_reviews]
+                _version_rows(rows, record, shape, version_reviews)
             live = next((shape["version"] for shape in shapes if shape["is_live"]), None)
-            line = {"id": record.public_id, "kind": record.kind, "live_version": live, "versions": shapes}
+            line = {
+                "id": record.public_id,
+                "kind": record.kind,
+                "live_version": live,
+                "versions": shapes,
+                "reviews": signed,
+            }
             # The API's encoder (Django's), so dates are written as the API writes them.
             jsonl.write(json.dumps(line, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n")
             counts["records.jsonl"] += 1

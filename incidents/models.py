@@ -255,6 +255,11 @@ class RecordVersion(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
+    # For a version restored from an export (workflow.restore_record): the
+    # sign-offs it carried where it was reviewed, [{"check", "signed_at"}].
+    # Its reviewers' accounts are not in the export, so no SignOff row can
+    # name them; this keeps the fact and the dates of the two checks.
+    restored_reviews = models.JSONField(_("sign-offs before restoration"), null=True, blank=True, editable=False)
 
     objects = RecordVersionQuerySet.as_manager()
 
@@ -792,6 +797,8 @@ class Action(models.TextChoices):
     REDACTION_REQUESTED = "redaction_requested", _("Redaction requested")
     REDACTED = "redacted", _("Redacted")
     REDACTION_DECLINED = "redaction_declined", _("Redaction declined")
+    # A published version recreated from our own export (workflow.restore_record).
+    RESTORED = "restored", _("Restored from an export")
 
 
 # Each of these starts a review round: the sign-offs of a round are those

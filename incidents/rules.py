@@ -43,6 +43,7 @@ from taxonomy.models import Entity, Taxonomy, Term
 
 from . import pins
 from .models import (
+    PUBLIC_ID_RE,
     VERSION_PART_MODELS,
     Check,
     Decision,
@@ -132,6 +133,20 @@ def create_refusal(user) -> Refusal | None:
     """Creating a record (with its first draft)."""
     if not has(user, ADD_VERSION):
         return _forbidden()
+    return None
+
+
+def restore_refusal(user, public_id) -> Refusal | None:
+    """Recreating a published record from our own export. It publishes
+    without a review here (the versions were reviewed where they were
+    exported from), so only a superuser restoring a site may, and only under
+    an id no record holds."""
+    if not (user is not None and user.is_active and user.is_superuser):
+        return _forbidden(_("Only a superuser may restore records from an export."))
+    if not PUBLIC_ID_RE.match(public_id or ""):
+        return _not_now(_("“%(id)s” is not a record id (INC-0001, HAZ-0001).") % {"id": public_id})
+    if Record.objects.filter(public_id=public_id).exists():
+        return _not_now(_("A record %(id)s already exists: restore into an empty database.") % {"id": public_id})
     return None
 
 

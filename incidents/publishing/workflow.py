@@ -431,6 +431,71 @@ def withdraw(record, *, by, reason_en, reason_fr):
     return record
 
 
+@dataclass(frozen=True)
+class RestoredVersion:
+    """A published version as our own export gives it (imports/dossier.py)."""
+
+    number: int
+    published_at: object  # an aware datetime
+    content: dict  # the version's own editable fields: "title_en", "severity", …
+    reviews: list  # [{"check", "signed_at"}]: its sign-offs where it was reviewed
+    add_parts: object  # a callable(version) that creates the version's parts
+
+
+@transaction.atomic
+def restore_record(*, kind, public_id, versions, live_number, by):
+    """Recreate a published record and its published versions from our own
+    export, into a database that does not hold it (``rules.restore_refusal``).
+
+    The one way to publish without a review here: the versions were
+    reviewed and published where they were exported from, and keep their
+    numbers, dates and change notes; their sign-offs, whose reviewers are
+    not in the export, are kept as a summary (``restored_reviews``). The
+    parts show reference rows pinned as restored (incidents/pins.py), and
+    each version's restoration is in the audit trail (``Action.RESTORED``).
+    """
+    _enforce(rules.restore_refusal(by, public_id))
+    if kind not in Kind.values or not public_id.startswith(f"{PUBLIC_ID_PREFIX[kind]}-"):
+        raise WorkflowError(_("The id %(id)s does not fit a record of this kind.") % {"id": public_id})
+    numbers = [version.number for version in versions]
+    if not versions or numbers != sorted(set(numbers)) or live_number not in numbers:
+        raise WorkflowError(_("A record needs its published versions, numbered once each, the live one among them."))
+    number = int(public_id.split("-", 1)[1])
+    counter, _created = PublicIdCounter.objects.select_for_update().get_or_create(kind=kind)
+    if counter.last_number < number:
+        # Ids handed out later continue after the restored ones.
+        counter.last_number = number
+        counter.save()
+    record = Record(kind=kind, number=number, public_id=public_id)
+    record._history_user = by
+    record.save()
+    live = None
+    for restored in versions:
+        status = Status.PUBLISHED if restored.number == live_number else Status.SUPERSEDED
+        version = RecordVersion(record=record, created_by=by, **restored.content)
+        # Saved as a draft first: its parts are added to an editable version,
+        # and the version becomes public only once they and their pins exist.
+        version.status = Status.DRAFT
+        version._history_user = by
+        version.save()
+        restored.add_parts(version)
+        _pin_reference_rows(version, by)
+        _set_status(
+            version,
+            status,
+            by,
+            number=restored.number,
+            published_at=restored.published_at,
+            published_by=by,
+            restored_reviews=list(restored.reviews),
+        )
+        _log(record, version, Action.RESTORED, by, Status.DRAFT, status)
+        if status == Status.PUBLISHED:
+            live = version
+    set_live_version(record, live, by=by)
+    return record
+
+
 # Shared reference data ----------------------------------------------------------
 
 
