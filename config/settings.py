@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     # incidents comes after evidence and taxonomy: its post_migrate handler
     # grants their permissions to the role groups.
     "incidents",
+    # Importers from other incident databases: drafts through the workflow.
+    "imports",
 ]
 
 MIDDLEWARE = [
