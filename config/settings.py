@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "incidents",
     # The read-only JSON API and the bulk export.
     "api",
+    # Importers from other incident databases: drafts through the workflow.
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -150,6 +150,16 @@ def restore_refusal(user, public_id) -> Refusal | None:
     return None
 
 
+def add_reference_refusal(model, user) -> Refusal | None:
+    """Adding a new reference row (a source, an entity, a term): editors add
+    them as they write; changing one in public use is another rule
+    (``change_reference_refusal``)."""
+    opts = model._meta
+    if not has(user, f"{opts.app_label}.add_{opts.model_name}"):
+        return _forbidden()
+    return None
+
+
 def edit_refusal(version, user) -> Refusal | None:
     """Changing a version's content or its parts."""
     if not has(user, CHANGE_VERSION):

@@ -182,3 +182,13 @@ def test_setup_roles_resets_the_groups_and_can_run_twice():
         }
         assert have == set(wanted), name
     assert "incidents.add_hazardlink" in ROLE_PERMISSIONS[EDITORS]
+
+
+def test_editors_may_add_change_and_delete_every_kind_of_part():
+    """The version page shows each part as an inline, hidden from whoever
+    lacks its permissions: every part of VERSION_PART_MODELS is the editors'."""
+    from incidents.models import VERSION_PART_MODELS
+
+    for model in VERSION_PART_MODELS:
+        for action in ("add", "change", "delete"):
+            assert f"incidents.{action}_{model._meta.model_name}" in ROLE_PERMISSIONS[EDITORS]

@@ -139,6 +139,7 @@ def test_the_scan_reads_every_side_of_the_application():
         "incidents/admin/versions.py",
         "incidents/demo/loader.py",
         "incidents/public/views/records.py",
+        "imports/base.py",
         WORKFLOW,
     ):
         assert expected in modules

@@ -17,7 +17,16 @@ PUBLISHERS = "Publishers"
 
 # Every model in models.VERSION_PART_MODELS: the version editor shows each as
 # an inline, and an inline the user has no permission for is silently hidden.
-_PARTS = ["hazardlink", "harm", "citation", "policyrecommendation", "entityrole", "classification", "jurisdiction"]
+_PARTS = [
+    "hazardlink",
+    "harm",
+    "citation",
+    "policyrecommendation",
+    "entityrole",
+    "classification",
+    "jurisdiction",
+    "externalid",
+]
 _REFERENCE = ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping", "taxonomy.taxonomy"]
 _LOGINS = ["axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"]
 _ALL_VIEWABLE = (
