@@ -16,7 +16,10 @@ Nothing here queries the database: callers load what it reads
 (``api.queries``), at a cost that does not grow with the record.
 """
 
+import datetime
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import translation
 
@@ -26,6 +29,20 @@ from incidents.models import ExternalDatabase, RecordVersion, RedactionReason, R
 from incidents.public import licence
 
 COMPLETE, MISSING, STALE = "complete", "missing", "stale"
+
+
+class JSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times to the microsecond, as stored: Django's
+    stops at the millisecond, and a restore from the export would then move
+    every publication time (api/export.py, imports/dossier.py)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 DEFAULT_LANGUAGE = settings.LANGUAGE_CODE
 
 

@@ -36,13 +36,12 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max
 from django.utils import timezone
 
 from evidence.models import Source
 from incidents import pins
-from incidents.models import Decision, Record, RecordVersion, SignOff
+from incidents.models import PUBLIC_STATUSES, Decision, Record, RecordVersion, SignOff
 from incidents.public import licence, record_page
 from incidents.public.browse.choices import public_taxonomies
 from taxonomy.models import Entity
@@ -164,15 +163,19 @@ def _cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (datetime.date, datetime.datetime)):
-        return DjangoJSONEncoder().default(value)
+        return data.JSONEncoder().default(value)
     return value
 
 
 def data_stamp():
     """When the published data last changed: the latest publication,
-    withdrawal or redaction (a record's ``updated_at`` follows each)."""
-    public = Record.objects.filter(live_version__isnull=False)
-    return public.aggregate(last=Max("updated_at"))["last"]
+    redaction or withdrawal (dates a restore keeps, so that an export of a
+    restored database says the same)."""
+    versions = RecordVersion.objects.filter(status__in=PUBLIC_STATUSES).aggregate(
+        published=Max("published_at"), redacted=Max("redacted_at")
+    )
+    withdrawn = Record.objects.aggregate(last=Max("withdrawn_at"))["last"]
+    return max(filter(None, (versions["published"], versions["redacted"], withdrawn)), default=None)
 
 
 def _published_records():
@@ -212,7 +215,7 @@ def _reviews(versions) -> dict:
     ).order_by("check_type")
     for sign_off in sign_offs:
         found.setdefault(sign_off.version_id, []).append(
-            {"check": sign_off.check_type, "signed_at": DjangoJSONEncoder().default(sign_off.created_at)}
+            {"check": sign_off.check_type, "signed_at": data.JSONEncoder().default(sign_off.created_at)}
         )
     return found
 
@@ -428,8 +431,8 @@ def export(directory) -> dict:
                 "versions": shapes,
                 "reviews": signed,
             }
-            # The API's encoder (Django's), so dates are written as the API writes them.
-            jsonl.write(json.dumps(line, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n")
+            # The API's encoder, so dates are written as the API writes them.
+            jsonl.write(json.dumps(line, ensure_ascii=False, cls=data.JSONEncoder) + "\n")
             counts["records.jsonl"] += 1
             if shapes:
                 first = shapes[0]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from pydantic import Field
 
 from core.i18n import LANGUAGE_CODES
@@ -37,6 +38,11 @@ from .http import RateLimit
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
+
+class Renderer(JSONRenderer):
+    encoder_class = data.JSONEncoder
+
+
 api = NinjaAPI(
     title="Dossier API",
     version="1",
@@ -47,6 +53,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url=None,  # documented for people at /en/api/ and /fr/api/ (no third-party script).
     throttle=[RateLimit()],
+    renderer=Renderer(),
 )
 
 
@@ -323,11 +330,16 @@ def stats(request):
     counts = queries.statistics()
     terms = Term.objects.in_bulk([*counts["harm_type"], *counts["sector"]])
 
-    def rows(found, label):
+    def rows(found, label, value=lambda v: v):
+        # Ties in the order of their values (slugs, codes): the same on every
+        # database, whatever the rows' ids.
         return sorted(
-            ({"value": value, "label": label(value), "count": n} for value, n in found.items()),
+            ({"value": value(v), "label": label(v), "count": n} for v, n in found.items()),
             key=lambda row: (-row["count"], str(row["value"])),
         )
+
+    def term_slug(pk):
+        return terms[pk].slug if pk in terms else str(pk)
 
     def term_label(pk):
         return data.names(terms[pk], "name") if pk in terms else {code: str(pk) for code in LANGUAGE_CODES}
@@ -345,14 +357,8 @@ def stats(request):
             key=lambda row: (row["value"] is None, row["value"] or 0),
         ),
         "kind": rows(counts["kind"], lambda v: data.choice(Kind, v)["label"]),
-        "harm_type": [
-            {**row, "value": terms[row["value"]].slug if row["value"] in terms else str(row["value"])}
-            for row in rows(counts["harm_type"], term_label)
-        ],
-        "sector": [
-            {**row, "value": terms[row["value"]].slug if row["value"] in terms else str(row["value"])}
-            for row in rows(counts["sector"], term_label)
-        ],
+        "harm_type": rows(counts["harm_type"], term_label, term_slug),
+        "sector": rows(counts["sector"], term_label, term_slug),
         "jurisdiction": rows(counts["jurisdiction"], country_label),
         "severity": rows(counts["severity"], lambda v: data.choice(Severity, v)["label"]),
         "verification_level": rows(counts["verification_level"], lambda v: data.choice(VerificationLevel, v)["label"]),

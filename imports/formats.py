@@ -6,8 +6,10 @@ A format is a class with ``name``, a ``help`` line and
 opens the file (raising ``FormatError`` with a message for the user), and
 whose instances give ``total`` (the number of rows, for the progress bar)
 and ``rows()``: ``ImportRow``s and ``RefusedRow``s in file order. Register
-one with ``@register``; ``--format dossier`` (restoring our own export) is
-meant to plug in here the same way.
+one with ``@register``. A format that does not make drafts (``dossier``,
+which restores our own export) also gives ``user_refusal(user)`` (who may
+run it) and ``writer(user, dry_run)`` (what writes its rows, with a
+``session()`` around them).
 """
 
 FORMATS: dict[str, type] = {}
@@ -24,6 +26,6 @@ def register(format_class):
 
 def load_formats():
     """Import the modules that register the built-in formats."""
-    from . import aiid, csv_mapping  # noqa: F401 (registered on import)
+    from . import aiid, csv_mapping, dossier  # noqa: F401 (registered on import)
 
     return FORMATS

@@ -136,13 +136,15 @@ def create_refusal(user) -> Refusal | None:
     return None
 
 
-def restore_refusal(user, public_id) -> Refusal | None:
+def restore_refusal(user, public_id=None) -> Refusal | None:
     """Recreating a published record from our own export. It publishes
     without a review here (the versions were reviewed where they were
     exported from), so only a superuser restoring a site may, and only under
-    an id no record holds."""
+    an id no record holds (``public_id`` None: may this user restore at all)."""
     if not (user is not None and user.is_active and user.is_superuser):
         return _forbidden(_("Only a superuser may restore records from an export."))
+    if public_id is None:
+        return None
     if not PUBLIC_ID_RE.match(public_id or ""):
         return _not_now(_("“%(id)s” is not a record id (INC-0001, HAZ-0001).") % {"id": public_id})
     if Record.objects.filter(public_id=public_id).exists():

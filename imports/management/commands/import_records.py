@@ -10,6 +10,8 @@ reported unchanged. Refused rows are reported with their line number, in
 the language of ``--language``; the command then exits with status 1.
 """
 
+from contextlib import nullcontext
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -62,8 +64,8 @@ class Command(BaseCommand):
             self.run(options)
 
     def run(self, options):
-        user = self.importing_user(options["username"])
         format_class = load_formats()[options["format"]]
+        user = self.importing_user(options["username"], format_class)
         try:
             source = format_class.from_options(options["path"], options)
         except FormatError as error:
@@ -76,7 +78,15 @@ class Command(BaseCommand):
         for problem in source.problems:
             self.stdout.write(self.style.WARNING(problem))
 
-        writer = RecordWriter(user, dry_run=dry_run)
+        self.created_text = getattr(source, "created_text", None)
+        # Formats that make drafts share RecordWriter; a restore has its own.
+        writer = source.writer(user, dry_run) if hasattr(source, "writer") else RecordWriter(user, dry_run=dry_run)
+        with getattr(writer, "session", nullcontext)():
+            counts = self.write_rows(source, writer, dry_run, verbosity)
+        self.summary(counts, dry_run, source)
+        self.report_refusals(counts, dry_run)
+
+    def write_rows(self, source, writer, dry_run, verbosity):
         progress = Progress(self.stdout, source.total)
         counts = dict.fromkeys(Result, 0)
         for row in source.rows():
@@ -92,7 +102,9 @@ class Command(BaseCommand):
                     self.stdout.write(line)
             progress.advance()
         progress.finish()
-        self.summary(counts, dry_run, source)
+        return counts
+
+    def report_refusals(self, counts, dry_run):
         if counts[Result.REFUSED]:
             raise CommandError(
                 ngettext(
@@ -111,10 +123,15 @@ class Command(BaseCommand):
                 returncode=1,
             )
 
-    def importing_user(self, username):
+    def importing_user(self, username, format_class):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(_("No user is named “%(username)s”.") % {"username": username})
+        if hasattr(format_class, "user_refusal"):
+            refusal = format_class.user_refusal(user)
+            if refusal is not None:
+                raise CommandError(refusal.message)
+            return user
         for refusal in (
             rules.create_refusal(user),
             rules.add_reference_refusal(Source, user),
@@ -146,7 +163,7 @@ class Command(BaseCommand):
         elif dry_run:
             text = _("line %(line)d: would be created.")
         else:
-            text = _("line %(line)d: created %(record)s (a draft).")
+            text = getattr(self, "created_text", None) or _("line %(line)d: created %(record)s (a draft).")
         lines = [text % {"line": outcome.line, "record": outcome.public_id}]
         lines += [_("line %(line)d: %(note)s") % {"line": outcome.line, "note": note} for note in outcome.notes]
         return lines

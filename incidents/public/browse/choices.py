@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.cache import cache
 from django.core.validators import validate_slug
-from django.db.models import Max
+from django.db.models import Max, Q
 
-from incidents.models import Classification, EntityRole, Jurisdiction, Record, RecordVersion
+from incidents.models import PUBLIC_STATUSES, Classification, EntityRole, Jurisdiction, Record, RecordVersion
 from taxonomy.models import Term
 
 # Term filters are named after their taxonomy ("term-sector"); the prefix keeps
@@ -41,10 +41,17 @@ CACHE_SECONDS = 24 * 3600
 
 
 def publication_stamp() -> str:
-    """Changes whenever a version is published or a record withdrawn."""
-    published = RecordVersion.objects.aggregate(last=Max("published_at"))["last"]
+    """Changes whenever a version is published or a record withdrawn.
+
+    The last public version's id is part of it: a database restored from an
+    export (imports/dossier.py) has the same publication dates under new ids,
+    and what is cached by this stamp holds ids."""
+    published = RecordVersion.objects.aggregate(
+        last=Max("published_at"), last_id=Max("pk", filter=Q(status__in=PUBLIC_STATUSES))
+    )
     withdrawn = Record.objects.aggregate(last=Max("withdrawn_at"))["last"]
-    return f"{published and published.isoformat()}/{withdrawn and withdrawn.isoformat()}"
+    last = published["last"]
+    return f"{last and last.isoformat()}/{published['last_id']}/{withdrawn and withdrawn.isoformat()}"
 
 
 def cached(name, compute, stamp=None):
