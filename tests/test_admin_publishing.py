@@ -6,12 +6,15 @@ from django.test import override_settings
 from django.urls import reverse
 
 from incidents.models import Action, Status, WorkflowEvent
+from incidents.publishing import workflow
 from tests.factories import (
     ApprovedVersionFactory,
     DraftVersionFactory,
     InReviewVersionFactory,
     PublishedVersionFactory,
+    approve,
     record_of,
+    revise,
 )
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +147,28 @@ def test_publish_and_withdraw_need_the_csrf_token(publisher):
     assert client.post(publish_url(version), NOTES).status_code == 403
     record = record_of(PublishedVersionFactory())
     assert client.post(withdraw_url(record), REASONS).status_code == 403
+
+
+def test_the_publish_page_shows_the_sign_offs_what_changed_and_the_previews(client, publisher):
+    live = PublishedVersionFactory(summary_en="The old summary.")
+    draft = revise(record_of(live))
+    draft.summary_en = "The corrected summary."
+    draft.save()
+    workflow.submit(draft, by=draft.created_by)
+    approved = approve(draft)
+    client.force_login(publisher)
+    html = client.get(publish_url(approved)).content.decode()
+    assert html.count('class="sign-off sign-off--approve') == 2
+    assert "What changed since v1" in html and "<ins>corrected</ins>" in html
+    for lang in ("en", "fr"):
+        assert f"/admin/incidents/recordversion/{approved.pk}/preview/{lang}/" in html
+    assert 'name="change_note_en"' in html
+
+
+def test_the_review_screen_of_an_approved_version_leads_publishers_to_publish(client, publisher, reviewer):
+    approved = ApprovedVersionFactory()
+    review = reverse("admin:incidents_recordversion_review", args=[approved.pk])
+    client.force_login(publisher)
+    assert f'href="{publish_url(approved)}"' in client.get(review).content.decode()
+    client.force_login(reviewer)
+    assert publish_url(approved) not in client.get(review).content.decode()

@@ -157,14 +157,14 @@ def test_editor_and_publisher_have_no_reviewer_queue(editor, publisher):
 # Publishers and everyone ------------------------------------------------------------
 
 
-def test_publisher_sees_approved_versions(publisher, reviewer):
+def test_publisher_sees_approved_versions_and_goes_to_their_publish_page(publisher, reviewer):
     approved = ApprovedVersionFactory()
     InReviewVersionFactory()
     PublishedVersionFactory()
     [row] = queue(publisher, "ready").versions
     assert row.pk == approved.pk
     assert [decision for _label, decision in row.decisions] == [Decision.APPROVE, Decision.APPROVE]
-    assert row.work_url == review_url(approved)
+    assert row.work_url == f"/admin/incidents/recordversion/{approved.pk}/publish/"
     assert "ready" not in [q.key for q in queues.for_user(reviewer)]
 
 

@@ -18,9 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import LANGUAGE_CODES, current_language
 from incidents import rules
-from incidents.publishing import workflow
+from incidents.models import Check
+from incidents.publishing import review, workflow
 
+from . import preview
 from .display import refusal_logged_as
 
 
@@ -90,6 +93,9 @@ def publish_view(model_admin, request, version):
     else:
         form = PublishForm(initial={"change_note_en": version.change_note_en, "change_note_fr": version.change_note_fr})
     refusal = rules.publish_refusal(version, request.user)
+    # What the publisher releases, on the page where they release it: the
+    # sign-offs, what changed since the live version, and the previews.
+    signed = review.current_sign_offs(review.rounds(version))
     return _page(
         model_admin,
         request,
@@ -104,6 +110,12 @@ def publish_view(model_admin, request, version):
             "problems": refusal.messages if refusal else (),
             "missing_french": version.missing_french(),
             "change_url": change_url,
+            "review_url": reverse("admin:incidents_recordversion_review", args=[version.pk]),
+            "sign_offs": [signed[check] for check in Check.values if check in signed],
+            "comparison": review.compare(version, current_language()),
+            "previews": [{"lang": code, "url": preview.preview_url(version, code)} for code in LANGUAGE_CODES],
+            "version": version,
+            "record": version.record,
         },
     )
 

@@ -238,4 +238,10 @@ class ReviewMixin:
             "rounds": list(reversed(rounds)),
             "change_url": reverse("admin:incidents_recordversion_change", args=[version.pk]),
             "history_url": reverse("admin:incidents_recordversion_history", args=[version.pk]),
+            # Approved: the way on is the publish page, for whoever may publish.
+            "publish_url": (
+                reverse("admin:incidents_recordversion_publish", args=[version.pk])
+                if rules.publish_refusal(version, user) is None
+                else ""
+            ),
         }

@@ -156,6 +156,12 @@ def for_user(user) -> list[Queue]:
         )
     )
     _attach_people(queues)
+    for queue in queues:
+        if queue.key == "ready":
+            # Publishers act on the publish page, which shows the sign-offs,
+            # what changed and the preview beside the Publish button.
+            for version in queue.versions:
+                version.work_url = reverse("admin:incidents_recordversion_publish", args=[version.pk])
     return queues
 
 
