@@ -7,7 +7,8 @@ class IncidentsConfig(AppConfig):
     """Records, their versions and parts, the workflow, and the public record pages."""
 
     name = "incidents"
-    verbose_name = _("Records")
+    # Not "Records": the breadcrumbs would read "Records › Records".
+    verbose_name = _("Incidents and hazards")
 
     def ready(self):
         post_migrate.connect(create_role_groups, sender=self)
