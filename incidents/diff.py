@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -430,15 +430,21 @@ def describe(obj, lang=None) -> Localized:
         return Localized(obj.source.title, obj.source.language, False)
     if isinstance(obj, EntityRole):
         name = localized(obj.entity, "name", lang)
-        return Localized(f"{name.text} ({obj.get_role_display()})", name.lang, name.is_fallback)
+        with translation.override(lang):
+            role = obj.get_role_display()
+        return Localized(f"{name.text} ({role})", name.lang, name.is_fallback)
     if isinstance(obj, Classification):
         taxonomy, term = localized(obj.term.taxonomy, "name", lang), localized(obj.term, "name", lang)
         fallback = taxonomy.is_fallback or term.is_fallback
         return Localized(f"{taxonomy.text} › {term.text}", term.lang if fallback else lang, fallback)
     if isinstance(obj, Jurisdiction):
+        with translation.override(lang):
+            country = str(obj.country.name)
         region = localized(obj, "region", lang)
-        text = f"{obj.country.name} – {region.text}" if region.text else str(obj.country.name)
-        return Localized(text, region.lang if region.text else lang, region.is_fallback)
+        if not region.text:
+            # A country alone is named in the reader's language: nothing untranslated.
+            return Localized(country, lang, False)
+        return Localized(f"{country} – {region.text}", region.lang, region.is_fallback)
     if isinstance(obj, HazardLink):
         return describe(obj.hazard, lang)
     if isinstance(obj, Record):

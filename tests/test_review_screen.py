@@ -1,6 +1,8 @@
 """The review screen: both previews, what changed in both languages, the
 French texts missing or stale, the checklists and the sign-off rounds."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -17,6 +19,7 @@ from tests.factories import (
     EntityRoleFactory,
     HarmFactory,
     InReviewVersionFactory,
+    JurisdictionFactory,
     PublishedHazardVersionFactory,
     PublishedVersionFactory,
     UserFactory,
@@ -140,6 +143,21 @@ def test_first_version_has_nothing_to_compare_and_shows_its_fields(client, revie
     assert '<td lang="en" class="review-text">Deepfake hiring advisory</td>' in fields
     assert '<td lang="fr" class="review-text">Avis sur l’embauche hypertruquée</td>' in fields
     assert "Companies unknowingly hired operatives" in fields and "Des entreprises ont embauché" in fields
+
+
+def test_first_version_table_has_its_details_citation_keys_and_countries_in_both_languages(client, reviewer):
+    draft = DraftVersionFactory(severity=3, verification_level=4, first_reported_on=datetime.date(2025, 7, 16))
+    CitationFactory(version=draft, key="rcmp-2025", is_primary=True)
+    JurisdictionFactory(version=draft, country="CA")
+    html = page(client, reviewer, draft)
+    fields = html[html.index('class="review-fields"') :]
+    assert '<td lang="en" class="review-text">High</td>' in fields
+    assert '<td lang="fr" class="review-text">Élevée</td>' in fields
+    assert '<td lang="fr" class="review-text">16 juillet 2025</td>' in fields
+    assert "Confirmed by a primary source" in fields
+    assert "[@rcmp-2025]" in fields and "(primary source)" in fields and "(source primaire)" in fields
+    assert "<li>Canada</li>" in fields  # a country alone is not "not yet translated"
+    assert "untranslated" not in fields[: fields.index("</table>")].split("Canada")[0][-200:]
 
 
 def test_published_version_is_compared_with_the_one_it_replaced(client, reviewer):

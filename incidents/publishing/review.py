@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import translation
+from django.utils.translation import gettext
 
 from core.i18n import LANGUAGE_CODES, Localized
 from incidents import diff, pins
@@ -20,6 +21,7 @@ from incidents.models import (
     ROUND_STARTS,
     Check,
     ChecklistItem,
+    Citation,
     HazardLink,
     RecordVersion,
     SignOff,
@@ -132,13 +134,28 @@ def compare(version, lang) -> Comparison:
 
 
 def _fields(version):
-    return [
+    """The version's own fields in both languages: its texts, then the
+    record details (dates, severity, verification level…), each shown as
+    a reader of that language reads it."""
+    texts = [
         FieldInLanguages(
             version._meta.get_field(name).verbose_name,
             [(code, getattr(version, f"{name}_{code}") or "") for code in LANGUAGE_CODES],
         )
         for name in RecordVersion.TRANSLATED_FIELDS
     ]
+    details = []
+    for section in diff.SECTIONS:
+        for name in section.fields:
+            if name in RecordVersion.TRANSLATED_FIELDS:
+                continue
+            model_field = version._meta.get_field(name)
+            values = []
+            for code in LANGUAGE_CODES:
+                with translation.override(code):
+                    values.append((code, str(diff.display_value(getattr(version, name), model_field, code))))
+            details.append(FieldInLanguages(model_field.verbose_name, values))
+    return texts + details
 
 
 def _parts(version):
@@ -147,9 +164,20 @@ def _parts(version):
         if section.parts is None:
             continue
         rows = list(getattr(version, section.parts.related_name).all())
-        columns = [(code, [diff.describe(row, code) for row in rows]) for code in LANGUAGE_CODES]
+        columns = [(code, [_part_label(row, code) for row in rows]) for code in LANGUAGE_CODES]
         lists.append(PartList(section.label, len(rows), columns))
     return lists
+
+
+def _part_label(row, code):
+    """A part as the first version's table lists it; a citation with its key
+    and, for the primary one, the flag."""
+    label = diff.describe(row, code)
+    if isinstance(row, Citation):
+        with translation.override(code):
+            primary = f" ({gettext('primary source')})" if row.is_primary else ""
+        return Localized(f"[@{row.key}] {label.text}{primary}", label.lang, label.is_fallback)
+    return label
 
 
 # Personal data -------------------------------------------------------------------
