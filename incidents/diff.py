@@ -381,6 +381,43 @@ class FieldRow:
     new_segments: tuple[Segment, ...] = ()
     other_languages: tuple[str, ...] = ()
 
+    # Texts are Markdown: a blank line starts a paragraph, shown as one.
+    @property
+    def old_paragraphs(self):
+        return paragraphs(self.old_segments)
+
+    @property
+    def new_paragraphs(self):
+        return paragraphs(self.new_segments)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_CITATION = re.compile(r"\[@([^\[\]]+)\]")
+
+
+def paragraphs(segments) -> list[list[Segment]]:
+    """The segments of a text cut at its blank lines, a list per paragraph."""
+    result = [[]]
+    for segment in segments:
+        pieces = _PARAGRAPH_BREAK.split(segment.text)
+        for index, piece in enumerate(pieces):
+            if index:
+                result.append([])
+            if piece:
+                result[-1].append(Segment(piece, segment.changed))
+    return [paragraph for paragraph in result if paragraph]
+
+
+def readable(text, labels) -> str:
+    """``text`` with its inline citations as a reader sees them: "[@rcmp-2025]"
+    becomes "(RCMP, 2025)", from ``labels`` ({key: label}; the key when unknown)."""
+
+    def cite(match):
+        keys = [key.strip().lstrip("@") for key in match.group(1).split(";")]
+        return "(" + "; ".join(labels.get(key) or key for key in keys) + ")"
+
+    return _CITATION.sub(cite, text or "")
+
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -456,10 +493,12 @@ def describe(obj, lang=None) -> Localized:
     return Localized(str(obj), lang, False)
 
 
-def field_rows(changes, old_obj, new_obj, lang=None) -> list[FieldRow]:
+def field_rows(changes, old_obj, new_obj, lang=None, labels=None) -> list[FieldRow]:
     """The changes of one object (a version, or one child row) as a reader
-    of ``lang`` sees them, one row per field, in the order of ``changes``."""
+    of ``lang`` sees them, one row per field, in the order of ``changes``;
+    inline citations read through ``labels`` ({key: label}, ``readable``)."""
     lang = lang or current_language()
+    labels = labels or {}
     rows, done = [], set()
     for change in changes:
         if change.name in done:
@@ -476,6 +515,8 @@ def field_rows(changes, old_obj, new_obj, lang=None) -> list[FieldRow]:
                 others = tuple(c.lang for c in changes if c.name == change.name and c.lang)
                 rows.append(FieldRow(change.name, change.label, other_languages=others))
                 continue
+            old = Localized(readable(old.text, labels), old.lang, old.is_fallback)
+            new = Localized(readable(new.text, labels), new.lang, new.is_fallback)
         old_segments, new_segments = word_diff(old.text, new.text)
         rows.append(FieldRow(change.name, change.label, old, new, tuple(old_segments), tuple(new_segments)))
     return rows
@@ -496,14 +537,25 @@ class ReaderSection:
     items: list[ReaderItem]
 
 
+def citation_labels(versions, lang) -> dict:
+    """{citation key: its label in ``lang``} over ``versions`` (later ones win)."""
+    labels = {}
+    for version in versions:
+        for citation in version.citations.all():
+            labels[citation.key] = localized(citation, "label", lang).text
+    return labels
+
+
 def for_reader(sections, old, new, lang=None) -> list[ReaderSection]:
     """``compare_versions()``'s result arranged for a reader of ``lang``."""
     lang = lang or current_language()
+    labels = citation_labels((old, new), lang)
     result = []
     for section in sections:
         items = []
         for item in section.items:
-            rows = field_rows(item.fields, item.old, item.new, lang) if item.action == CHANGED else []
+            rows = field_rows(item.fields, item.old, item.new, lang, labels) if item.action == CHANGED else []
             items.append(ReaderItem(item.action, describe(item.item, lang), rows))
-        result.append(ReaderSection(section.key, section.label, field_rows(section.fields, old, new, lang), items))
+        rows = field_rows(section.fields, old, new, lang, labels)
+        result.append(ReaderSection(section.key, section.label, rows, items))
     return result

@@ -1,6 +1,8 @@
 """incidents.diff: what changed between two versions, per section, per
 language, and which French texts went stale."""
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -16,6 +18,8 @@ from tests.factories import (
     PolicyRecommendationFactory,
     SourceFactory,
     full_record,
+    publish_revision,
+    record_of,
     revise,
 )
 
@@ -312,3 +316,37 @@ def test_word_diff_marks_only_the_changed_words():
     assert [(s.text, s.changed) for s in before] == [("The ", False), ("quick", True), (" brown fox", False)]
     assert [(s.text, s.changed) for s in after] == [("The ", False), ("slow", True), (" brown fox", False)]
     assert "".join(s.text for s in after) == "The slow brown fox"
+
+
+def test_citations_read_as_their_labels_and_unknown_keys_as_themselves():
+    labels = {"rcmp-2025": "RCMP, 2025", "msft-2025": "Microsoft, 2025"}
+    text = "Five agencies warned [@rcmp-2025]. Microsoft agreed [@msft-2025; @other]."
+    assert (
+        diff.readable(text, labels) == "Five agencies warned (RCMP, 2025). Microsoft agreed (Microsoft, 2025; other)."
+    )
+
+
+def test_a_changed_text_keeps_its_paragraphs():
+    _old, new = diff.word_diff("First paragraph.\n\nSecond one.", "First paragraph.\n\nSecond one, longer.")
+    paragraphs = diff.paragraphs(new)
+    assert ["".join(segment.text for segment in paragraph) for paragraph in paragraphs] == [
+        "First paragraph.",
+        "Second one, longer.",
+    ]
+    assert any(segment.changed for segment in paragraphs[1]) and not any(s.changed for s in paragraphs[0])
+
+
+def test_the_changes_page_shows_citation_labels_and_paragraphs(client):
+    live = full_record()
+    revised = publish_revision(
+        record_of(live),
+        narrative_en="On July 16, 2025, five agencies issued a joint advisory [@rcmp-2025].\n\nA new paragraph.",
+    )
+    html = client.get(f"/en/incidents/{revised.record.public_id}/changes/?from=1&to=2").content.decode()
+    section = html[html.index('id="change-narrative"') :]
+    section = section[: section.index("</section>")]
+    assert "[@rcmp-2025]" not in section and "(RCMP, 2025)" in section
+    after = section[section.index('<div class="change-after">') :]
+    paragraphs = re.findall(r"<p(?: lang=\"\w+\")?>(.*?)</p>", after, re.S)
+    assert len(paragraphs) == 2, paragraphs
+    assert re.sub(r"</?ins>", "", paragraphs[1]) == "A new paragraph." and "<ins>" in paragraphs[1]
