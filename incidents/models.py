@@ -11,6 +11,7 @@ Nothing here changes a version's status or a record's live pointer: that is
 ``incidents.publishing.workflow``'s job, and only its.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -340,6 +342,11 @@ class RecordVersion(models.Model):
             errors["occurrence_precision"] = _("Choose “Date range” as the precision to give an end date.")
         if self.occurred_on and self.occurred_until and self.occurred_until < self.occurred_on:
             errors["occurred_until"] = _("The end of the date range cannot be before its start.")
+        # A report is a past event (a hazard's dates may lie ahead; its first
+        # report cannot). Tomorrow is allowed: a report dated in a time zone
+        # ahead of ours may already carry tomorrow's date.
+        if self.first_reported_on and self.first_reported_on > timezone.localdate() + datetime.timedelta(days=1):
+            errors["first_reported_on"] = _("The first report cannot be dated in the future.")
         if errors:
             raise ValidationError(errors)
 

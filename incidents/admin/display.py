@@ -5,11 +5,13 @@ from contextlib import contextmanager
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from core.http import client_ip
-from core.i18n import fallback_note, localized
+from core.i18n import LANGUAGE_CODES, fallback_note, localized
 from core.logging import refusal_logged, security_event
 
 
@@ -70,3 +72,13 @@ def refusal_logged_as(request, action, obj):
         )
         refusal_logged(request)
         raise
+
+
+def public_pages(name, *args) -> list[tuple[str, str]]:
+    """[(language code, path)] of the public page ``incidents:<name>`` in
+    every language: the admin's links to what readers see."""
+    pages = []
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            pages.append((code, reverse(f"incidents:{name}", args=args)))
+    return pages

@@ -28,7 +28,7 @@ from incidents.publishing import workflow
 
 from ..models import OPEN_STATUSES, Record, RecordVersion, WorkflowEvent
 from . import publishing
-from .display import localized_title, refusal_logged_as, report_workflow_error
+from .display import localized_title, public_pages, refusal_logged_as, report_workflow_error
 from .history import HistoryAdmin
 from .timeline import record_timeline
 
@@ -254,4 +254,7 @@ class RecordAdmin(HistoryAdmin):
             available = rules.record_transitions(obj, request.user)
             context["can_start_revision"] = rules.Transition.START_REVISION in available
             context["can_withdraw"] = rules.Transition.WITHDRAW in available
+            context["public_pages"] = (
+                public_pages("record", obj.public_id) if obj.live_version_id and not obj.is_withdrawn else []
+            )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

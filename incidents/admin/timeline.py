@@ -9,7 +9,9 @@ from datetime import datetime
 
 from django.utils.translation import pgettext
 
-from ..models import VERSION_PART_MODELS, RecordVersion, WorkflowEvent
+from core.i18n import LANGUAGE_CODES
+
+from ..models import VERSION_PART_MODELS, Action, RecordVersion, WorkflowEvent
 from .history import _field_label, real_changes
 
 
@@ -52,6 +54,14 @@ def _edits(model, rows, version_labels, describe):
     return entries
 
 
+def _change_note(version) -> str:
+    if version is None:
+        return ""
+    return "\n\n".join(
+        f"{code.upper()}: {text}" for code in LANGUAGE_CODES if (text := getattr(version, f"change_note_{code}"))
+    )
+
+
 def record_timeline(record) -> list[Entry]:
     versions = {version.pk: version for version in RecordVersion.objects.filter(record=record)}
     labels = {pk: str(version.label) for pk, version in versions.items()}
@@ -72,7 +82,8 @@ def record_timeline(record) -> list[Entry]:
             details=[f"{event.get_from_status_display()} → {event.get_to_status_display()}"]
             if event.from_status and event.to_status and event.from_status != event.to_status
             else [],
-            comment=event.comment,
+            # A publication's own words are its change note, written then.
+            comment=_change_note(versions.get(event.version_id)) if event.action == Action.PUBLISHED else event.comment,
         )
         for event in WorkflowEvent.objects.filter(record=record).select_related("actor")
     ]

@@ -32,6 +32,7 @@ from incidents.publishing import workflow
 
 from ..models import (
     EDITABLE_STATUSES,
+    PUBLIC_STATUSES,
     VERSION_PART_MODELS,
     Action,
     Citation,
@@ -47,7 +48,7 @@ from ..models import (
     Status,
 )
 from . import publishing, redaction
-from .display import localized_title, refusal_logged_as, report_workflow_error
+from .display import localized_title, public_pages, refusal_logged_as, report_workflow_error
 from .forms import (
     CitationFormSet,
     ClassificationFormSet,
@@ -488,6 +489,12 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
             "can_start_revision": rules.Transition.START_REVISION in available,
             "can_review": bool(available & set(rules.SIGN_OFF_TRANSITIONS.values())),
             "can_request_redaction": rules.request_redaction_refusal(version, request.user) is None,
+            # A published version's permanent pages, where readers see it.
+            "public_pages": (
+                public_pages("version", record.public_id, version.number)
+                if version.status in PUBLIC_STATUSES and not record.is_withdrawn
+                else []
+            ),
         }
 
     # Changelist actions ----------------------------------------------------------

@@ -18,7 +18,7 @@ to it; the list then says that no current record does.
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from evidence.models import Source
@@ -51,12 +51,23 @@ def entity_detail(request, slug):
     try:
         entity = Entity.objects.get(slug=slug)
     except Entity.DoesNotExist:
-        raise Http404 from None
+        return _renamed_entity(slug)
     involves = Q(entity_roles__entity=entity) | Q(recommendations__authority=entity)
     if not _ever_public(involves):
         raise Http404
     context = {"entity": pins.public_state(entity), "page": _records_page(request, involves)}
     return render(request, "incidents/entity_detail.html", context)
+
+
+def _renamed_entity(slug):
+    """A public entity whose slug was once ``slug``: its page moved (301), so
+    links and citations to the old address keep working. The edit history
+    knows every slug an entity had."""
+    former = Entity.history.filter(slug=slug).order_by("-history_id").values_list("id", flat=True).first()
+    entity = Entity.objects.filter(pk=former).first() if former is not None else None
+    if entity is None or not _ever_public(Q(entity_roles__entity=entity) | Q(recommendations__authority=entity)):
+        raise Http404
+    return redirect("incidents:entity", slug=entity.slug, permanent=True)
 
 
 def _descendants(term) -> list[int]:
