@@ -31,13 +31,16 @@ install: $(STAMP)
 migrate: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --no-input
 
+# Links printed by the demo and carried by e-mails name the address served.
+SITE_URL := http://$(HOST):$(PORT)
+
 demo: migrate
-	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 DOSSIER_SITE_URL=$(SITE_URL) $(PY) manage.py load_demo
 
 run: demo serve
 
 serve: $(STAMP)
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 DOSSIER_SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -43,3 +43,15 @@ def test_load_demo_explains_and_rolls_back_when_french_is_required_to_publish(db
         call_command("load_demo", stdout=StringIO(), force=True)
     # The accounts made before the refusal were rolled back with the rest.
     assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the e-mails leave on commit
+def test_load_demo_keeps_its_emails_out_of_the_console_and_names_the_served_address(settings, capsys):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    settings.DOSSIER_SITE_URL = "http://127.0.0.1:8101"
+    out = StringIO()
+    call_command("load_demo", stdout=out, force=True)
+    printed = out.getvalue() + capsys.readouterr().out
+    assert "Subject:" not in printed and "Content-Type:" not in printed
+    assert "workflow e-mails were written while loading; they were not sent or printed." in printed
+    assert "http://127.0.0.1:8101/admin/" in printed and ":8000" not in printed

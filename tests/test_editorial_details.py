@@ -76,3 +76,11 @@ def test_the_timeline_shows_the_change_note_written_at_publication(client, super
     client.force_login(superuser)
     page = client.get(reverse("admin:incidents_record_timeline", args=[record_of(version).pk])).content.decode()
     assert f"EN: {version.change_note_en}" in page and f"FR: {version.change_note_fr}" in page
+
+
+def test_every_page_has_an_icon_and_the_root_favicon_exists(client):
+    html = client.get("/en/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file

@@ -5,14 +5,18 @@ run, loads it in one transaction and prints what a visitor needs.
 """
 
 from django.conf import settings
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from incidents.demo.loader import DemoError, DemoLoader
 from incidents.models import OPEN_STATUSES, Decision, Status
 
-URLS = ["http://127.0.0.1:8000/admin/", "http://127.0.0.1:8000/en/", "http://127.0.0.1:8000/fr/"]
+# Where the visitor finds the site: DOSSIER_SITE_URL, which `make run` sets
+# from HOST and PORT (links in e-mails use it too).
+PATHS = ["/admin/", "/en/", "/fr/"]
 
 
 class Command(BaseCommand):
@@ -39,14 +43,22 @@ class Command(BaseCommand):
                 "Run it on a development site (DEBUG=1), or pass --force if this site is not public."
             )
         try:
-            with transaction.atomic():
-                report = DemoLoader(reset_passwords=reset_passwords).run()
+            # The demo's workflow sends e-mails (submissions, sign-offs,
+            # publications): about a thousand lines on a console mailer.
+            # They are kept in memory and counted instead.
+            with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}):
+                mail.outbox = []
+                with transaction.atomic():
+                    report = DemoLoader(reset_passwords=reset_passwords).run()
+                sent = len(mail.outbox)
         except (DemoError, PermissionDenied, ValidationError) as error:
             # Nothing was saved: the transaction rolled back.
             raise CommandError(f"Demo content not loaded, nothing was changed: {error}") from error
         self.print_accounts(report)
         self.print_records(report)
         self.print_summary(report)
+        if sent:
+            self.stdout.write(f"{sent} workflow e-mails were written while loading; they were not sent or printed.")
 
     def print_accounts(self, report):
         self.stdout.write(self.style.MIGRATE_HEADING("Demo accounts"))
@@ -93,8 +105,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS("The demo content is already there: nothing was created or changed."))
         self.stdout.write("Visit:")
-        for url in URLS:
-            self.stdout.write(f"  {url}")
+        for path in PATHS:
+            self.stdout.write(f"  {settings.DOSSIER_SITE_URL.rstrip('/')}{path}")
 
     @staticmethod
     def _state(record):
