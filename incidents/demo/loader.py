@@ -335,8 +335,8 @@ class DemoLoader:
             if hazard is None:
                 raise DemoError(f"The hazard “{key}” must come before the records that materialized from it.")
             _save(HazardLink(version=version, order=order, hazard=hazard), by)
-        for order, (database, value) in enumerate(content.external_ids):
-            _save(ExternalId(version=version, order=order, database=database, value=value), by)
+        for order, (database, value, *link) in enumerate(content.external_ids):
+            _save(ExternalId(version=version, order=order, database=database, value=value, url="".join(link)), by)
 
     def _add_harm(self, version, harm: HarmSpec, order, by):
         _save(

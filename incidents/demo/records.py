@@ -464,6 +464,8 @@ SEED_DPRK_IT_WORKERS = DemoRecord(
             (LIFECYCLE_STAGE, "misuse"),
         ),
         jurisdictions=(PlaceSpec("CA"),),
+        # The same incident in the Canadian AI Incident Monitor.
+        external_ids=(("caim", "60", "https://caim.horizonomega.org/incidents/60"),),
         materialized_from=("hazard-remote-hiring-deepfakes",),
     ),
     revisions=(

@@ -92,7 +92,7 @@ class Content:
     classifications: tuple[tuple[str, str], ...] = ()  # (taxonomy slug, term slug)
     jurisdictions: tuple[PlaceSpec, ...] = ()
     materialized_from: tuple[str, ...] = ()  # demo keys of hazard records
-    external_ids: tuple[tuple[str, str], ...] = ()  # (database, identifier)
+    external_ids: tuple[tuple[str, ...], ...] = ()  # (database, identifier) or (database, identifier, link)
 
 
 @dataclass(frozen=True)
