@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.fields import WebURLField
-from core.i18n import localized, missing_translations
+from core.i18n import labelled, localized, localized_str, missing_translations
 from evidence.models import Source
 from taxonomy.models import HARM_TYPE, Entity, Term
 
@@ -443,7 +443,8 @@ class Harm(VersionPart):
         verbose_name_plural = _("harms")
 
     def __str__(self):
-        return (self.description_en or "")[:80]
+        # The active language's, as every name the admin shows (core.i18n).
+        return localized_str(self, "description")[:80]
 
 
 class Citation(VersionPart):
@@ -546,7 +547,7 @@ class PolicyRecommendation(VersionPart):
         ]
 
     def __str__(self):
-        return (self.text_en or "")[:80]
+        return localized_str(self, "text")[:80]
 
 
 class EntityRole(VersionPart):
@@ -624,7 +625,8 @@ class Jurisdiction(VersionPart):
         indexes = [models.Index(fields=["country"], name="incidents_jurisdiction_country")]
 
     def __str__(self):
-        return f"{self.country.name}{' – ' + self.region_en if self.region_en else ''}"
+        region = localized_str(self, "region")
+        return f"{self.country.name} – {region}" if region else str(self.country.name)
 
 
 class HazardLink(VersionPart):
@@ -855,7 +857,7 @@ class ChecklistItem(models.Model):
         ordering = ["check_type", "order", "id"]
 
     def __str__(self):
-        return f"{self.get_check_type_display()}: {self.text_en}"
+        return labelled(self.get_check_type_display(), localized_str(self, "text"))
 
 
 class SignOffAnswer(models.Model):

@@ -28,8 +28,9 @@ def localized_text(obj, field):
 
 @register.simple_tag
 def text(obj, field):
-    """A translated field as inline text. Missing French is shown as English
-    with ``lang="en"`` and a visible "not yet translated" note."""
+    """A translated field as inline text. A text missing in the page's
+    language is shown in the other one, with its ``lang`` and a visible "not
+    yet translated" note (the note itself in the page's language)."""
     value = obj if isinstance(obj, Localized) else localized(obj, field)
     if not value.is_fallback:
         return value.text
@@ -39,6 +40,12 @@ def text(obj, field):
         value.text,
         fallback_note(),
     )
+
+
+@register.simple_tag(name="fallback_note")
+def fallback_note_tag():
+    """The "not yet translated into <the page's language>" note."""
+    return fallback_note()
 
 
 @register.simple_tag

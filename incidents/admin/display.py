@@ -14,8 +14,8 @@ from core.logging import refusal_logged, security_event
 
 
 def localized_title(version):
-    """A version's title in the admin user's language; a missing French title
-    is shown in English, marked as such (never silently)."""
+    """A version's title in the admin user's language; a title missing in it
+    is shown in the other language, marked as such (never silently)."""
     if version is None:
         return "–"
     value = localized(version, "title")

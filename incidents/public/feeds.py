@@ -71,7 +71,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from core.i18n import Localized, current_language, localized
+from core.i18n import Localized, current_language, fallback_note, localized
 from core.rendering import CITATION_PATTERN, render_markdown
 from core.text import clean_text
 from incidents.models import Citation, RecordVersion
@@ -370,7 +370,7 @@ class RecordsAtomFeed(Feed):
         html = render_markdown(_with_citation_labels(summary.text, labels), id_prefix="feed")
         if summary.is_fallback:
             html = format_html(
-                '<div lang="{}"><p><em>{}</em></p>{}</div>', summary.lang, _("Not yet translated into French"), html
+                '<div><p><em>{}</em></p><div lang="{}">{}</div></div>', fallback_note(), summary.lang, html
             )
         note = localized(version, "change_note")
         if version.number > 1 and note.text:
