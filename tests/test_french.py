@@ -2,16 +2,24 @@
 the admin in French, e-mails in French, and French typography."""
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.urls import reverse
 from django.utils import translation
 
+from core.models import Preference
+from incidents.publishing import notifications, roles, workflow
 from tests.factories import (
     ChecklistItemFactory,
     DraftVersionFactory,
+    EditorFactory,
     EntityFactory,
     HarmFactory,
     JurisdictionFactory,
     PolicyRecommendationFactory,
+    ReviewerFactory,
     SourceFactory,
+    SuperuserFactory,
     TaxonomyFactory,
     TermFactory,
 )
@@ -55,3 +63,79 @@ def test_a_row_without_a_name_in_the_active_language_is_named_in_the_other():
     with translation.override("fr"):
         assert str(term).endswith("› Only English")
     assert str(EntityFactory(slug="nameless", name_en="", name_fr="")) == "nameless"
+
+
+# Groups, permissions, history ---------------------------------------------------------
+
+
+def test_a_french_admin_page_names_the_role_groups_and_their_permissions_in_french(client):
+    client.force_login(SuperuserFactory())
+    editors = Group.objects.get(name=roles.EDITORS)
+    html = client.get(reverse("admin:auth_group_change", args=[editors.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Peut soumettre une version pour révision" in html
+    assert "Can submit a version for review" not in html
+    assert "Peut ajouter\u00a0: terme" in html and "Can add term" not in html
+    changelist = client.get(reverse("admin:auth_group_changelist"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Rédaction" in changelist and ">Editors<" not in changelist
+
+
+def test_an_empty_value_in_the_history_is_shown_in_words_not_as_none(client):
+    client.force_login(SuperuserFactory())
+    entity = EntityFactory(description_en="", description_fr="")
+    entity.description_fr = "Une description."
+    entity.save()
+    html = client.get(
+        reverse("admin:taxonomy_entity_history", args=[entity.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "(vide)" in html
+    assert "None" not in html
+
+
+# E-mails in French -----------------------------------------------------------------
+
+
+def test_the_language_switcher_sets_the_language_of_ones_e_mails(client):
+    user = EditorFactory()
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/admin/"})
+    assert Preference.objects.get(user=user).language == "fr"
+    client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
+    assert Preference.objects.get(user=user).language == "en"
+
+
+def test_an_anonymous_language_switch_stores_no_preference(client):
+    assert client.post(reverse("set_language"), {"language": "fr", "next": "/fr/"}).status_code == 302
+    assert not Preference.objects.exists()
+
+
+def test_a_superuser_sets_someones_e_mail_language_in_the_admin(client):
+    client.force_login(SuperuserFactory())
+    user = EditorFactory()
+    response = client.post(reverse("admin:core_preference_add"), {"user": user.pk, "language": "fr"})
+    assert response.status_code == 302
+    assert Preference.objects.get(user=user).language == "fr"
+
+
+def test_a_french_e_mail_subject_keeps_its_non_breaking_space_and_greets_by_full_name(
+    django_capture_on_commit_callbacks, editor
+):
+    reviewer = ReviewerFactory(first_name="Chloé", last_name="Gagnon")
+    Preference.objects.create(user=reviewer, language="fr")
+    draft = DraftVersionFactory(created_by=editor, title_fr="Embauche hypertruquée")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(draft, by=editor)
+    (message,) = mail.outbox
+    assert "\u00a0: Embauche hypertruquée" in message.subject
+    assert message.body.startswith("Bonjour Chloé Gagnon,")
+
+
+def test_an_e_mail_greets_someone_without_a_name_by_their_username(django_capture_on_commit_callbacks, editor):
+    reviewer = ReviewerFactory(first_name="", last_name="")
+    draft = DraftVersionFactory(created_by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(draft, by=editor)
+    assert mail.outbox[0].body.startswith(f"Hello {reviewer.username},")
+
+
+def test_a_subject_is_one_line_whatever_the_title():
+    assert notifications.one_line("[Dossier]  INC-0001\u00a0: a\nb\r\n c ") == "[Dossier] INC-0001\u00a0: a b c"
