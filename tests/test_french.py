@@ -4,11 +4,14 @@ the admin in French, e-mails in French, and French typography."""
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from core.models import Preference
-from incidents.publishing import notifications, roles, workflow
+from incidents.models import RecordVersion
+from incidents.publishing import notifications, review, roles, workflow
 from tests.factories import (
     ChecklistItemFactory,
     DraftVersionFactory,
@@ -17,11 +20,13 @@ from tests.factories import (
     HarmFactory,
     JurisdictionFactory,
     PolicyRecommendationFactory,
+    PublishedVersionFactory,
     ReviewerFactory,
     SourceFactory,
     SuperuserFactory,
     TaxonomyFactory,
     TermFactory,
+    revise,
 )
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +144,54 @@ def test_an_e_mail_greets_someone_without_a_name_by_their_username(django_captur
 
 def test_a_subject_is_one_line_whatever_the_title():
     assert notifications.one_line("[Dossier]  INC-0001\u00a0: a\nb\r\n c ") == "[Dossier] INC-0001\u00a0: a b c"
+
+
+# French left stale ---------------------------------------------------------------------
+
+
+def revision_with_stale_title(editor):
+    live = PublishedVersionFactory(created_by=editor, title_en="Old title", title_fr="Ancien titre")
+    draft = revise(live.record, editor)
+    draft.title_en = "New title"
+    draft.save()
+    return draft
+
+
+def test_the_version_editor_shows_french_left_stale_by_an_english_change(client, editor):
+    draft = revision_with_stale_title(editor)
+    client.force_login(editor)
+    html = client.get(
+        reverse("admin:incidents_recordversion_change", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "1 French text may be out of date" in html
+    assert "Complete: every text with English has its French." not in html
+
+
+def test_the_version_editor_calls_a_translation_complete_only_when_nothing_is_stale(client, editor):
+    live = PublishedVersionFactory(created_by=editor)
+    draft = revise(live.record, editor)
+    client.force_login(editor)
+    html = client.get(reverse("admin:incidents_recordversion_change", args=[draft.pk])).content.decode()
+    assert "Complete: every text with English has its French." in html
+
+
+def test_the_work_queues_count_french_left_stale(client, editor):
+    revision_with_stale_title(editor)
+    client.force_login(editor)
+    html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 French text out of date" in html
+
+
+def test_stale_french_of_many_versions_costs_a_fixed_number_of_queries(editor):
+    def count(versions):
+        with CaptureQueriesContext(connection) as queries:
+            review.stale_french_of(versions)
+        return len(queries)
+
+    one = [RecordVersion.objects.select_related("record").get(pk=revision_with_stale_title(editor).pk)]
+    for _ in range(3):
+        revision_with_stale_title(editor)
+    many = list(RecordVersion.objects.select_related("record").filter(status="draft"))
+    assert len(many) == 4
+    assert count(many) == count(one)
+    assert all(len(stale) == 1 for stale in review.stale_french_of(many).values())
