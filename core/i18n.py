@@ -12,7 +12,7 @@ Every read of a translated field for display goes through ``localized()``.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext
 
 DEFAULT_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
@@ -70,6 +70,15 @@ def labelled(label, value) -> str:
     a non-breaking space before it ("INC-0001 : titre")."""
     # Translators: a label, a colon, then what it labels (“INC-0001: Title”). French: a non-breaking space before the colon.
     return gettext("%(label)s: %(value)s") % {"label": label, "value": value}
+
+
+def date_format(value, format_name="DATE_FORMAT") -> str:
+    """``django.utils.formats.date_format``, with the first of the month as
+    French writes it: « 1er mars 2026 » (no format character says "1er")."""
+    text = formats.date_format(value, format_name)
+    if current_language() == "fr" and value.day == 1 and formats.get_format(format_name).startswith("j"):
+        text = "1er" + text[1:]
+    return text
 
 
 def fallback_note(lang: str | None = None) -> str:

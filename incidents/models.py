@@ -380,7 +380,9 @@ class RecordVersion(models.Model):
                 continue
             for position, part in enumerate(model.objects.filter(version=self), start=1):
                 for name in missing_translations(part, fields):
-                    missing.append(f"{model._meta.verbose_name} {position}: {model._meta.get_field(name).verbose_name}")
+                    missing.append(
+                        labelled(f"{model._meta.verbose_name} {position}", model._meta.get_field(name).verbose_name)
+                    )
         return missing
 
 
@@ -781,7 +783,7 @@ class SignOff(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.version}: {self.get_check_type_display()} – {self.get_decision_display()}"
+        return labelled(self.version, f"{self.get_check_type_display()} – {self.get_decision_display()}")
 
 
 class Action(models.TextChoices):
@@ -885,7 +887,7 @@ class SignOffAnswer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sign_off}: {self.item_text} ({'✓' if self.ticked else '✗'})"
+        return labelled(self.sign_off, f"{self.item_text} ({'✓' if self.ticked else '✗'})")
 
 
 @dataclass(frozen=True)
@@ -1003,4 +1005,4 @@ class Redaction(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.version}: {self.get_reason_display()} ({self.get_status_display()})"
+        return labelled(self.version, f"{self.get_reason_display()} ({self.get_status_display()})")

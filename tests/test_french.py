@@ -1,17 +1,28 @@
 """French where French exists: the names of rows in the active language,
 the admin in French, e-mails in French, and French typography."""
 
+import datetime
+import html as html_module
+import io
+import re
+
+import polib
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
+from core.i18n import date_format
 from core.models import Preference
-from incidents.models import RecordVersion
+from incidents.models import ChecklistItem, RecordVersion
 from incidents.publishing import notifications, review, roles, workflow
+from taxonomy.models import Entity, Taxonomy, Term
 from tests.factories import (
     ChecklistItemFactory,
     DraftVersionFactory,
@@ -28,6 +39,7 @@ from tests.factories import (
     TermFactory,
     revise,
 )
+from tests.test_admin_translations import CATALOGUE
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +207,89 @@ def test_stale_french_of_many_versions_costs_a_fixed_number_of_queries(editor):
     assert len(many) == 4
     assert count(many) == count(one)
     assert all(len(stale) == 1 for stale in review.stale_french_of(many).values())
+
+
+# French typography ---------------------------------------------------------------------
+
+
+def test_french_writes_the_first_of_the_month_as_an_ordinal():
+    with translation.override("fr"):
+        assert date_format(datetime.date(2026, 3, 1)) == "1er mars 2026"
+        assert date_format(datetime.date(2026, 3, 11)) == "11 mars 2026"
+    with translation.override("en"):
+        assert date_format(datetime.date(2026, 3, 1)) == "March 1, 2026"
+
+
+def test_french_short_admin_dates_follow_the_glossary():
+    moment = datetime.datetime(2026, 11, 30, 14, 30, tzinfo=datetime.UTC)
+    with translation.override("fr"):
+        assert date_format(moment, "SHORT_DATETIME_FORMAT") == "2026-11-30 14 h 30"
+
+
+def test_a_french_page_title_has_a_non_breaking_space_before_its_colon(client):
+    live = PublishedVersionFactory(title_fr="Titre français")
+    html = client.get(f"/fr/incidents/{live.record.public_id}/").content.decode()
+    assert f"<title>{live.record.public_id}\u00a0: Titre français" in html
+    english = client.get(f"/en/incidents/{live.record.public_id}/").content.decode()
+    assert f"<title>{live.record.public_id}: {live.title_en}" in english
+
+
+def test_a_french_feed_entry_title_has_a_non_breaking_space_before_its_colon(client):
+    live = PublishedVersionFactory(title_fr="Titre français")
+    feed = client.get("/fr/feeds/records.atom").content.decode()
+    assert f"{live.record.public_id} v1\u00a0: Titre français" in feed
+
+
+def test_others_not_shown_are_counted_in_the_singular_or_plural():
+    with translation.override("fr"):
+        assert ngettext("and %(count)d more", "and %(count)d more", 1) % {"count": 1} == "et 1 autre"
+        assert ngettext("and %(count)d more", "and %(count)d more", 2) % {"count": 2} == "et 2 autres"
+
+
+def test_french_uses_nouvelle_version_for_a_new_version_and_revision_for_a_review_only():
+    with translation.override("fr"):
+        assert gettext("Start a revision") == "Créer une nouvelle version"
+        assert "révision" not in gettext("Revision started").lower()
+        assert gettext("In review") == "En révision"
+
+
+def test_french_apostrophes_are_typographic():
+    for entry in polib.pofile(str(CATALOGUE)).translated_entries():
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+            assert "'" not in text, entry.msgid
+
+
+# The issue's test: no English name on a French admin page --------------------------------
+
+
+def test_no_french_admin_page_shows_the_english_name_of_a_demo_term_entity_or_checklist_item(client):
+    call_command("load_demo", force=True, stdout=io.StringIO())
+    client.force_login(get_user_model().objects.get(username="admin"))
+    english_only = set()
+    for model, field in ((Term, "name"), (Taxonomy, "name"), (Entity, "name"), (ChecklistItem, "text")):
+        for row in model.objects.all():
+            english, french = getattr(row, f"{field}_en"), getattr(row, f"{field}_fr")
+            # A name that is the same in both, or a word of a longer French one, says nothing.
+            if french and english != french and english not in french:
+                english_only.add(english)
+    assert len(english_only) > 20
+    paths = []
+    for model in (Term, Taxonomy, Entity, ChecklistItem, RecordVersion):
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        paths.append(reverse(f"{prefix}_changelist"))
+        paths += [reverse(f"{prefix}_change", args=[pk]) for pk in model.objects.values_list("pk", flat=True)]
+    for path in paths:
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="fr")
+        assert response.status_code == 200, path
+        # Text inputs hold what is edited there, as typed: the English fields
+        # their English, an external category's label its own.
+        html = re.sub(r'<input[^>]*type="text"[^>]*>', "", response.content.decode())
+        html = re.sub(r"<textarea[^>]*>.*?</textarea>", "", html, flags=re.S)
+        # So do the English fields of a read-only version (its English tab).
+        html = re.sub(r'field-[\w-]+_en\b[^>]*>(?:(?!field-).)*?<div class="readonly">.*?</div>', "", html, flags=re.S)
+        html = re.sub(r'<td class="field-[\w-]+_en\b[^"]*">.*?</td>', "", html, flags=re.S)
+        # A source's title stays in the source's own language, as cited.
+        html = re.sub(r'<a href="/admin/evidence/source/\d+/change/">.*?</a>', "", html, flags=re.S)
+        html = html_module.unescape(html)
+        shown = {name for name in english_only if re.search(rf"(?<![\w’']){re.escape(name)}(?![\w’'])", html)}
+        assert not shown, (path, shown)

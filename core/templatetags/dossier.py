@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 
 from core import links
-from core.i18n import Localized, current_language, fallback_note, localized
+from core.i18n import Localized, current_language, date_format, fallback_note, labelled, localized
 from core.rendering import localized_markdown
 
 register = template.Library()
@@ -40,6 +40,22 @@ def text(obj, field):
         value.text,
         fallback_note(),
     )
+
+
+@register.filter(expects_localtime=True)
+def date_text(value, format_name="DATE_FORMAT"):
+    """Django's ``date`` filter for named formats, with « 1er mars » in
+    French (core.i18n.date_format): ``{{ when|date_text:"DATE_FORMAT" }}``."""
+    if not value:
+        return ""
+    return date_format(value, format_name)
+
+
+@register.simple_tag(name="labelled")
+def labelled_tag(label, value):
+    """``label: value`` with the page language's colon ("INC-0001 : titre"
+    in French, with its non-breaking space); escaped like any variable."""
+    return labelled(label, value)
 
 
 @register.simple_tag(name="fallback_note")

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from core.http import client_ip
-from core.i18n import fallback_note, localized
+from core.i18n import fallback_note, labelled, localized
 from core.logging import refusal_logged, security_event
 
 
@@ -38,7 +38,7 @@ def report_workflow_error(request, error, prefix=""):
     else:
         texts = [gettext("You do not have permission to do this.")]
     for text in texts:
-        messages.error(request, f"{prefix}: {text}" if prefix else text)
+        messages.error(request, labelled(prefix, text) if prefix else text)
 
 
 @contextmanager
