@@ -6,6 +6,7 @@ from django.urls import include, path
 from api.pages import api_page, data_download, data_page
 from api.views import api
 from core.availability import healthz
+from core.views import set_language
 from incidents.public.sitemaps import SITEMAPS
 from incidents.public.views.discovery import robots_txt
 
@@ -14,7 +15,9 @@ urlpatterns = [
     # language cookie); public pages carry theirs in the URL, and "/"
     # redirects to /en/ or /fr/ by Accept-Language (LocaleMiddleware).
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also remembers a signed-in user's choice
+    # for their e-mails (core/views.py).
+    path("i18n/setlang/", set_language, name="set_language"),
     # For load balancers: JSON, 200 or 503 (core/availability.py).
     path("healthz", healthz, name="healthz"),
     # Crawlers look for these at the root, whatever the language.

@@ -14,7 +14,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         # After django-axes' receivers (connected when axes.signals is first
         # imported, here at the latest): ours read what axes decided.
-        from . import security, text
+        from . import auth_names, security, text
 
         security.connect()
         text.connect()
+        auth_names.install()

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import labelled
+
 
 class Preference(models.Model):
     """What a staff member prefers: for now, the language of the e-mails
@@ -19,7 +21,7 @@ class Preference(models.Model):
         verbose_name_plural = _("preferences")
 
     def __str__(self):
-        return f"{self.user}: {self.language}"
+        return labelled(self.user, self.get_language_display())
 
 
 def language_of(user) -> str:

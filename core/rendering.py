@@ -227,17 +227,19 @@ def citation_anchor(key: str) -> str:
 def localized_markdown(obj, field, *, citations=None, id_prefix="text") -> SafeString:
     """A translated Markdown field in the active language, rendered safely.
 
-    A missing French text is shown as the English one, marked: ``lang="en"``
-    on it and a visible "not yet translated" note, never silently.
+    A text missing in the page's language is shown in the other one, marked:
+    its ``lang`` on it and a visible "not yet translated" note, never
+    silently. The note is in the page's language, so it stays outside the
+    element that carries the text's ``lang``.
     """
     value = localized(obj, field)
     html = render_markdown(value.text, citations=citations, id_prefix=id_prefix)
     if not value.is_fallback:
         return html
     return format_html(
-        '<div lang="{}" class="untranslated"><p class="untranslated-note">{}</p>{}</div>',
-        value.lang,
+        '<div class="untranslated"><p class="untranslated-note">{}</p><div lang="{}">{}</div></div>',
         fallback_note(),
+        value.lang,
         html,
     )
 

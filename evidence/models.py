@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import WebURLField
+from core.i18n import localized_str
 
 # Django's own catalogue translates these names ("French" -> "français").
 LANGUAGE_CHOICES = [(code, _(name)) for code, name in global_settings.LANGUAGES]
@@ -55,4 +56,5 @@ class Source(models.Model):
 
     def __str__(self):
         year = f", {self.published_on.year}" if self.published_on else ""
-        return f"{self.title} ({self.publisher}{year})"
+        # The publisher in the active language (RCMP / GRC), else the other.
+        return f"{self.title} ({localized_str(self, 'publisher')}{year})"

@@ -30,13 +30,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from core.i18n import LANGUAGE_CODES, Localized, current_language, localized
+from core.i18n import LANGUAGE_CODES, Localized, current_language, date_format, labelled, localized
 
 from .models import (
     Citation,
@@ -241,7 +241,13 @@ def _label(model, name):
         labels.append(str(relation.verbose_name))
         model = relation.related_model
     field_label = model._meta.get_field(attname).verbose_name
-    return f"{capfirst(': '.join(labels))}: {field_label}" if labels else field_label
+    if not labels:
+        return field_label
+    # "Source : URL" in French: each colon as the active language writes it.
+    label = capfirst(labels[0])
+    for step_label in [*labels[1:], field_label]:
+        label = labelled(label, step_label)
+    return label
 
 
 def _compare_fields(old, new, names) -> list[FieldChange]:
@@ -452,7 +458,7 @@ def display_value(value, model_field=None, lang=None) -> Localized:
     if isinstance(value, bool):
         return Localized(gettext("Yes") if value else gettext("No"), lang, False)
     if hasattr(value, "isoformat"):
-        return Localized(formats.date_format(value, "DATE_FORMAT"), lang, False)
+        return Localized(date_format(value, "DATE_FORMAT"), lang, False)
     return describe(value, lang)
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.fields import WebURLField
-from core.i18n import localized, missing_translations
+from core.i18n import labelled, localized, localized_str, missing_translations
 from evidence.models import Source
 from taxonomy.models import HARM_TYPE, Entity, Term
 
@@ -387,7 +387,9 @@ class RecordVersion(models.Model):
                 continue
             for position, part in enumerate(model.objects.filter(version=self), start=1):
                 for name in missing_translations(part, fields):
-                    missing.append(f"{model._meta.verbose_name} {position}: {model._meta.get_field(name).verbose_name}")
+                    missing.append(
+                        labelled(f"{model._meta.verbose_name} {position}", model._meta.get_field(name).verbose_name)
+                    )
         return missing
 
 
@@ -450,7 +452,8 @@ class Harm(VersionPart):
         verbose_name_plural = _("harms")
 
     def __str__(self):
-        return (self.description_en or "")[:80]
+        # The active language's, as every name the admin shows (core.i18n).
+        return localized_str(self, "description")[:80]
 
 
 class Citation(VersionPart):
@@ -553,7 +556,7 @@ class PolicyRecommendation(VersionPart):
         ]
 
     def __str__(self):
-        return (self.text_en or "")[:80]
+        return localized_str(self, "text")[:80]
 
 
 class EntityRole(VersionPart):
@@ -631,7 +634,8 @@ class Jurisdiction(VersionPart):
         indexes = [models.Index(fields=["country"], name="incidents_jurisdiction_country")]
 
     def __str__(self):
-        return f"{self.country.name}{' – ' + self.region_en if self.region_en else ''}"
+        region = localized_str(self, "region")
+        return f"{self.country.name} – {region}" if region else str(self.country.name)
 
 
 class HazardLink(VersionPart):
@@ -786,7 +790,7 @@ class SignOff(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.version}: {self.get_check_type_display()} – {self.get_decision_display()}"
+        return labelled(self.version, f"{self.get_check_type_display()} – {self.get_decision_display()}")
 
 
 class Action(models.TextChoices):
@@ -862,7 +866,7 @@ class ChecklistItem(models.Model):
         ordering = ["check_type", "order", "id"]
 
     def __str__(self):
-        return f"{self.get_check_type_display()}: {self.text_en}"
+        return labelled(self.get_check_type_display(), localized_str(self, "text"))
 
 
 class SignOffAnswer(models.Model):
@@ -890,7 +894,7 @@ class SignOffAnswer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sign_off}: {self.item_text} ({'✓' if self.ticked else '✗'})"
+        return labelled(self.sign_off, f"{self.item_text} ({'✓' if self.ticked else '✗'})")
 
 
 @dataclass(frozen=True)
@@ -1008,4 +1012,4 @@ class Redaction(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.version}: {self.get_reason_display()} ({self.get_status_display()})"
+        return labelled(self.version, f"{self.get_reason_display()} ({self.get_status_display()})")

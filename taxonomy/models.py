@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import WebURLField
+from core.i18n import localized_str
 
 # Slugs of the taxonomies the record model relies on by name.
 HARM_TYPE = "harm-type"
@@ -27,7 +28,9 @@ class Taxonomy(models.Model):
         ordering = ["order", "slug"]
 
     def __str__(self):
-        return self.name_en or self.slug
+        # In the active language: the admin's selects, lists and history name
+        # rows this way, and a French page must not show English names.
+        return localized_str(self, "name", self.slug)
 
 
 class Term(models.Model):
@@ -56,7 +59,7 @@ class Term(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.taxonomy} › {self.name_en or self.slug}"
+        return f"{self.taxonomy} › {localized_str(self, 'name', self.slug)}"
 
     def ancestors(self):
         """Parents from the top down (a cycle stops the walk)."""
@@ -138,4 +141,4 @@ class Entity(models.Model):
         ordering = ["slug"]
 
     def __str__(self):
-        return self.name_en or self.slug
+        return localized_str(self, "name", self.slug)

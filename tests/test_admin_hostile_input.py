@@ -25,6 +25,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, URLResolver, reverse
 
+from core.models import Preference
 from evidence.models import Source
 from incidents.models import ChecklistItem, RecordVersion
 from tests.factories import ChecklistItemFactory, full_record, requested_redaction
@@ -85,6 +86,7 @@ def rows(root):
     requested_redaction()
     ChecklistItemFactory()
     Group.objects.create(name="Hostile input testers")
+    Preference.objects.create(user=root, language="fr")
     attempt = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "root", "http_accept": "*/*"}
     AccessAttempt.objects.create(
         **attempt, path_info="/admin/login/", get_data="", post_data="", failures_since_start=1

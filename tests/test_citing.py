@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from core.i18n import Localized
 from incidents.public import citing
@@ -189,3 +190,20 @@ def test_json_ld_escapes_like_json_script():
         script
         == '<script type="application/ld+json">{"name": "\\u003Cb\\u003E\\u0026\\u2028\\u003C/b\\u003E"}</script>'
     )
+
+
+def test_json_ld_gives_the_language_of_the_title_it_carries():
+    live = PublishedVersionFactory(title_fr="", summary_fr="Résumé en français.")
+    with translation.override("fr"):
+        ref = citing.reference(live.record, live, "https://example.org/", "fr", summary="Résumé en français.")
+        data = citing.json_ld(ref, page_url="https://example.org/", first_published=live.published_at)
+    assert data["inLanguage"] == "en"
+    assert data["name"] == live.title_en
+    assert data["description"] == {"@value": "Résumé en français.", "@language": "fr"}
+
+
+def test_json_ld_of_a_translated_page_is_in_the_page_language():
+    live = PublishedVersionFactory()
+    ref = citing.reference(live.record, live, "https://example.org/", "fr", summary="Résumé.")
+    data = citing.json_ld(ref, page_url="https://example.org/", first_published=live.published_at)
+    assert data["inLanguage"] == "fr" and data["description"] == "Résumé."

@@ -113,7 +113,7 @@ def test_feed_items_are_in_the_page_language_and_mark_missing_french(client, cat
     document = json.loads(client.get("/fr/feeds/records.json").content)
     by_title = {item["title"]: item for item in document["items"]}
     deepfakes = catalogue.deepfakes.record.public_id
-    assert f"{deepfakes} v1: Des hypertrucages pour infiltrer des employeurs" in by_title
+    assert f"{deepfakes} v1\u00a0: Des hypertrucages pour infiltrer des employeurs" in by_title
     voice = next(item for item in document["items"] if catalogue.voice.record.public_id in item["title"])
     assert voice["title"].endswith("(Pas encore traduit en français)") and voice["language"] == "en"
 

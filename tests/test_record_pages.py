@@ -301,7 +301,11 @@ def test_missing_french_is_shown_in_english_marked_untranslated_everywhere(clien
         "Term only in English",
     ):
         assert f'<span lang="en" class="untranslated">{english}</span>' in html, english
-    assert '<div lang="en" class="untranslated"><p class="untranslated-note">Pas encore traduit en français</p>' in html
+    # The note is French, so it stays outside the element marked lang="en".
+    assert (
+        '<div class="untranslated"><p class="untranslated-note">Pas encore traduit en français</p><div lang="en">'
+        in html
+    )
     assert '<span lang="en">Agency, 2025</span>' in html  # the inline citation label
     assert "(Pas encore traduit en français)" in html
     assert "Not yet translated" not in page(client, f"/en/incidents/{live.record.public_id}/")
@@ -796,3 +800,30 @@ def test_signed_in_readers_never_get_a_304_from_the_anonymous_validator(client, 
 def test_unknown_id_answers_404_whatever_the_validator(client):
     response = client.get("/en/incidents/INC-4242/", HTTP_IF_NONE_MATCH='"anything"')
     assert response.status_code == 404
+
+
+def test_text_only_in_french_is_shown_on_english_pages_marked_not_yet_translated_into_english(client):
+    version = DraftVersionFactory(assessment_status="assessed", editorial_assessment_en="", editorial_assessment_fr="")
+    version.editorial_assessment_fr = "Évaluation seulement en français."
+    version.save()
+    EntityRoleFactory(
+        version=version, role="developer", entity=EntityFactory(name_en="", name_fr="Agence seulement en français")
+    )
+    JurisdictionFactory(version=version, country="CA", region_en="", region_fr="Québec seulement")
+    live = release(version)
+    html = page(client, f"/en/incidents/{live.record.public_id}/")
+    assert '<span lang="fr" class="untranslated">Agence seulement en français</span>' in html
+    assert '<span lang="fr" class="untranslated">Québec seulement</span>' in html
+    assert (
+        '<div class="untranslated"><p class="untranslated-note">Not yet translated into English</p><div lang="fr">'
+        in html
+    )
+    assert "Developer ()" not in html
+
+
+def test_a_text_empty_in_both_languages_is_not_marked_as_untranslated(client):
+    version = DraftVersionFactory(editorial_assessment_en="", editorial_assessment_fr="")
+    live = release(version)
+    for lang in ("en", "fr"):
+        html = page(client, f"/{lang}/incidents/{live.record.public_id}/")
+        assert 'class="untranslated-note"' not in html, lang

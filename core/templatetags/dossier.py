@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 
 from core import links
-from core.i18n import Localized, current_language, fallback_note, localized
+from core.i18n import Localized, current_language, date_format, fallback_note, labelled, localized
 from core.rendering import localized_markdown
 
 register = template.Library()
@@ -28,8 +28,9 @@ def localized_text(obj, field):
 
 @register.simple_tag
 def text(obj, field):
-    """A translated field as inline text. Missing French is shown as English
-    with ``lang="en"`` and a visible "not yet translated" note."""
+    """A translated field as inline text. A text missing in the page's
+    language is shown in the other one, with its ``lang`` and a visible "not
+    yet translated" note (the note itself in the page's language)."""
     value = obj if isinstance(obj, Localized) else localized(obj, field)
     if not value.is_fallback:
         return value.text
@@ -39,6 +40,28 @@ def text(obj, field):
         value.text,
         fallback_note(),
     )
+
+
+@register.filter(expects_localtime=True)
+def date_text(value, format_name="DATE_FORMAT"):
+    """Django's ``date`` filter for named formats, with « 1er mars » in
+    French (core.i18n.date_format): ``{{ when|date_text:"DATE_FORMAT" }}``."""
+    if not value:
+        return ""
+    return date_format(value, format_name)
+
+
+@register.simple_tag(name="labelled")
+def labelled_tag(label, value):
+    """``label: value`` with the page language's colon ("INC-0001 : titre"
+    in French, with its non-breaking space); escaped like any variable."""
+    return labelled(label, value)
+
+
+@register.simple_tag(name="fallback_note")
+def fallback_note_tag():
+    """The "not yet translated into <the page's language>" note."""
+    return fallback_note()
 
 
 @register.simple_tag

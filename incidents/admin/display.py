@@ -11,13 +11,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from core.http import client_ip
-from core.i18n import LANGUAGE_CODES, fallback_note, localized
+from core.i18n import LANGUAGE_CODES, fallback_note, labelled, localized
 from core.logging import refusal_logged, security_event
 
 
 def localized_title(version):
-    """A version's title in the admin user's language; a missing French title
-    is shown in English, marked as such (never silently)."""
+    """A version's title in the admin user's language; a title missing in it
+    is shown in the other language, marked as such (never silently)."""
     if version is None:
         return "–"
     value = localized(version, "title")
@@ -40,7 +40,7 @@ def report_workflow_error(request, error, prefix=""):
     else:
         texts = [gettext("You do not have permission to do this.")]
     for text in texts:
-        messages.error(request, f"{prefix}: {text}" if prefix else text)
+        messages.error(request, labelled(prefix, text) if prefix else text)
 
 
 @contextmanager

@@ -31,6 +31,13 @@ class ContextHelper(HistoricalRecordContextHelper):
         trimmed = dataclasses.replace(delta, changes=changes, changed_fields=[change.field for change in changes])
         return super().context_for_delta_changes(trimmed)
 
+    def prepare_delta_change_value(self, change, value):
+        # django-simple-history prints an empty value as "None" (or nothing),
+        # in English whatever the page's language.
+        if _is_empty(value):
+            return gettext("(empty)")
+        return super().prepare_delta_change_value(change, value)
+
 
 def _id_or_404(field, value):
     """``value`` from the URL as a value of ``field``, or 404.

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from core.i18n import localized
+from core.i18n import labelled, localized
 from evidence.models import Source
 from incidents import rules
 from incidents.models import RecordVersion, Status
@@ -91,9 +91,12 @@ class ReferenceAdmin(PublicUseGuard, SafeAutocompleteMixin, HistoryAdmin, Tabbed
         text = ngettext("Used by %(count)d published record", "Used by %(count)d published records", count) % {
             "count": count
         }
+        # The colon as the language writes it (French: a non-breaking space before).
+        line = labelled("{}", "{}")
         if more:
-            return format_html("{}: {} {}", text, shown, gettext("and %(count)d more") % {"count": more})
-        return format_html("{}: {}", text, shown)
+            others = ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
+            return format_html(line + " {}", text, shown, others)
+        return format_html(line, text, shown)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and rules.in_public_use(obj):

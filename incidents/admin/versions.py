@@ -18,6 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
@@ -28,7 +29,7 @@ from django.views.decorators.http import require_POST
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from incidents import rules
-from incidents.publishing import workflow
+from incidents.publishing import review, workflow
 
 from ..models import (
     EDITABLE_STATUSES,
@@ -278,17 +279,24 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
         if obj is None or obj.pk is None:
             return "–"
         missing = obj.missing_french()
-        if not missing:
+        # French that exists but was left behind by an English change is not
+        # "complete" either: the editor must see it before submitting.
+        stale = review.stale_french(obj)
+        if not missing and not stale:
             return gettext("Complete: every text with English has its French.")
+        stale_html = render_to_string("admin/incidents/recordversion/_stale_french.html", {"stale": stale})
+        if not missing:
+            return stale_html
         count = ngettext(
             "%(count)d French text missing:",
             "%(count)d French texts missing:",
             len(missing),
         ) % {"count": len(missing)}
         return format_html(
-            '<strong class="missing-french-count">{}</strong><ul class="missing-french">{}</ul>',
+            '<strong class="missing-french-count">{}</strong><ul class="missing-french">{}</ul>{}',
             count,
             format_html_join("", "<li>{}</li>", ((capfirst(name),) for name in missing)),
+            stale_html,
         )
 
     # Permissions -------------------------------------------------------------

@@ -21,6 +21,9 @@ class DemoAccount:
     password: str
     group: str | None = None  # None for the superuser, who needs no group
     is_superuser: bool = False
+    # The language of their e-mails (core.Preference): both kinds of reader
+    # exist in every role, so the demo shows e-mails in French and English.
+    language: str = "en"
 
     @property
     def email(self):
@@ -31,10 +34,12 @@ class DemoAccount:
 # Passphrases long enough for MinimumLengthValidator, unlike the usernames
 # (UserAttributeSimilarityValidator), and absent from the common-password list.
 ACCOUNTS = [
-    DemoAccount("editor1", "Amélie", "Tremblay", "Editor", "quill-harbour-marmot-17", EDITORS),
+    DemoAccount("editor1", "Amélie", "Tremblay", "Editor", "quill-harbour-marmot-17", EDITORS, language="fr"),
     DemoAccount("editor2", "Ben", "Okafor", "Editor", "ledger-aurora-heron-42", EDITORS),
-    DemoAccount("reviewer1", "Chloé", "Gagnon", "Reviewer", "compass-birch-otter-58", REVIEWERS),
+    DemoAccount("reviewer1", "Chloé", "Gagnon", "Reviewer", "compass-birch-otter-58", REVIEWERS, language="fr"),
     DemoAccount("reviewer2", "David", "Singh", "Reviewer", "prism-tundra-lynx-33", REVIEWERS),
-    DemoAccount("publisher", "Marc-André", "Pelletier", "Publisher", "beacon-cedar-falcon-26", PUBLISHERS),
+    DemoAccount(
+        "publisher", "Marc-André", "Pelletier", "Publisher", "beacon-cedar-falcon-26", PUBLISHERS, language="fr"
+    ),
     DemoAccount("admin", "Site", "Administrator", "Superuser", "anchor-glacier-moose-91", is_superuser=True),
 ]

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 
+from core.models import Preference
 from evidence.models import Source
 from incidents.models import (
     Check,
@@ -155,6 +156,8 @@ class DemoLoader:
                 note = "(changed since; --reset-passwords sets it again)"
             if created and account.group:
                 user.groups.add(Group.objects.get(name=account.group))
+            # Created once, never changed: the user may have switched since.
+            Preference.objects.get_or_create(user=user, defaults={"language": account.language})
             self.users[account.username] = user
             self.report.accounts.append(AccountResult(account, created, note))
 

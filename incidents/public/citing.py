@@ -43,11 +43,13 @@ class Reference:
     url: str  # absolute permalink of this version in ``lang``
     lang: str
     licensing: Licensing | None = None  # its licence and credits; None: not stated
+    summary_lang: str = ""  # the language the summary is really in; "" : the title's
 
 
 def reference(record, version, url, lang, summary="") -> Reference:
     """The reference of a published ``version``; its licence is read from its
     citations and their sources (prefetched on every page that cites)."""
+    summary_lang = localized(version, "summary", lang).lang if summary else ""
     return Reference(
         public_id=record.public_id,
         kind=record.kind,
@@ -58,6 +60,7 @@ def reference(record, version, url, lang, summary="") -> Reference:
         url=url,
         lang=lang,
         licensing=licence.licensing(version),
+        summary_lang=summary_lang,
     )
 
 
@@ -191,7 +194,14 @@ def json_ld(
     ref: Reference, *, page_url, first_published, sources=(), terms=(), entities=(), countries=(), same_as=()
 ) -> dict:
     """schema.org metadata of the page. Only what the page itself shows;
-    ``same_as``: the links of the same incident in other databases."""
+    ``same_as``: the links of the same incident in other databases.
+
+    ``inLanguage`` is the language of the title it carries, which is not the
+    page's when the title is not yet translated; a summary in yet another
+    language says so with a JSON-LD language-tagged value."""
+    description = ref.summary
+    if ref.summary and ref.summary_lang and ref.summary_lang != ref.title.lang:
+        description = {"@value": ref.summary, "@language": ref.summary_lang}
     data = {
         "@context": "https://schema.org",
         "@type": "Report",
@@ -200,8 +210,8 @@ def json_ld(
         "identifier": ref.public_id,
         "name": ref.title.text,
         "headline": ref.title.text,
-        "description": ref.summary,
-        "inLanguage": ref.lang,
+        "description": description,
+        "inLanguage": ref.title.lang,
         "version": str(ref.number),
         "datePublished": first_published.isoformat(),
         "dateModified": ref.published_at.isoformat(),

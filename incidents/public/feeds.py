@@ -65,13 +65,13 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Case, DateTimeField, F, Prefetch, When
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed, rfc3339_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from core.i18n import Localized, current_language, localized
+from core.i18n import Localized, current_language, date_format, fallback_note, labelled, localized
 from core.rendering import CITATION_PATTERN, render_markdown
 from core.text import clean_text
 from incidents.models import Citation, RecordVersion
@@ -182,7 +182,7 @@ class Notice:
 
 def _date(moment) -> str:
     # As the record's pages show dates: in the site's time zone.
-    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
 def withdrawal_notice(record) -> Notice:
@@ -352,7 +352,7 @@ class RecordsAtomFeed(Feed):
                 "number": version.number,
             }
         title = localized(version, "title")
-        text = f"{version.record.public_id} v{version.number}: {title.text}"
+        text = labelled(f"{version.record.public_id} v{version.number}", title.text)
         if title.is_fallback:
             text += f" ({_('Not yet translated into French')})"
         return text
@@ -370,7 +370,7 @@ class RecordsAtomFeed(Feed):
         html = render_markdown(_with_citation_labels(summary.text, labels), id_prefix="feed")
         if summary.is_fallback:
             html = format_html(
-                '<div lang="{}"><p><em>{}</em></p>{}</div>', summary.lang, _("Not yet translated into French"), html
+                '<div><p><em>{}</em></p><div lang="{}">{}</div></div>', fallback_note(), summary.lang, html
             )
         note = localized(version, "change_note")
         if version.number > 1 and note.text:

@@ -21,6 +21,7 @@ defer tasks (the database one) tries again later (``RETRY_DELAYS``).
 
 import datetime
 import logging
+import re
 
 from django.apps import apps
 from django.conf import settings
@@ -95,7 +96,9 @@ def _context(version, actor_id, sign_off_id, redaction_id, changed_row, admin_vi
         label, pk = changed_row
         model = apps.get_model(label)
         context["changed_kind"] = model._meta.verbose_name
-        context["changed_row"] = str(model._base_manager.get(pk=pk))
+        # The row itself: it is named when the message is rendered, in the
+        # recipient's language (a term's French name for French readers).
+        context["changed_row"] = model._base_manager.get(pk=pk)
     return context
 
 
@@ -112,7 +115,14 @@ def _compose(template, recipient, context):
         }
         subject = render_to_string(f"incidents/email/{template}_subject.txt", full).strip()
         body = render_to_string(f"incidents/email/{template}_body.txt", full)
-    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[recipient.email])
+    return EmailMessage(subject=one_line(subject), body=body, to=[recipient.email])
+
+
+def one_line(subject):
+    """A subject on one line, runs of spaces made one, but its non-breaking
+    spaces kept: French puts them before a colon (str.split() would take
+    them for any other space)."""
+    return re.sub(r"[^\S\u00a0]+", " ", subject).strip()
 
 
 @task()

@@ -4,7 +4,8 @@ The work queues on the admin home page, per user.
 One function per queue, each one query whatever the number of versions
 (author, review state and latest submission are subqueries, not per-row
 lookups); ``for_user`` adds one query for the names of the submitters of
-every row shown. A queue the user has no role for costs nothing.
+every row shown, and, when a row is a revision, a fixed number for the French
+texts its English change left stale. A queue the user has no role for costs nothing.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from incidents.models import (
     Status,
     WorkflowEvent,
 )
+from incidents.publishing import review
 
 # Rows shown per queue; a link to the full list follows when there are more.
 QUEUE_LENGTH = 20
@@ -169,7 +171,11 @@ def _attach_people(queues):
     versions = [version for queue in queues for version in queue.versions]
     ids = {version.submitted_by_id for version in versions if version.submitted_by_id}
     people = get_user_model()._default_manager.in_bulk(ids) if ids else {}
+    # French left behind by an English change, which the review screen alone
+    # showed: a fixed number of queries, and none without revisions.
+    stale = review.stale_french_of(versions)
     for version in versions:
+        version.stale_french = stale.get(version.pk, [])
         version.submitted_by = people.get(version.submitted_by_id)
         version.decisions = decisions(version)
         version.work_url = (

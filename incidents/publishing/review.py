@@ -10,7 +10,7 @@ screen that shows all this is ``admin/review.py``.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -122,14 +122,7 @@ def compare(version, lang) -> Comparison:
         SectionInLanguages(section.key, section.label, {code: by_language[code][i] for code in LANGUAGE_CODES})
         for i, section in enumerate(sections)
     ]
-    stale = [
-        StaleText(
-            diff.SECTION_LABELS[entry.section],
-            entry.label,
-            diff.describe(entry.item, lang) if entry.item is not None else None,
-        )
-        for entry in diff.stale_translations(base, version, sections=sections)
-    ]
+    stale = _stale_texts(diff.stale_translations(base, version, sections=sections), lang)
     return Comparison(base, arranged, stale)
 
 
@@ -178,6 +171,68 @@ def _part_label(row, code):
             primary = f" ({gettext('primary source')})" if row.is_primary else ""
         return Localized(f"[@{row.key}] {label.text}{primary}", label.lang, label.is_fallback)
     return label
+
+
+# French left stale ---------------------------------------------------------------
+
+
+def _stale_texts(entries, lang):
+    return [
+        StaleText(
+            diff.SECTION_LABELS[entry.section],
+            entry.label,
+            diff.describe(entry.item, lang) if entry.item is not None else None,
+        )
+        for entry in entries
+    ]
+
+
+def stale_french(version, lang=None) -> list[StaleText]:
+    """The French texts of ``version`` left as they were while their English
+    changed since its baseline (the version it would replace, or replaced).
+    The version editor, the work queues and the publish page show these
+    beside the missing ones; the template
+    ``admin/incidents/recordversion/_stale_french.html`` lists them."""
+    return stale_french_of([version], lang).get(version.pk, [])
+
+
+def stale_french_of(versions, lang=None) -> dict[int, list[StaleText]]:
+    """``stale_french`` for many versions at a fixed cost: the baselines in
+    one query and each kind of part in one, whatever the number of versions
+    (none at all when no version has a baseline). {version pk: [StaleText]};
+    versions with nothing stale are left out."""
+    versions = list(versions)
+    live_ids = {
+        v.record.live_version_id
+        for v in versions
+        if v.status not in PUBLIC_STATUSES and v.record.live_version_id and v.record.live_version_id != v.pk
+    }
+    previous = {(v.record_id, v.number - 1) for v in versions if v.status in PUBLIC_STATUSES and (v.number or 0) > 1}
+    if not live_ids and not previous:
+        return {}
+    wanted = Q(pk__in=live_ids)
+    for record_id, number in previous:
+        wanted |= Q(record_id=record_id, number=number)
+    bases = list(RecordVersion.objects.filter(wanted))
+    by_pk = {base.pk: base for base in bases}
+    by_number = {(base.record_id, base.number): base for base in bases}
+
+    def base_of(version):
+        if version.status in PUBLIC_STATUSES:
+            return by_number.get((version.record_id, (version.number or 0) - 1))
+        return by_pk.get(version.record.live_version_id) if version.record.live_version_id != version.pk else None
+
+    pairs = [(base, version) for version in versions if (base := base_of(version)) is not None]
+    compared = [version for pair in pairs for version in pair]
+    # Prefetched again, even on versions that have their parts: a version
+    # listed twice (in two queues) is the same work once.
+    prefetch_related_objects(list({id(v): v for v in compared}.values()), *REVIEW_PREFETCHES)
+    stale = {}
+    for base, version in pairs:
+        entries = diff.stale_translations(base, version)
+        if entries:
+            stale[version.pk] = _stale_texts(entries, lang)
+    return stale
 
 
 # Personal data -------------------------------------------------------------------

@@ -8,12 +8,15 @@ both are idempotent and reset each group to exactly these permissions.
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from incidents import rules
 
-EDITORS = "Editors"
-REVIEWERS = "Reviewers"
-PUBLISHERS = "Publishers"
+# The names are stored in English; gettext_noop puts them in the catalogue,
+# which the admin reads to show them in French (core/auth_names.py).
+EDITORS = gettext_noop("Editors")
+REVIEWERS = gettext_noop("Reviewers")
+PUBLISHERS = gettext_noop("Publishers")
 
 # Every model in models.VERSION_PART_MODELS: the version editor shows each as
 # an inline, and an inline the user has no permission for is silently hidden.

@@ -9,3 +9,5 @@ DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\xa0"
 NUMBER_GROUPING = 3
 FIRST_DAY_OF_WEEK = 0
+# The admin's short dates: "2026-11-30 14 h 30".
+SHORT_DATETIME_FORMAT = "Y-m-d G \\h i"

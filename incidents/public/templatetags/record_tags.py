@@ -4,13 +4,14 @@ from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from core.i18n import date_format
 from incidents.models import DatePrecision
 
 register = template.Library()
 
 
 def _day(value):
-    return formats.date_format(value, "DATE_FORMAT")
+    return date_format(value, "DATE_FORMAT")
 
 
 @register.simple_tag

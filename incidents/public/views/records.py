@@ -19,12 +19,11 @@ import json
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import formats
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import condition, require_safe
 
-from core.i18n import current_language
+from core.i18n import current_language, date_format
 from incidents import diff
 from incidents.public import citing, licence
 from incidents.public.record_page import (
@@ -197,7 +196,7 @@ class CompareForm(forms.Form):
                 _("Version %(number)s (%(date)s)")
                 % {
                     "number": version.number,
-                    "date": formats.date_format(localtime(version.published_at), "DATE_FORMAT"),
+                    "date": date_format(localtime(version.published_at), "DATE_FORMAT"),
                 },
             )
             for version in versions
