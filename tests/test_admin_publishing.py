@@ -172,3 +172,15 @@ def test_the_review_screen_of_an_approved_version_leads_publishers_to_publish(cl
     assert f'href="{publish_url(approved)}"' in client.get(review).content.decode()
     client.force_login(reviewer)
     assert publish_url(approved) not in client.get(review).content.decode()
+
+
+def test_the_publish_page_warns_of_french_left_behind_by_an_english_change(client, publisher):
+    live = PublishedVersionFactory(summary_en="The old summary.", summary_fr="L’ancien résumé.")
+    draft = revise(record_of(live))
+    draft.summary_en = "The corrected summary."
+    draft.save()
+    workflow.submit(draft, by=draft.created_by)
+    approved = approve(draft)
+    client.force_login(publisher)
+    html = client.get(publish_url(approved)).content.decode()
+    assert "1 French text may be out of date" in html
