@@ -281,7 +281,7 @@ def test_french_list_uses_french_dates_and_words(client, catalogue):
     html = page(client, "/fr/incidents/")
     assert "16 juillet 2025" in html  # occurred on
     assert "mars 2024" in html  # month precision
-    assert "du 1 janvier 2023 au 30 juin 2023" in html  # a range
+    assert "du 1er janvier 2023 au 30 juin 2023" in html  # a range
     assert "Gravité" in html and "Filtres" in html
     assert '<html lang="fr">' in html
 
