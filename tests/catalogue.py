@@ -219,6 +219,36 @@ def build_catalogue():
     )
 
 
+# The public pages ---------------------------------------------------------------
+
+
+def public_pages(catalogue, lang):
+    """(label, path) of every public page, in ``lang``: the accessibility run
+    (tests/browser/test_public_pages.py) and the HTML checker
+    (tests/test_html_validity.py) read this list; add new public pages here."""
+    deepfakes = catalogue.deepfakes.record.public_id
+    chatbot = catalogue.chatbot.record.public_id
+    voice = catalogue.voice.record.public_id
+    query = "hypertrucage" if lang == "fr" else "deepfake"
+    pages = [
+        ("home", f"/{lang}/"),
+        ("list", f"/{lang}/incidents/"),
+        ("list, filtered", f"/{lang}/incidents/?kind=incident&term-sector=finance&sort=title"),
+        ("list, with errors", f"/{lang}/incidents/?page=-1&kind=robot&date_from=nope"),
+        ("list, past the last page", f"/{lang}/incidents/?page=99"),
+        ("search", f"/{lang}/incidents/?q={query}"),
+        ("record", f"/{lang}/incidents/{deepfakes}/"),
+        ("record, not yet translated", f"/{lang}/incidents/{voice}/"),
+        ("page not found", f"/{lang}/no-such-page/"),
+        ("version", f"/{lang}/incidents/{chatbot}/v1/"),
+        ("changes", f"/{lang}/incidents/{chatbot}/changes/"),
+        ("entity", f"/{lang}/entities/{catalogue.rcmp.slug}/"),
+        ("term", f"/{lang}/taxonomy/{catalogue.sector.slug}/{catalogue.banking.slug}/"),
+        ("source", f"/{lang}/sources/{catalogue.advisory.pk}/"),
+    ]
+    return pages
+
+
 # Reading the list pages ------------------------------------------------------
 
 
@@ -230,7 +260,7 @@ def page(client, url):
 
 def public_ids(html):
     """The records listed as results, in order."""
-    return re.findall(r'<h3 class="result__title" id="title-([A-Z]{3}-\d{4})"', html)
+    return re.findall(r'<h3 class="result__title" id="[a-z]+-([A-Z]{3}-\d{4})"', html)
 
 
 def ids(*versions):

@@ -16,10 +16,14 @@ from core.i18n import localized
 
 from ..models import ChecklistItem
 from .history import HistoryAdmin
+from .widgets import TRANSLATION_TABS_JS
 
 
 @admin.register(ChecklistItem)
 class ChecklistItemAdmin(HistoryAdmin, TabbedTranslationAdmin):
+    class Media:
+        js = TRANSLATION_TABS_JS
+
     fields = ["check_type", "text", "order", "active"]
     list_display = ["text_display", "check_type", "order", "active"]
     list_filter = ["check_type", "active"]

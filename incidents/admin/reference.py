@@ -41,7 +41,7 @@ from taxonomy.models import Entity, Taxonomy, Term, TermMapping
 
 from .display import refusal_logged_as, report_workflow_error
 from .history import HistoryAdmin
-from .widgets import SafeAutocompleteMixin
+from .widgets import TRANSLATION_TABS_JS, LabelledTabularInline, SafeAutocompleteMixin
 
 # The shared rows whose changes go through workflow.change_reference.
 REFERENCE_MODELS = (Source, Entity, Term, Taxonomy)
@@ -71,6 +71,9 @@ class PublicUseGuardInline(PublicUseGuard):
 
 
 class ReferenceAdmin(PublicUseGuard, SafeAutocompleteMixin, HistoryAdmin, TabbedTranslationAdmin):
+    class Media:
+        js = TRANSLATION_TABS_JS
+
     change_form_template = "admin/incidents/reference_change_form.html"
 
     @admin.display(description=_("public use"))
@@ -262,7 +265,7 @@ class EntityAdmin(ReferenceAdmin):
         return localized(obj, "name").text
 
 
-class TermInline(PublicUseGuardInline, SafeAutocompleteMixin, TranslationTabularInline):
+class TermInline(LabelledTabularInline, PublicUseGuardInline, SafeAutocompleteMixin, TranslationTabularInline):
     model = Term
     fields = ["slug", "name", "parent", "order"]
     autocomplete_fields = ["parent"]
@@ -283,7 +286,7 @@ class TaxonomyAdmin(ReferenceAdmin):
         return localized(obj, "name").text
 
 
-class TermMappingInline(PublicUseGuardInline, admin.TabularInline):
+class TermMappingInline(LabelledTabularInline, PublicUseGuardInline, admin.TabularInline):
     model = TermMapping
     fields = ["scheme", "code", "label"]
     extra = 0

@@ -61,7 +61,7 @@ from .forms import (
 )
 from .history import HistoryAdmin, real_changes
 from .review import ReviewMixin
-from .widgets import SafeAutocompleteMixin
+from .widgets import TRANSLATION_TABS_JS, LabelledTabularInline, SafeAutocompleteMixin
 
 # Fields only the workflow writes: an admin save never touches them, so a
 # page opened before a status change cannot put the old status back.
@@ -113,7 +113,7 @@ class VersionPartInline(SafeAutocompleteMixin):
         return super().has_delete_permission(request, obj) and rules.may_edit(obj, request.user)
 
 
-class HazardLinkInline(VersionPartInline, admin.TabularInline):
+class HazardLinkInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
     model = HazardLink
     formset = HazardLinkFormSet
     fields = ["hazard", "order"]
@@ -140,26 +140,26 @@ class PolicyRecommendationInline(VersionPartInline, TranslationStackedInline):
     autocomplete_fields = ["authority", "source"]
 
 
-class EntityRoleInline(VersionPartInline, TranslationTabularInline):
+class EntityRoleInline(LabelledTabularInline, VersionPartInline, TranslationTabularInline):
     model = EntityRole
     formset = EntityRoleFormSet
     fields = ["entity", "role", "note", "order"]
     autocomplete_fields = ["entity"]
 
 
-class ClassificationInline(VersionPartInline, admin.TabularInline):
+class ClassificationInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
     model = Classification
     formset = ClassificationFormSet
     fields = ["term", "order"]
     autocomplete_fields = ["term"]
 
 
-class JurisdictionInline(VersionPartInline, TranslationTabularInline):
+class JurisdictionInline(LabelledTabularInline, VersionPartInline, TranslationTabularInline):
     model = Jurisdiction
     fields = ["country", "region", "order"]
 
 
-class ExternalIdInline(VersionPartInline, admin.TabularInline):
+class ExternalIdInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
     model = ExternalId
     fields = ["database", "value", "url", "order"]
 
@@ -169,6 +169,9 @@ class ExternalIdInline(VersionPartInline, admin.TabularInline):
 
 @admin.register(RecordVersion)
 class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
+    class Media:
+        js = TRANSLATION_TABS_JS
+
     form = RecordVersionForm
     add_form = RecordVersionAddForm
     change_form_template = "admin/incidents/recordversion/change_form.html"

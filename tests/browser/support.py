@@ -79,6 +79,12 @@ def assert_no_csp_violation(page):
     assert violations == [], "\n".join(violations)
 
 
+def assert_fits_the_window(page):
+    """No sideways scrolling: the page is no wider than the window."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} is {overflow} px wider than the {page.viewport_size['width']} px window"
+
+
 def assert_no_page_error(page):
     assert page.problems.page_errors == [], "\n".join(page.problems.page_errors)
 

@@ -28,14 +28,21 @@ def test_editor_writes_a_new_record_in_both_languages_in_the_browser(browser_pag
     page.check("input[name=kind][value=incident]")
 
     # The title has EN and FR tabs; switching shows one field at a time.
-    title_tabs = page.locator("a[href='#tab_id_title_en']").locator("xpath=ancestor::ul[1]")
+    title_tabs = page.locator("[role=tab][aria-controls='tab_id_title_en']").locator("xpath=ancestor::ul[1]")
     assert [text.lower() for text in title_tabs.locator("a").all_inner_texts()] == ["en", "fr"]
-    page.click("a[href='#tab_id_title_fr']")
+    page.click("[role=tab][aria-controls='tab_id_title_fr']")
     assert page.is_visible("#id_title_fr") and page.is_hidden("#id_title_en")
     page.fill("#id_title_fr", "Des candidats hypertrucés infiltrent des entreprises")
-    page.click("a[href='#tab_id_title_en']")
+    page.click("[role=tab][aria-controls='tab_id_title_en']")
     assert page.is_visible("#id_title_en") and page.is_hidden("#id_title_fr")
     page.fill("#id_title_en", "Deepfake job applicants infiltrate companies")
+    # The tab itself takes the keyboard (its link is no second stop inside it): arrows switch.
+    page.focus("[role=tab][aria-controls='tab_id_title_en']")
+    assert page.locator("[aria-controls='tab_id_title_en'] a[href]").count() == 0
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#id_title_fr", state="visible")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_selector("#id_title_en", state="visible")
 
     # The page-wide language switch moves every tab at once.
     page.select_option("#modeltranslation-main-switch", index=1)
@@ -48,7 +55,7 @@ def test_editor_writes_a_new_record_in_both_languages_in_the_browser(browser_pag
     # "Add another harm" makes a new inline with its own EN/FR tabs.
     page.click("#harms-group .add-row a")
     page.fill("#id_harms-0-description_en", "Companies hired operatives who could plant backdoors.")
-    page.click("a[href='#tab_id_harms-0-description_fr']")
+    page.click("[role=tab][aria-controls='tab_id_harms-0-description_fr']")
     page.fill(
         "#id_harms-0-description_fr", "Des entreprises ont embauché des agents pouvant installer des portes dérobées."
     )
@@ -106,8 +113,8 @@ def test_change_page_inlines_popups_and_history_work_under_the_policy(browser_pa
     # A tabular inline with a translated column: "add another" gives the new
     # row EN/FR tabs too.
     page.click("#entity_roles-group .add-row a")
-    page.wait_for_selector("a[href='#tab_id_entity_roles-1-note_fr']")
-    page.click("a[href='#tab_id_entity_roles-1-note_fr']")
+    page.wait_for_selector("[role=tab][aria-controls='tab_id_entity_roles-1-note_fr']")
+    page.click("[role=tab][aria-controls='tab_id_entity_roles-1-note_fr']")
     assert page.is_visible("#id_entity_roles-1-note_fr")
 
     # A new source made in the admin's pop-up window lands in the citation.

@@ -8,7 +8,8 @@ editor fixes the narrative and submits again; both approve; a publisher
 publishes v1. Then the editor starts a revision, changes the French summary,
 and the same flow leads to v2. Each person works in their own browser
 context (their own session), and the test checks what each one sees at
-each step, and what the public sees.
+each step, and what the public sees. It runs on a laptop's 1280 px window
+and a phone's 390 px one: no page, admin or public, is wider than the window.
 """
 
 import importlib
@@ -18,7 +19,13 @@ import pytest
 from django.apps import apps
 
 from incidents.models import Record, Status
-from tests.browser.support import admin_login, assert_no_csp_violation, assert_no_page_error, open_page
+from tests.browser.support import (
+    admin_login,
+    assert_fits_the_window,
+    assert_no_csp_violation,
+    assert_no_page_error,
+    open_page,
+)
 from tests.factories import (
     PASSWORD,
     EditorFactory,
@@ -41,14 +48,15 @@ REVISED_SUMMARY_FR = (
 class Person:
     """One user in their own browser context."""
 
-    def __init__(self, chromium, base_url, user):
+    def __init__(self, chromium, base_url, user, width):
         self.user = user
         self.base_url = base_url
-        self.page = open_page(chromium)
+        self.page = open_page(chromium, viewport={"width": width, "height": 900})
         admin_login(self.page, base_url, user.username, PASSWORD)
 
     def go(self, path):
         self.page.goto(self.base_url + path)
+        assert_fits_the_window(self.page)
         return self.page
 
     def queue(self, key):
@@ -57,6 +65,7 @@ class Person:
         return self.page.locator(f"#queue-{key}")
 
     def done(self):
+        assert_fits_the_window(self.page)
         assert_no_csp_violation(self.page)
         assert_no_page_error(self.page)
 
@@ -64,16 +73,21 @@ class Person:
         self.page.context.close()
 
 
+@pytest.fixture(params=[1280, 390], ids=["1280px", "390px"])
+def width(request):
+    return request.param
+
+
 @pytest.fixture
-def people(chromium, live_server):
+def people(chromium, live_server, width):
     # Transactional tests start from an empty database: put back the
     # default checklists that migration 0003 seeds.
     importlib.import_module("incidents.migrations.0003_review_checklists").seed_checklists(apps, None)
     created = {
-        "editor": Person(chromium, live_server.url, EditorFactory(username="edith")),
-        "reviewer_a": Person(chromium, live_server.url, ReviewerFactory(username="rita")),
-        "reviewer_b": Person(chromium, live_server.url, ReviewerFactory(username="robin")),
-        "publisher": Person(chromium, live_server.url, PublisherFactory(username="paula")),
+        "editor": Person(chromium, live_server.url, EditorFactory(username="edith"), width),
+        "reviewer_a": Person(chromium, live_server.url, ReviewerFactory(username="rita"), width),
+        "reviewer_b": Person(chromium, live_server.url, ReviewerFactory(username="robin"), width),
+        "publisher": Person(chromium, live_server.url, PublisherFactory(username="paula"), width),
     }
     yield created
     for person in created.values():
@@ -141,6 +155,7 @@ def open_review(reviewer, key, record):
     reviewer.page.wait_for_selector("form.sign-off-form, .review-check")
     # As a reviewer would: read the two previews before deciding.
     reviewer.page.wait_for_load_state("load")
+    assert_fits_the_window(reviewer.page)
     return reviewer.page
 
 
@@ -165,7 +180,9 @@ def publish(publisher, record, note_en, note_fr):
     page = publisher.page
     page.wait_for_load_state("load")
     page.goto(page.url.replace("/review/", "/change/"))
+    assert_fits_the_window(page)
     page.get_by_role("link", name="Publish…").click()
+    assert_fits_the_window(page)
     page.fill("#id_change_note_en", note_en)
     page.fill("#id_change_note_fr", note_fr)
     page.click("input[type=submit][value=Publish]")
@@ -173,16 +190,18 @@ def publish(publisher, record, note_en, note_fr):
     publisher.done()
 
 
-def public_text(chromium, live_server, path):
-    page = open_page(chromium)
+def public_text(chromium, live_server, path, width=1280):
+    page = open_page(chromium, viewport={"width": width, "height": 900})
     try:
         response = page.goto(live_server.url + path)
+        if response.status == 200:
+            assert_fits_the_window(page)
         return response.status, page.locator("main").inner_text()
     finally:
         page.context.close()
 
 
-def test_a_record_goes_from_draft_to_v2_through_two_reviews(chromium, live_server, people):
+def test_a_record_goes_from_draft_to_v2_through_two_reviews_on_any_screen_width(chromium, live_server, people, width):
     editor, reviewer_a, reviewer_b, publisher = (
         people["editor"],
         people["reviewer_a"],
@@ -203,7 +222,7 @@ def test_a_record_goes_from_draft_to_v2_through_two_reviews(chromium, live_serve
     version.refresh_from_db()
     assert version.status == Status.IN_REVIEW
     # Nothing is public yet.
-    assert public_text(chromium, live_server, f"/en/incidents/{record.public_id}/")[0] == 404
+    assert public_text(chromium, live_server, width=width, path=f"/en/incidents/{record.public_id}/")[0] == 404
 
     # The editor, an author, is offered no sign-off on their own version.
     page = editor.go(f"/admin/incidents/recordversion/{version.pk}/review/")
@@ -257,7 +276,7 @@ def test_a_record_goes_from_draft_to_v2_through_two_reviews(chromium, live_serve
     publish(publisher, record, "Initial publication", "Première publication")
     version.refresh_from_db()
     assert (version.status, version.number) == (Status.PUBLISHED, 1)
-    status, text = public_text(chromium, live_server, f"/fr/incidents/{record.public_id}/")
+    status, text = public_text(chromium, live_server, width=width, path=f"/fr/incidents/{record.public_id}/")
     assert status == 200 and FIRST_SUMMARY_FR in text and "16 juillet 2025" in text
 
     # 6. The editor starts a revision and changes the French summary only.
@@ -275,7 +294,7 @@ def test_a_record_goes_from_draft_to_v2_through_two_reviews(chromium, live_serve
     assert submitted.summary_fr == REVISED_SUMMARY_FR
     editor.done()
     # The public still reads v1 while v2 is in review.
-    status, text = public_text(chromium, live_server, f"/fr/incidents/{record.public_id}/")
+    status, text = public_text(chromium, live_server, width=width, path=f"/fr/incidents/{record.public_id}/")
     assert FIRST_SUMMARY_FR in text and REVISED_SUMMARY_FR not in text
 
     # 7. The reviewers see the French change in the diff and approve; the publisher publishes v2.
@@ -287,8 +306,8 @@ def test_a_record_goes_from_draft_to_v2_through_two_reviews(chromium, live_serve
 
     record.refresh_from_db()
     assert record.live_version.number == 2
-    status, text = public_text(chromium, live_server, f"/fr/incidents/{record.public_id}/")
+    status, text = public_text(chromium, live_server, width=width, path=f"/fr/incidents/{record.public_id}/")
     assert REVISED_SUMMARY_FR in text
     assert "Première publication" in text and "Résumé français précisé" in text  # the changelog, in French
-    status, text = public_text(chromium, live_server, f"/fr/incidents/{record.public_id}/v1/")
+    status, text = public_text(chromium, live_server, width=width, path=f"/fr/incidents/{record.public_id}/v1/")
     assert status == 200 and FIRST_SUMMARY_FR in text

@@ -3,14 +3,14 @@ The public pages in a real Chromium, in both languages: no WCAG 2 A/AA
 violation found by axe-core, no Content-Security-Policy violation, usable
 without JavaScript and on a phone-sized screen.
 
-``public_pages()`` lists the pages checked, in both languages: add new
-public pages there.
+``public_pages()`` (tests/catalogue.py) lists the pages checked, in both
+languages: add new public pages there.
 """
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.catalogue import build_catalogue
+from tests.catalogue import build_catalogue, public_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,31 +23,6 @@ PHONE = {"width": 360, "height": 740}
 @pytest.fixture
 def catalogue(transactional_db):
     return build_catalogue()
-
-
-def public_pages(catalogue, lang):
-    """(label, path) of every public page to check, in ``lang``."""
-    deepfakes = catalogue.deepfakes.record.public_id
-    chatbot = catalogue.chatbot.record.public_id
-    voice = catalogue.voice.record.public_id
-    query = "hypertrucage" if lang == "fr" else "deepfake"
-    pages = [
-        ("home", f"/{lang}/"),
-        ("list", f"/{lang}/incidents/"),
-        ("list, filtered", f"/{lang}/incidents/?kind=incident&term-sector=finance&sort=title"),
-        ("list, with errors", f"/{lang}/incidents/?page=-1&kind=robot&date_from=nope"),
-        ("list, past the last page", f"/{lang}/incidents/?page=99"),
-        ("search", f"/{lang}/incidents/?q={query}"),
-        ("record", f"/{lang}/incidents/{deepfakes}/"),
-        ("record, not yet translated", f"/{lang}/incidents/{voice}/"),
-        ("page not found", f"/{lang}/no-such-page/"),
-        ("version", f"/{lang}/incidents/{chatbot}/v1/"),
-        ("changes", f"/{lang}/incidents/{chatbot}/changes/"),
-        ("entity", f"/{lang}/entities/{catalogue.rcmp.slug}/"),
-        ("term", f"/{lang}/taxonomy/{catalogue.sector.slug}/{catalogue.banking.slug}/"),
-        ("source", f"/{lang}/sources/{catalogue.advisory.pk}/"),
-    ]
-    return pages
 
 
 def _describe(violations):

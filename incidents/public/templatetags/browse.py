@@ -1,5 +1,6 @@
 """Template helpers for the pages that list records."""
 
+import datetime
 import re
 
 from django import template
@@ -16,6 +17,17 @@ def printable(value):
     """Text echoed from a query string, with control characters (NUL…)
     shown as "�": they are not allowed in an HTML page."""
     return _CONTROL_CHARACTERS.sub("\ufffd", str(value))
+
+
+@register.filter
+def date_value(value):
+    """The value of an <input type="date">: a valid ISO date, or nothing. An
+    invalid date typed in the query string is explained on the page and left
+    out of the field (HTML allows only a valid date there)."""
+    try:
+        return datetime.date.fromisoformat(str(value)).isoformat() if value else ""
+    except ValueError:
+        return ""
 
 
 @register.filter
