@@ -128,7 +128,7 @@ def test_csl_json_title_falls_back_to_english_and_says_so():
 
 @pytest.mark.parametrize(
     ("lang", "retrieved"),
-    [("en", "Retrieved from"), ("fr", "Consulté à l'adresse")],
+    [("en", "Retrieved from"), ("fr", "Consulté à l’adresse")],
 )
 def test_formatted_reference_is_in_the_page_language(client, two_versions, lang, retrieved):
     _v1, v2 = two_versions
