@@ -14,6 +14,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Kind, RecordVersion
@@ -38,10 +39,18 @@ class RecordVersionForm(forms.ModelForm):
         model = RecordVersion
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose the fields shown)
 
+    # Markdown texts: the editor offers a rendered preview of each
+    # (static/js/editor.js, RecordVersionAdmin.markdown_preview_view).
+    MARKDOWN_FIELDS = ("summary", "narrative", "editorial_assessment", "change_note")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["edit_token"] = edit_token(self.instance.updated_at)
+        preview_url = reverse("admin:incidents_recordversion_markdown_preview")
+        for name, field in self.fields.items():
+            if name.rsplit("_", 1)[0] in self.MARKDOWN_FIELDS and isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["data-markdown-preview"] = preview_url
 
     def clean(self):
         cleaned_data = super().clean()

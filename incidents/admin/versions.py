@@ -17,7 +17,7 @@ rules the workflow enforces:
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from core.rendering import render_markdown
 from incidents import rules
 from incidents.publishing import review, workflow
 
@@ -170,7 +171,7 @@ class ExternalIdInline(LabelledTabularInline, VersionPartInline, admin.TabularIn
 @admin.register(RecordVersion)
 class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
     class Media:
-        js = TRANSLATION_TABS_JS
+        js = [*TRANSLATION_TABS_JS, "js/editor.js"]
 
     form = RecordVersionForm
     add_form = RecordVersionAddForm
@@ -392,10 +393,26 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
 
     # Workflow buttons ---------------------------------------------------------
 
+    # The most a preview renders: longer than any text a version holds.
+    MARKDOWN_PREVIEW_LIMIT = 100_000
+
+    @method_decorator(require_POST)
+    def markdown_preview_view(self, request):
+        """A Markdown text as the public page renders it (sanitized HTML), for
+        the editor's Preview buttons. Anyone who may see versions in the admin
+        may ask; nothing is saved."""
+        if not rules.has(request.user, rules.VIEW_VERSION):
+            raise PermissionDenied
+        text = request.POST.get("text", "")
+        if len(text) > self.MARKDOWN_PREVIEW_LIMIT:
+            return JsonResponse({"error": gettext("This text is too long to preview.")}, status=400)
+        return JsonResponse({"html": str(render_markdown(text))})
+
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
+            path("markdown-preview/", wrap(self.markdown_preview_view), name=f"{prefix}_markdown_preview"),
             path("<path:object_id>/submit/", wrap(self.submit_view), name=f"{prefix}_submit"),
             path(
                 "<path:object_id>/return-to-draft/", wrap(self.return_to_draft_view), name=f"{prefix}_return_to_draft"
@@ -473,6 +490,13 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
         return redaction.request_view(self, request, self._version_for_action(request, object_id))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The words of static/js/editor.js, in the editor's language.
+        context["editor_labels"] = {
+            "sideBySide": gettext("Show English and French side by side"),
+            "preview": gettext("Preview"),
+            "empty": gettext("Nothing to preview."),
+            "failed": gettext("The preview could not be shown. Try again."),
+        }
         if obj is not None:
             context.update(self.workflow_context(request, obj))
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

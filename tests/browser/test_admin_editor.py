@@ -152,3 +152,28 @@ def test_tabs_open_in_french_for_a_french_speaking_editor(chromium, live_server)
         assert_no_page_error(page)
     finally:
         page.context.close()
+
+
+def test_editor_sees_both_languages_side_by_side_and_previews_markdown(browser_page, live_server):
+    page = browser_page
+    editor = EditorFactory(username="sidney")
+    draft = DraftVersionFactory(
+        created_by=editor, narrative_en="A **bold** claim [@key].", narrative_fr="Une affirmation **forte**."
+    )
+    admin_login(page, live_server.url, editor.username, PASSWORD)
+    page.goto(f"{live_server.url}/admin/incidents/recordversion/{draft.pk}/change/")
+    assert page.is_hidden("#id_title_fr")
+    page.check("#side-by-side-switch")
+    assert page.is_visible("#id_title_en") and page.is_visible("#id_title_fr")
+    # Remembered for the next page.
+    page.reload()
+    assert page.is_checked("#side-by-side-switch") and page.is_visible("#id_narrative_fr")
+    page.locator("#id_narrative_fr ~ .markdown-preview-button").click()
+    preview = page.locator("#id_narrative_fr ~ .markdown-preview")
+    preview.locator("strong").wait_for()
+    assert preview.inner_text().strip() == "Une affirmation forte."
+    assert preview.get_attribute("lang") == "fr"
+    page.uncheck("#side-by-side-switch")
+    assert page.is_hidden("#id_title_fr")
+    assert_no_csp_violation(page)
+    assert_no_page_error(page)
