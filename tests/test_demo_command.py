@@ -46,7 +46,7 @@ def test_load_demo_explains_and_rolls_back_when_french_is_required_to_publish(db
 
 
 @pytest.mark.django_db(transaction=True)  # real commits: the e-mails leave on commit
-def test_load_demo_keeps_its_emails_out_of_the_console_and_names_the_served_address(settings, capsys):
+def test_load_demo_keeps_its_emails_and_logs_out_of_the_console_and_names_the_served_address(settings, capsys, caplog):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
     settings.DOSSIER_SITE_URL = "http://127.0.0.1:8101"
     out = StringIO()
@@ -55,3 +55,5 @@ def test_load_demo_keeps_its_emails_out_of_the_console_and_names_the_served_addr
     assert "Subject:" not in printed and "Content-Type:" not in printed
     assert "workflow e-mails were written while loading; they were not sent or printed." in printed
     assert "http://127.0.0.1:8101/admin/" in printed and ":8000" not in printed
+    # Nor the ~300 lines of task and workflow events of the load.
+    assert not [r for r in caplog.records if r.name in ("django.tasks", "dossier.security") and r.levelno < 30]

@@ -4,6 +4,9 @@ The content lives in ``incidents/demo/``; this command checks that it may
 run, loads it in one transaction and prints what a visitor needs.
 """
 
+import logging
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +14,28 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
+from core.logging import SECURITY_LOGGER
 from incidents.demo.loader import DemoError, DemoLoader
 from incidents.models import OPEN_STATUSES, Decision, Status
 
 # Where the visitor finds the site: DOSSIER_SITE_URL, which `make run` sets
 # from HOST and PORT (links in e-mails use it too).
 PATHS = ["/admin/", "/en/", "/fr/"]
+
+
+@contextmanager
+def quiet(*names):
+    """Loggers ``names`` at WARNING for a while: the demo's ~300 lines of task
+    and workflow events would bury the table of demo accounts."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 class Command(BaseCommand):
@@ -46,7 +65,10 @@ class Command(BaseCommand):
             # The demo's workflow sends e-mails (submissions, sign-offs,
             # publications): about a thousand lines on a console mailer.
             # They are kept in memory and counted instead.
-            with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}):
+            with (
+                override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}),
+                quiet("django.tasks", SECURITY_LOGGER),
+            ):
                 mail.outbox = []
                 with transaction.atomic():
                     report = DemoLoader(reset_passwords=reset_passwords).run()
