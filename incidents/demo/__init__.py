@@ -10,7 +10,8 @@ version's status.
 
 Facts about the seed record come from the RCMP joint advisory of July 16,
 2025, Microsoft Threat Intelligence's report of June 30, 2025 and a news
-report of July 22, 2025 (``/work/shared/seeds``); the sentences are our own.
+report of July 22, 2025 (CTVNews.ca, republished by BNN Bloomberg); the
+sentences are our own.
 Facts of the other records come from AI Incident Database entries
 (https://incidentdatabase.ai/), licensed CC BY-SA 4.0: each such record
 cites the entry it draws on, with the AI Incident Database as publisher, and

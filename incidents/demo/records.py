@@ -4,7 +4,7 @@ side.
 
 - ``hazard-remote-hiring-deepfakes``: a published hazard, which the seed
   record materialized from.
-- ``seed-dprk-it-workers``: the seed record (``/work/shared/seeds/000``),
+- ``seed-dprk-it-workers``: the seed record (the product's reference record),
   complete in every section, published twice: v1, then v2 after a review
   that corrected the attribution of a recommendation and added the French
   text of the recommendations (v1 deliberately lacks it).
