@@ -204,6 +204,7 @@ def record_data(record, version, versions, *, stale, mappings, redactions, reque
             {
                 "version": entry.number,
                 "date": entry.published_at,
+                "published_elsewhere_on": entry.published_elsewhere_on,
                 "change": texts(entry, "change_note"),
                 "redaction": None,
             }
@@ -213,6 +214,7 @@ def record_data(record, version, versions, *, stale, mappings, redactions, reque
                 {
                     "version": entry.number,
                     "date": redaction.decided_at,
+                    "published_elsewhere_on": None,
                     "change": None,
                     "redaction": choice(RedactionReason, redaction.reason),
                 }
@@ -225,6 +227,8 @@ def record_data(record, version, versions, *, stale, mappings, redactions, reque
         "is_live": version.pk == record.live_version_id,
         "latest_version": versions[-1].number if versions else version.number,
         "published_at": version.published_at,
+        # Only for a version first published by another monitor (a date, or null).
+        "published_elsewhere_on": version.published_elsewhere_on,
         "first_published_at": versions[0].published_at if versions else version.published_at,
         "redacted_at": version.redacted_at,
         **{field: texts(version, field, own) for field in RecordVersion.TRANSLATED_FIELDS},
@@ -258,6 +262,8 @@ def record_data(record, version, versions, *, stale, mappings, redactions, reque
             {
                 "text": texts(recommendation, "text", stale_of(recommendation)),
                 "authority": entity_data(recommendation.authority, request) if recommendation.authority_id else None,
+                # Every authority, the first-named ("authority") first: a joint advisory has several.
+                "authorities": [entity_data(entity, request) for entity in recommendation.authorities()],
                 "source": source_data(recommendation.source, request) if recommendation.source_id else None,
                 "attribution": texts(recommendation, "attribution", stale_of(recommendation)),
                 "status": recommendation.status,

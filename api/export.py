@@ -49,7 +49,9 @@ from taxonomy.models import Entity
 from . import data
 from .queries import stale_fields, term_mappings
 
-SCHEMA_VERSION = "1.0"
+# 1.1: recommendations carry "authorities" (and recommendation_authorities.csv);
+# versions and changelog entries carry "published_elsewhere_on".
+SCHEMA_VERSION = "1.1"
 CHUNK = 200  # records loaded at once
 LANGS = ("en", "fr")
 
@@ -61,6 +63,7 @@ TABLES = {
         "version",
         "is_live",
         "published_at",
+        "published_elsewhere_on",
         "redacted_at",
         *(f"{name}_{lang}" for name in ("title", "summary", "narrative", "editorial_assessment") for lang in LANGS),
         *(f"{name}_{lang}" for name in ("ai_system", "change_note") for lang in LANGS),
@@ -114,6 +117,8 @@ TABLES = {
         "attribution_fr",
         "status",
     ],
+    # The further authorities of a joint recommendation ("authority" above is the first-named).
+    "recommendation_authorities.csv": ["record_id", "version", "recommendation_position", "position", "entity"],
     "entity_roles.csv": ["record_id", "version", "position", "entity", "role", "note_en", "note_fr"],
     "classifications.csv": ["record_id", "version", "position", "taxonomy", "term"],
     "jurisdictions.csv": ["record_id", "version", "position", "country", "region_en", "region_fr"],
@@ -227,6 +232,7 @@ def _version_rows(rows, record, shape, reviews):
         **key,
         "is_live": shape["is_live"],
         "published_at": shape["published_at"],
+        "published_elsewhere_on": shape["published_elsewhere_on"],
         "redacted_at": shape["redacted_at"],
         "occurred_on": shape["occurred"]["on"],
         "occurred_until": shape["occurred"]["until"],
@@ -282,6 +288,16 @@ def _version_rows(rows, record, shape, reviews):
                 "status": recommendation["status"],
             }
         )
+    for recommendation_position, recommendation in enumerate(shape["recommendations"], 1):
+        for position, entity in enumerate(recommendation["authorities"][1 if recommendation["authority"] else 0 :], 1):
+            rows["recommendation_authorities.csv"].append(
+                {
+                    **key,
+                    "recommendation_position": recommendation_position,
+                    "position": position,
+                    "entity": entity["slug"],
+                }
+            )
     for position, role in enumerate(shape["entities"], 1):
         rows["entity_roles.csv"].append(
             {

@@ -119,6 +119,7 @@ class Citation(Schema):
 class Recommendation(Schema):
     text: Texts
     authority: Entity | None
+    authorities: list[Entity]
     source: Source | None
     attribution: Texts
     status: str
@@ -153,6 +154,9 @@ class ExternalId(Schema):
 class ChangelogEntry(Schema):
     version: int
     date: datetime.datetime
+    published_elsewhere_on: datetime.date | None = Field(
+        description="For a version first published by another monitor: the date it was published there."
+    )
     change: Texts | None = Field(description="The change note of a publication; null for a redaction.")
     redaction: Choice | None = Field(description="The reason of a redaction; null for a publication.")
 
@@ -164,6 +168,9 @@ class Record(Schema):
     is_live: bool
     latest_version: int
     published_at: datetime.datetime
+    published_elsewhere_on: datetime.date | None = Field(
+        description="For a version first published by another monitor: the date it was published there."
+    )
     first_published_at: datetime.datetime
     redacted_at: datetime.datetime | None
     title: Texts

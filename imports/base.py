@@ -104,6 +104,8 @@ class ImportRow:
     occurred_until: date | None = None
     precision: str = DatePrecision.DAY
     ai_system: str = ""
+    # The day the database published the record, if it says.
+    published_elsewhere_on: date | None = None
     entities: list[EntityRef] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
@@ -230,6 +232,7 @@ class RecordWriter:
             occurred_on=row.occurred_on,
             occurred_until=row.occurred_until,
             occurrence_precision=row.precision,
+            published_elsewhere_on=row.published_elsewhere_on,
         )
         for name in ("title_en", "summary_en"):
             if not (getattr(draft, name) or "").strip():

@@ -11,6 +11,9 @@ the mapping names, and the mapping may name only fields listed in
 - ``date``: ``2023-05-17`` (a day), ``2023-05`` (a month), ``2023`` (a year),
   ``2023-2024`` (a range of years: from January 1 to December 31), or a
   day in one of the mapping's ``date_formats``;
+- ``published``: the day the database published the record (as ``date``,
+  a day only): kept on the draft, and shown in the changelog as "first
+  published elsewhere" once the record is published here;
 - ``country``: names or ISO codes, split by the separator, with the
   mapping's ``[countries]`` table for other spellings ("" leaves one out);
 - ``sector``: terms of the sector taxonomy, by slug or name (English or
@@ -43,6 +46,7 @@ FIELDS = (
     "summary",
     "narrative",
     "date",
+    "published",
     "country",
     "sector",
     "ai_system",
@@ -247,6 +251,12 @@ class MappedCsvFormat:
         if not row.summary:
             raise RowError(_("the summary is empty."))
         row.occurred_on, row.occurred_until, row.precision = self._date(self._cell(values, "date"))
+        if published := self._cell(values, "published"):
+            row.published_elsewhere_on, _until, precision = self._date(published)
+            if precision != DatePrecision.DAY:
+                raise RowError(
+                    _("the publication date “%(value)s” is not a day (2023-05-17).") % {"value": _shorten(published)}
+                )
         row.countries = list(
             dict.fromkeys(code for name in self._list(values, "country") if (code := self._country(name)))
         )

@@ -48,6 +48,7 @@ from incidents.models import (
     HazardLink,
     Jurisdiction,
     PolicyRecommendation,
+    RecommendationAuthority,
     Record,
 )
 from incidents.publishing import workflow
@@ -327,17 +328,28 @@ class RestoreWriter:
             )
         for order, recommendation in enumerate(shape["recommendations"]):
             authority, source = recommendation["authority"], recommendation["source"]
-            self._part(
-                PolicyRecommendation(
-                    version=version,
-                    order=order,
-                    authority=Entity.objects.get(slug=authority["slug"]) if authority else None,
-                    source=Source.objects.get(pk=source["id"]) if source else None,
-                    status=recommendation["status"],
-                    **_texts(recommendation, "text"),
-                    **_texts(recommendation, "attribution"),
-                )
+            part = PolicyRecommendation(
+                version=version,
+                order=order,
+                authority=Entity.objects.get(slug=authority["slug"]) if authority else None,
+                source=Source.objects.get(pk=source["id"]) if source else None,
+                status=recommendation["status"],
+                **_texts(recommendation, "text"),
+                **_texts(recommendation, "attribution"),
             )
+            self._part(part)
+            # "authorities" lists every one, the first-named first (exports
+            # before schema 1.1 have only "authority").
+            further = recommendation.get("authorities", [])[1 if authority else 0 :]
+            for position, entity in enumerate(further):
+                self._part(
+                    RecommendationAuthority(
+                        version=version,
+                        recommendation=part,
+                        order=position,
+                        entity=Entity.objects.get(slug=entity["slug"]),
+                    )
+                )
         for order, role in enumerate(shape["entities"]):
             self._part(
                 EntityRole(
@@ -384,6 +396,10 @@ def _content(shape) -> dict:
         occurred_until=parse_date(occurred["until"]) if occurred["until"] else None,
         occurrence_precision=occurred["precision"],
         first_reported_on=parse_date(shape["first_reported_on"]) if shape["first_reported_on"] else None,
+        # Exports before schema 1.1 do not have it.
+        published_elsewhere_on=parse_date(shape["published_elsewhere_on"])
+        if shape.get("published_elsewhere_on")
+        else None,
         severity=shape["severity"]["value"],
         verification_level=shape["verification_level"]["value"],
         assessment_status=shape["assessment_status"],

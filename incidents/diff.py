@@ -31,7 +31,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import translation
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -46,6 +46,7 @@ from .models import (
     HazardLink,
     Jurisdiction,
     PolicyRecommendation,
+    RecommendationAuthority,
     Record,
     RecordVersion,
 )
@@ -112,6 +113,14 @@ def _country_key(row):
     return (row.country.code,)
 
 
+def _recommendation_rank_and_entity(row):
+    # Recommendations are matched by position, so their further authorities
+    # are matched by their recommendation's position and the entity (the
+    # version's recommendations are prefetched with it: no query).
+    ranks = [recommendation.pk for recommendation in row.version.recommendations.all()]
+    return (ranks.index(row.recommendation_id), row.entity_id)
+
+
 @dataclass(frozen=True)
 class _Parts:
     related_name: str
@@ -125,7 +134,7 @@ class _Section:
     key: str
     label: str
     fields: tuple[str, ...] = ()
-    parts: _Parts | None = None
+    parts: tuple[_Parts, ...] = ()
 
 
 # What a record page shows of a cited source. Reference rows are shown as
@@ -150,59 +159,70 @@ SECTIONS = (
             "first_reported_on",
             "ai_system",
         ),
-        _Parts("jurisdictions", ("region",), _country_key),
+        (_Parts("jurisdictions", ("region",), _country_key),),
     ),
     _Section(
         "external_ids",
         _("In other databases"),
-        parts=_Parts("external_ids", ("url",), _key_by("database", "value")),
+        parts=(_Parts("external_ids", ("url",), _key_by("database", "value")),),
     ),
     _Section("narrative", _("Narrative"), ("narrative",)),
-    _Section("materialized_from", _("Materialized from"), parts=_Parts("hazard_links", (), _key_by("hazard_id"))),
+    _Section("materialized_from", _("Materialized from"), parts=(_Parts("hazard_links", (), _key_by("hazard_id")),)),
     _Section(
         "harms",
         _("Harms"),
-        parts=_Parts("harms", ("description", "harm_type", "harm_type.name", "severity", "affected_group"), None),
+        parts=(_Parts("harms", ("description", "harm_type", "harm_type.name", "severity", "affected_group"), None),),
     ),
     _Section(
         "evidence",
         _("Evidence"),
-        parts=_Parts(
-            "citations",
-            ("key", "label", "corroborates", "is_primary", *(f"source.{name}" for name in SOURCE_FIELDS)),
-            _key_by("source_id"),
+        parts=(
+            _Parts(
+                "citations",
+                ("key", "label", "corroborates", "is_primary", *(f"source.{name}" for name in SOURCE_FIELDS)),
+                _key_by("source_id"),
+            ),
         ),
     ),
     _Section(
         "recommendations",
         _("Policy recommendations"),
         ("recommendations_status",),
-        _Parts(
-            "recommendations",
-            (
-                "text",
-                "authority",
-                "authority.name",
-                "authority.url",
-                "source",
-                *(f"source.{name}" for name in SOURCE_FIELDS),
-                "attribution",
-                "status",
+        (
+            _Parts(
+                "recommendations",
+                (
+                    "text",
+                    "authority",
+                    "authority.name",
+                    "authority.url",
+                    "source",
+                    *(f"source.{name}" for name in SOURCE_FIELDS),
+                    "attribution",
+                    "status",
+                ),
+                None,
             ),
-            None,
+            # Further authorities of a joint recommendation: one added or
+            # removed is a change of whom the recommendation is credited to.
+            _Parts(
+                "recommendation_authorities",
+                ("entity.name", "entity.url"),
+                _recommendation_rank_and_entity,
+            ),
         ),
     ),
     _Section("editorial_assessment", _("Editorial assessment"), ("editorial_assessment", "assessment_status")),
     _Section(
         "entities",
         _("Entities involved"),
-        parts=_Parts("entity_roles", ("note", "entity.name", "entity.url"), _key_by("entity_id", "role")),
+        parts=(_Parts("entity_roles", ("note", "entity.name", "entity.url"), _key_by("entity_id", "role")),),
     ),
     _Section(
         "taxonomy",
         _("Taxonomy"),
         ("taxonomy_status",),
-        _Parts("classifications", ("term.name", "term.taxonomy.name"), _key_by("term_id")),
+        (_Parts("classifications", ("term.name", "term.taxonomy.name"), _key_by("term_id")),),
     ),
 )
 SECTION_LABELS = {section.key: section.label for section in SECTIONS}
@@ -318,7 +338,7 @@ def compare_versions(old: RecordVersion, new: RecordVersion) -> list[SectionChan
     sections = []
     for spec in SECTIONS:
         fields = _compare_fields(old, new, spec.fields)
-        items = _compare_parts(old, new, spec.parts) if spec.parts else []
+        items = [item for parts in spec.parts for item in _compare_parts(old, new, parts)]
         if fields or items:
             sections.append(SectionChange(spec.key, spec.label, tuple(fields), tuple(items)))
     return sections
@@ -471,6 +491,16 @@ def describe(obj, lang=None) -> Localized:
         return localized(obj, "text", lang)
     if isinstance(obj, Citation):
         return Localized(obj.source.title, obj.source.language, False)
+    if isinstance(obj, RecommendationAuthority):
+        # "RCMP, for: Verify the identity of…": whom, and for which recommendation.
+        name, text = localized(obj.entity, "name", lang), localized(obj.recommendation, "text", lang)
+        with translation.override(lang):
+            label = gettext("%(authority)s, for: %(recommendation)s") % {
+                "authority": name.text,
+                "recommendation": Truncator(text.text).words(12),
+            }
+        fallback = name.is_fallback or text.is_fallback
+        return Localized(label, text.lang if fallback else lang, fallback)
     if isinstance(obj, EntityRole):
         name = localized(obj.entity, "name", lang)
         with translation.override(lang):

@@ -212,6 +212,18 @@ class RecordVersion(models.Model):
         blank=True,
         help_text=_("What this version changes, for the public changelog. Required to publish."),
     )
+    # A version brought in from another monitor keeps its history there: the
+    # changelog shows this date, marked as such, beside the date we published
+    # it (``published_at``, always the true time of publication here).
+    published_elsewhere_on = models.DateField(
+        _("first published elsewhere on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only for a version first published by another monitor or database (give it under “In other "
+            "databases”): the date it was published there. The changelog shows it, marked as such."
+        ),
+    )
 
     # Record details (the key-facts box).
     occurred_on = models.DateField(_("occurred on"), null=True, blank=True, help_text=_("For a range, its first day."))
@@ -347,6 +359,10 @@ class RecordVersion(models.Model):
         # ahead of ours may already carry tomorrow's date.
         if self.first_reported_on and self.first_reported_on > timezone.localdate() + datetime.timedelta(days=1):
             errors["first_reported_on"] = _("The first report cannot be dated in the future.")
+        if self.published_elsewhere_on and self.published_elsewhere_on > timezone.localdate() + datetime.timedelta(
+            days=1
+        ):
+            errors["published_elsewhere_on"] = _("A publication elsewhere cannot be dated in the future.")
         if errors:
             raise ValidationError(errors)
 
@@ -558,6 +574,69 @@ class PolicyRecommendation(VersionPart):
     def __str__(self):
         return localized_str(self, "text")[:80]
 
+    def authorities(self) -> list:
+        """Every authority the recommendation is attributed to, the first-named
+        first. Read from the version's parts: prefetch ``recommendation_authorities``
+        with the version's recommendations (``record_page.PART_PREFETCHES``)."""
+        further = [
+            row.entity for row in self.version.recommendation_authorities.all() if row.recommendation_id == self.pk
+        ]
+        return ([self.authority] if self.authority_id else []) + further
+
+
+class RecommendationAuthority(VersionPart):
+    """A further authority a policy recommendation is attributed to, after
+    the one it names first (``PolicyRecommendation.authority``): a joint
+    advisory of five agencies reads "Recommended by the RCMP, Public Safety
+    Canada, …" (docs/architecture.md, "Domain").
+
+    A part of the version in its own right (``version``), so that it is
+    copied with a revision, pinned at submission, kept in the edit history
+    and read by every check of "who edited this version" like the others;
+    ``recommendation`` says which of the version's recommendations it
+    credits, and must belong to the same version (``clean``; the revision
+    copy remaps it, ``workflow._copy_into_draft``)."""
+
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, related_name="recommendation_authorities", verbose_name=_("version")
+    )
+    recommendation = models.ForeignKey(
+        PolicyRecommendation,
+        on_delete=models.CASCADE,
+        related_name="further_authorities",
+        verbose_name=_("recommendation"),
+    )
+    entity = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, related_name="joint_recommendations", verbose_name=_("authority")
+    )
+    entity_state = reviewed_state("taxonomy.HistoricalEntity", _("authority as reviewed"))
+
+    PINS = (("entity", "entity_state"),)
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("further authority of a recommendation")
+        verbose_name_plural = _("further authorities of recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "entity"],
+                name="unique_authority_per_recommendation",
+                violation_error_message=_("This authority is already credited with this recommendation."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.entity)
+
+    def clean(self):
+        super().clean()
+        recommendation = self.recommendation if self.recommendation_id else None
+        if recommendation is None:
+            return
+        if self.version_id and recommendation.version_id != self.version_id:
+            raise ValidationError({"recommendation": _("Choose a recommendation of this version.")})
+        if self.entity_id and recommendation.authority_id == self.entity_id:
+            raise ValidationError({"entity": _("This authority is already the recommendation’s first authority.")})
+
 
 class EntityRole(VersionPart):
     version = models.ForeignKey(
@@ -751,6 +830,7 @@ VERSION_PART_MODELS = (
     Harm,
     Citation,
     PolicyRecommendation,
+    RecommendationAuthority,
     EntityRole,
     Classification,
     Jurisdiction,

@@ -428,7 +428,9 @@ def versions_showing(obj) -> Q:
     if isinstance(obj, Source):
         return Q(citations__source=obj) | Q(recommendations__source=obj)
     if isinstance(obj, Entity):
-        return Q(entity_roles__entity=obj) | Q(recommendations__authority=obj)
+        return (
+            Q(entity_roles__entity=obj) | Q(recommendations__authority=obj) | Q(recommendation_authorities__entity=obj)
+        )
     if isinstance(obj, Term):
         ids = _term_and_descendants(obj)
         return Q(classifications__term__in=ids) | Q(harms__harm_type__in=ids)

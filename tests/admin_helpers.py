@@ -12,6 +12,7 @@ VERSION_INLINE_PREFIXES = [
     "harms",
     "citations",
     "recommendations",
+    "recommendation_authorities",
     "entity_roles",
     "classifications",
     "jurisdictions",

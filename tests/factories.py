@@ -26,6 +26,7 @@ from incidents.models import (
     Jurisdiction,
     Kind,
     PolicyRecommendation,
+    RecommendationAuthority,
     Record,
     RecordVersion,
     RedactionReason,
@@ -238,6 +239,17 @@ class PolicyRecommendationFactory(factory.django.DjangoModelFactory):
     authority = factory.SubFactory(EntityFactory)
 
 
+class RecommendationAuthorityFactory(factory.django.DjangoModelFactory):
+    """A further authority of a recommendation (of the same version)."""
+
+    class Meta:
+        model = RecommendationAuthority
+
+    recommendation = factory.SubFactory(PolicyRecommendationFactory)
+    version = factory.SelfAttribute("recommendation.version")
+    entity = factory.SubFactory(EntityFactory)
+
+
 class EntityRoleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = EntityRole
@@ -392,7 +404,7 @@ def full_record(**overrides):
         affected_group_fr="Le public",
     )
     authority = EntityFactory(name_en="Royal Canadian Mounted Police", name_fr="Gendarmerie royale du Canada")
-    PolicyRecommendationFactory(
+    joint = PolicyRecommendationFactory(
         version=draft,
         authority=authority,
         source=rcmp,
@@ -401,6 +413,11 @@ def full_record(**overrides):
         text_fr="Vérifier les candidats à distance lors d'un appel vidéo en direct.",
         attribution_en="Joint advisory (July 16, 2025)",
         attribution_fr="Avis conjoint (16 juillet 2025)",
+    )
+    RecommendationAuthorityFactory(
+        recommendation=joint,
+        entity=EntityFactory(name_en="Public Safety Canada", name_fr="Sécurité publique Canada"),
+        order=1,
     )
     PolicyRecommendationFactory(
         version=draft,

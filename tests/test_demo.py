@@ -2,6 +2,7 @@
 loaded through the workflow, idempotently. (Never by accident in production:
 test_demo_command.py.)"""
 
+import datetime
 import re
 from io import StringIO
 
@@ -175,6 +176,9 @@ def test_seed_record_has_every_section_in_both_languages(demo):
     for recommendation in recommendations:
         assert both(recommendation, "text") and both(recommendation, "attribution")
         assert recommendation.source.url == RCMP_URL and recommendation.authority.slug == "rcmp"
+        # The joint advisory's five agencies, the RCMP first.
+        further = recommendation.further_authorities.order_by("order").values_list("entity__slug", flat=True)
+        assert list(further) == ["public-safety-canada", "global-affairs-canada", "fintrac", "cccs"]
         assert recommendation.status == "assessed"
 
     roles = list(version.entity_roles.select_related("entity"))
@@ -203,6 +207,8 @@ def test_seed_record_has_two_published_versions_telling_the_seed_changelog(demo)
     v1, v2 = record.versions.filter(status__in=PUBLIC_STATUSES).order_by("number")
     assert (v1.number, v1.status, v2.number, v2.status) == (1, Status.SUPERSEDED, 2, Status.PUBLISHED)
     assert record.live_version == v2
+    # Both first published on March 11, 2026, in the Canadian AI Incident Monitor.
+    assert v1.published_elsewhere_on == v2.published_elsewhere_on == datetime.date(2026, 3, 11)
     assert (v1.change_note_en, v1.change_note_fr) == ("Initial publication", "Première publication")
     assert "FINTRAC" in v2.change_note_en and "CANAFE" in v2.change_note_fr
     assert "French" in v2.change_note_en and "française" in v2.change_note_fr

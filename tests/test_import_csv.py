@@ -211,3 +211,19 @@ def test_a_bad_mapping_is_a_clear_error_and_imports_nothing(editor, tmp_path, te
 def test_the_csv_format_needs_a_mapping(editor):
     assert "--format csv needs --mapping FILE.toml" in str(run(SHEET, None).error)
     assert "There is no file at" in str(run(SHEET, Path("/nonexistent/mapping.toml")).error)
+
+
+def test_a_publication_date_column_keeps_the_databases_date_on_the_draft(editor, tmp_path):
+    text = MINIMAL + 'published = "Published"\n'
+    path = sheet(
+        tmp_path,
+        "A-1,Title,2023,CA,Summary.,,2024-02-29",
+        "A-2,Title,2023,CA,Summary.,,2024-02",
+        "A-3,Title,2023,CA,Summary.,,2999-01-01",
+        header="ID,Title,Occurred,Country,Description,Links,Published",
+    )
+    output = run(path, mapping(tmp_path, text))
+    assert version_of("A-1").published_elsewhere_on == datetime.date(2024, 2, 29)
+    assert "line 3: refused: the publication date “2024-02” is not a day (2023-05-17)." in output
+    assert "line 4: refused: record: First published elsewhere on: A publication elsewhere cannot be dated" in output
+    assert Record.objects.count() == 1

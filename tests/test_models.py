@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CheckConstraint, Field, UniqueConstraint
 
@@ -20,6 +21,7 @@ from incidents.models import (
     ExternalId,
     HazardLink,
     PolicyRecommendation,
+    RecommendationAuthority,
     Record,
     RecordVersion,
     RedactionStatus,
@@ -35,6 +37,7 @@ from tests.factories import (
     EntityFactory,
     HazardDraftVersionFactory,
     InReviewVersionFactory,
+    PolicyRecommendationFactory,
     PublishedVersionFactory,
     ReviewerFactory,
     SourceFactory,
@@ -254,6 +257,34 @@ def test_an_external_id_is_given_once_per_version():
         "unique_external_id_per_version",
         lambda: ExternalId.objects.create(version=draft, database="aiid", value="639"),
     )
+
+
+def test_an_authority_is_credited_once_per_recommendation():
+    recommendation = PolicyRecommendationFactory()
+    entity = EntityFactory()
+    RecommendationAuthority.objects.create(version=recommendation.version, recommendation=recommendation, entity=entity)
+    refused(
+        "unique_authority_per_recommendation",
+        lambda: RecommendationAuthority.objects.create(
+            version=recommendation.version, recommendation=recommendation, entity=entity
+        ),
+    )
+
+
+def test_a_further_authority_credits_a_recommendation_of_its_own_version():
+    recommendation = PolicyRecommendationFactory()
+    stray = RecommendationAuthority(
+        version=DraftVersionFactory(), recommendation=recommendation, entity=EntityFactory()
+    )
+    with pytest.raises(ValidationError) as refusal:
+        stray.full_clean()
+    assert "recommendation" in refusal.value.message_dict
+    repeated = RecommendationAuthority(
+        version=recommendation.version, recommendation=recommendation, entity=recommendation.authority
+    )
+    with pytest.raises(ValidationError) as refusal:
+        repeated.full_clean()
+    assert "entity" in refusal.value.message_dict
 
 
 def test_term_is_assigned_once_per_version():

@@ -31,6 +31,7 @@ from tests.factories import (
     PublishedHazardVersionFactory,
     PublishedVersionFactory,
     PublisherFactory,
+    RecommendationAuthorityFactory,
     SourceFactory,
     TermFactory,
     approve,
@@ -644,7 +645,7 @@ def grow(version, n):
     for i in range(n):
         HarmFactory(version=version, description_en=f"Extra harm {i}")
         CitationFactory(version=version, is_primary=(i == 0))
-        PolicyRecommendationFactory(version=version)
+        RecommendationAuthorityFactory(recommendation=PolicyRecommendationFactory(version=version))
         EntityRoleFactory(version=version)
         ClassificationFactory(version=version)
         JurisdictionFactory(version=version, country="FR")
@@ -661,9 +662,9 @@ def count_queries(client, url):
 
 
 # The record (with its ETag stamps), the changelog, and one query per kind
-# of part: harms, citations, recommendations, entity roles, classifications,
-# jurisdictions, hazard links, external ids.
-RECORD_PAGE_QUERIES = 10
+# of part: harms, citations, recommendations, their further authorities,
+# entity roles, classifications, jurisdictions, hazard links, external ids.
+RECORD_PAGE_QUERIES = 11
 
 
 def test_record_page_query_count_is_pinned(client, django_assert_num_queries):
@@ -827,3 +828,16 @@ def test_a_text_empty_in_both_languages_is_not_marked_as_untranslated(client):
     for lang in ("en", "fr"):
         html = page(client, f"/{lang}/incidents/{live.record.public_id}/")
         assert 'class="untranslated-note"' not in html, lang
+
+
+def test_a_source_without_a_verified_address_says_how_to_find_it(client):
+    draft = DraftVersionFactory()
+    source = SourceFactory(title="Canada warns businesses", url="", archived_url="", authors="Daniel Otis")
+    CitationFactory(version=draft, source=source, is_primary=True)
+    live = release(draft)
+    html = client.get(f"/en/incidents/{live.record.public_id}/").content.decode()
+    assert "<cite" in html and "Canada warns businesses</cite>" in html  # not a link
+    assert "Daniel Otis, " in html
+    assert "No verified web address: find it by its author, publisher and date" in html
+    french = client.get(f"/fr/incidents/{live.record.public_id}/").content.decode()
+    assert "Aucune adresse Web vérifiée" in french

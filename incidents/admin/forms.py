@@ -150,6 +150,13 @@ class VersionPartFormSet(BaseInlineFormSet):
         super().clean()
 
 
+class RecommendationAuthorityFormSet(VersionPartFormSet):
+    def check_rows(self):
+        self.flag_duplicates(
+            ["recommendation", "entity"], "entity", _("This authority is already credited with this recommendation.")
+        )
+
+
 class CitationFormSet(VersionPartFormSet):
     def check_rows(self):
         self.flag_duplicates(["key"], "key", _("Each citation key may be used once per version."))

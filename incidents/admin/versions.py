@@ -46,6 +46,7 @@ from ..models import (
     Jurisdiction,
     Kind,
     PolicyRecommendation,
+    RecommendationAuthority,
     RecordVersion,
     Status,
 )
@@ -56,6 +57,7 @@ from .forms import (
     ClassificationFormSet,
     EntityRoleFormSet,
     HazardLinkFormSet,
+    RecommendationAuthorityFormSet,
     RecordVersionAddForm,
     RecordVersionForm,
     VersionPartFormSet,
@@ -141,6 +143,26 @@ class PolicyRecommendationInline(VersionPartInline, TranslationStackedInline):
     autocomplete_fields = ["authority", "source"]
 
 
+class RecommendationAuthorityInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
+    """Further authorities of a recommendation made jointly: a row per
+    authority after the one the recommendation names first."""
+
+    model = RecommendationAuthority
+    formset = RecommendationAuthorityFormSet
+    fields = ["recommendation", "entity", "order"]
+    autocomplete_fields = ["entity"]
+    verbose_name = _("further authority")
+    verbose_name_plural = _("Recommendations made jointly: further authorities")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only this version's recommendations; a new one is offered once saved.
+        field = formset.form.base_fields["recommendation"]
+        field.queryset = PolicyRecommendation.objects.filter(version=obj).order_by("order", "id")
+        field.help_text = _("A recommendation added above can be chosen here once the version is saved.")
+        return formset
+
+
 class EntityRoleInline(LabelledTabularInline, VersionPartInline, TranslationTabularInline):
     model = EntityRole
     formset = EntityRoleFormSet
@@ -182,6 +204,7 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
         HarmInline,
         CitationInline,
         PolicyRecommendationInline,
+        RecommendationAuthorityInline,
         EntityRoleInline,
         ClassificationInline,
         JurisdictionInline,
@@ -222,7 +245,7 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
                 "description": _("Whether the policy recommendations and the taxonomy sections have been assessed."),
             },
         ),
-        (_("Change note"), {"fields": ["change_note"]}),
+        (_("Change note"), {"fields": ["change_note", "published_elsewhere_on"]}),
     ]
     readonly_fields = ["record_link", "status", "missing_french"]
 

@@ -32,6 +32,7 @@ from incidents.models import (
     HazardLink,
     Jurisdiction,
     PolicyRecommendation,
+    RecommendationAuthority,
     Record,
     RecordVersion,
 )
@@ -289,6 +290,7 @@ class DemoLoader:
             "occurred_until",
             "occurrence_precision",
             "first_reported_on",
+            "published_elsewhere_on",
             "assessment_status",
             "recommendations_status",
             "taxonomy_status",
@@ -316,6 +318,7 @@ class DemoLoader:
             part = PolicyRecommendation(version=version, order=order)
             self._fill_recommendation(part, recommendation)
             _save(part, by)
+            self._set_further_authorities(part, recommendation, by)
         for order, involved in enumerate(content.entities):
             _save(
                 EntityRole(
@@ -363,12 +366,30 @@ class DemoLoader:
         for name, text in spec.attribution.fields("attribution").items():
             setattr(part, name, text)
 
+    def _set_further_authorities(self, part, spec: RecommendationSpec, by):
+        """The recommendation's further authorities, as ``spec`` lists them
+        (a revision's copy starts with the live version's)."""
+        existing = list(part.further_authorities.order_by("order", "id"))
+        if [row.entity.slug for row in existing] == list(spec.further_authorities):
+            return
+        for row in existing:
+            row._history_user = by
+            row.delete()
+        for order, slug in enumerate(spec.further_authorities):
+            _save(
+                RecommendationAuthority(
+                    version=part.version, recommendation=part, entity=self.entities[slug], order=order
+                ),
+                by,
+            )
+
     def _revise(self, record, revision: Revision):
         editor = self.users[revision.editor]
         draft = workflow.start_revision(record, by=editor)
-        if revision.text_changes:
+        if revision.text_changes or revision.published_elsewhere_on:
             for name, text in revision.text_changes.items():
                 setattr(draft, name, text)
+            draft.published_elsewhere_on = revision.published_elsewhere_on
             _save(draft, editor)
         if revision.recommendations is not None:
             parts = list(draft.recommendations.order_by("order", "id"))
@@ -377,6 +398,7 @@ class DemoLoader:
             for part, spec in zip(parts, revision.recommendations, strict=True):
                 self._fill_recommendation(part, spec)
                 _save(part, editor)
+                self._set_further_authorities(part, spec, editor)
         start = draft.harms.count()
         for offset, harm in enumerate(revision.added_harms):
             self._add_harm(draft, harm, start + offset, editor)

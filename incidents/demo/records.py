@@ -83,6 +83,9 @@ BNN_2025 = CitationSpec(
     ),
 )
 
+SEED_PUBLISHED_ELSEWHERE = D(2026, 3, 11)
+# The five agencies that issued the joint advisory, after the RCMP (its first-named authority).
+JOINT_ADVISORY_PARTNERS = ("public-safety-canada", "global-affairs-canada", "fintrac", "cccs")
 JOINT_ADVISORY = T(
     "Joint advisory of the RCMP, Public Safety Canada, Global Affairs Canada, FINTRAC and the Canadian Centre for "
     "Cyber Security (July 16, 2025)",
@@ -325,6 +328,9 @@ SEED_DPRK_IT_WORKERS = DemoRecord(
         occurred_on=D(2025, 7, 16),
         occurrence_precision=DatePrecision.DAY,
         first_reported_on=D(2025, 7, 16),
+        # First published, and revised, in the Canadian AI Incident Monitor
+        # (its changelog: v1 and v2 on March 11, 2026).
+        published_elsewhere_on=SEED_PUBLISHED_ELSEWHERE,
         editorial_assessment=T(
             "The advisory, issued jointly by five federal bodies, describes an active threat in which AI-generated "
             "deepfakes help a state-directed operation get inside companies through remote hiring [@rcmp-2025; "
@@ -388,6 +394,7 @@ SEED_DPRK_IT_WORKERS = DemoRecord(
                 english_only(JOINT_ADVISORY),
                 authority="rcmp",
                 source="rcmp-advisory-2025",
+                further_authorities=JOINT_ADVISORY_PARTNERS,
             ),
             RecommendationSpec(
                 english_only(RECOMMEND_PAYROLL_MONITORING),
@@ -471,12 +478,21 @@ SEED_DPRK_IT_WORKERS = DemoRecord(
     revisions=(
         Revision(
             editor="editor2",
+            published_elsewhere_on=SEED_PUBLISHED_ELSEWHERE,
             recommendations=(
                 RecommendationSpec(
-                    RECOMMEND_IDENTITY_CHECKS, JOINT_ADVISORY, authority="rcmp", source="rcmp-advisory-2025"
+                    RECOMMEND_IDENTITY_CHECKS,
+                    JOINT_ADVISORY,
+                    authority="rcmp",
+                    source="rcmp-advisory-2025",
+                    further_authorities=JOINT_ADVISORY_PARTNERS,
                 ),
                 RecommendationSpec(
-                    RECOMMEND_PAYROLL_MONITORING, JOINT_ADVISORY, authority="rcmp", source="rcmp-advisory-2025"
+                    RECOMMEND_PAYROLL_MONITORING,
+                    JOINT_ADVISORY,
+                    authority="rcmp",
+                    source="rcmp-advisory-2025",
+                    further_authorities=JOINT_ADVISORY_PARTNERS,
                 ),
             ),
             change_note=T(

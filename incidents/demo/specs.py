@@ -51,6 +51,7 @@ class RecommendationSpec:
     attribution: T
     authority: str | None = None  # an entity slug
     source: str | None = None  # a SourceSpec key
+    further_authorities: tuple[str, ...] = ()  # entity slugs, for a joint recommendation
     status: str = ASSESSED
 
 
@@ -81,6 +82,8 @@ class Content:
     occurred_until: datetime.date | None = None
     occurrence_precision: str = DatePrecision.DAY
     first_reported_on: datetime.date | None = None
+    # For a record first published by another monitor: the date it was.
+    published_elsewhere_on: datetime.date | None = None
     editorial_assessment: T = T("")
     assessment_status: str = NOT_ASSESSED
     recommendations_status: str = NOT_ASSESSED
@@ -106,6 +109,7 @@ class Revision:
     recommendations: tuple[RecommendationSpec, ...] | None = None
     added_harms: tuple[HarmSpec, ...] = ()
     change_note: T = T("")
+    published_elsewhere_on: datetime.date | None = None
     stage: Stage = Stage.PUBLISHED
 
 

@@ -47,6 +47,7 @@ from incidents.models import (
     Jurisdiction,
     Kind,
     PolicyRecommendation,
+    RecommendationAuthority,
     Record,
     RecordVersion,
     Redaction,
@@ -67,6 +68,10 @@ PART_PREFETCHES = (
     Prefetch(
         "recommendations",
         queryset=PolicyRecommendation.objects.select_related("authority", "source", "authority_state", "source_state"),
+    ),
+    Prefetch(
+        "recommendation_authorities",
+        queryset=RecommendationAuthority.objects.select_related("recommendation", "entity", "entity_state"),
     ),
     Prefetch("entity_roles", queryset=EntityRole.objects.select_related("entity", "entity_state")),
     Prefetch(
@@ -297,6 +302,7 @@ class RecommendationEntry:
     recommendation: PolicyRecommendation
     source_href: str  # the source in the evidence list, or its own URL, or ""
     source_text: Localized | None
+    authorities: list  # the entities it is attributed to, the first-named first
 
 
 @dataclass
@@ -352,7 +358,7 @@ def recommendations(version, entries, lang):
         if source is not None:
             cited = by_source.get(source.pk)
             href = f"#{cited.anchor}" if cited else safe_url(source.url)
-        result.append(RecommendationEntry(recommendation, href, text))
+        result.append(RecommendationEntry(recommendation, href, text, recommendation.authorities()))
     return result
 
 

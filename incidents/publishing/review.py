@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import translation
 from django.utils.translation import gettext
 
-from core.i18n import LANGUAGE_CODES, Localized
+from core.i18n import LANGUAGE_CODES, Localized, labelled
 from incidents import diff, pins
 from incidents.models import (
     PUBLIC_STATUSES,
@@ -23,6 +23,7 @@ from incidents.models import (
     ChecklistItem,
     Citation,
     HazardLink,
+    PolicyRecommendation,
     RecordVersion,
     SignOff,
     SignOffAnswer,
@@ -154,9 +155,10 @@ def _fields(version):
 def _parts(version):
     lists = []
     for section in diff.SECTIONS:
-        if section.parts is None:
+        if not section.parts:
             continue
-        rows = list(getattr(version, section.parts.related_name).all())
+        # A recommendation's further authorities are listed with it.
+        rows = list(getattr(version, section.parts[0].related_name).all())
         columns = [(code, [_part_label(row, code) for row in rows]) for code in LANGUAGE_CODES]
         lists.append(PartList(section.label, len(rows), columns))
     return lists
@@ -166,6 +168,13 @@ def _part_label(row, code):
     """A part as the first version's table lists it; a citation with its key
     and, for the primary one, the flag."""
     label = diff.describe(row, code)
+    if isinstance(row, PolicyRecommendation):
+        authorities = row.authorities()
+        if authorities:
+            names = [diff.describe(authority, code).text for authority in authorities]
+            with translation.override(code):
+                credit = labelled(gettext("Recommended by"), ", ".join(names))
+            return Localized(f"{label.text} ({credit})", label.lang, label.is_fallback)
     if isinstance(row, Citation):
         with translation.override(code):
             primary = f" ({gettext('primary source')})" if row.is_primary else ""

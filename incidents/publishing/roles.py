@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from incidents import rules
+from incidents.models import VERSION_PART_MODELS
 
 # The names are stored in English; gettext_noop puts them in the catalogue,
 # which the admin reads to show them in French (core/auth_names.py).
@@ -18,18 +19,9 @@ EDITORS = gettext_noop("Editors")
 REVIEWERS = gettext_noop("Reviewers")
 PUBLISHERS = gettext_noop("Publishers")
 
-# Every model in models.VERSION_PART_MODELS: the version editor shows each as
-# an inline, and an inline the user has no permission for is silently hidden.
-_PARTS = [
-    "hazardlink",
-    "harm",
-    "citation",
-    "policyrecommendation",
-    "entityrole",
-    "classification",
-    "jurisdiction",
-    "externalid",
-]
+# Every part of a version: the version editor shows each as an inline, and an
+# inline the user has no permission for is silently hidden.
+_PARTS = [model._meta.model_name for model in VERSION_PART_MODELS]
 _REFERENCE = ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping", "taxonomy.taxonomy"]
 _LOGINS = ["axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"]
 _ALL_VIEWABLE = (

@@ -218,24 +218,40 @@ def _copy_into_draft(record, by, comment):
         # would write it into the active language's column.
         if field.editable and not field.primary_key and field.name not in ("record", *RecordVersion.TRANSLATED_FIELDS):
             setattr(draft, field.attname, getattr(live, field.attname))
-    # The change note describes *this* revision: it starts empty.
+    # The change note describes *this* revision, which nobody has published
+    # anywhere yet: both start empty.
     draft.change_note_en = draft.change_note_fr = ""
+    draft.published_elsewhere_on = None
     draft._history_user = by
     draft.save()
+    # {part model: {id in the live version: id of its copy}}: a part that
+    # points at another part of its version (a further authority at its
+    # recommendation) points at the copy. VERSION_PART_MODELS lists the
+    # parts pointed at before the parts pointing at them.
+    copied_ids = {}
     for model in VERSION_PART_MODELS:
-        copies = []
+        copies, old_ids = [], []
+        part_links = [
+            field for field in model._meta.concrete_fields if field.is_relation and field.related_model in copied_ids
+        ]
         for part in model.objects.filter(version=live).order_by("pk"):
+            old_ids.append(part.pk)
             part.pk = None
             part.id = None
             part.version = draft
             part._state.adding = True
+            for field in part_links:
+                setattr(part, field.attname, copied_ids[field.related_model][getattr(part, field.attname)])
             # A draft shows reference rows as they are; it is pinned afresh
             # when it is submitted.
             for _path, field in part.PINS:
                 setattr(part, field, None)
             copies.append(part)
         if copies:
-            bulk_create_with_history(copies, model, default_user=by)
+            created = bulk_create_with_history(copies, model, default_user=by)
+            copied_ids[model] = {old: new.pk for old, new in zip(old_ids, created, strict=True)}
+        else:
+            copied_ids[model] = {}
     _log(record, draft, Action.REVISION_STARTED, by, to_status=Status.DRAFT, comment=comment)
     return draft
 

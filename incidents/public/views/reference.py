@@ -46,13 +46,22 @@ def _ever_public(version_filter) -> bool:
     return RecordVersion.objects.published().filter(version_filter).exists()
 
 
+def _involving(entity) -> Q:
+    """Versions that name ``entity``: in a role, or as an authority of a recommendation."""
+    return (
+        Q(entity_roles__entity=entity)
+        | Q(recommendations__authority=entity)
+        | Q(recommendation_authorities__entity=entity)
+    )
+
+
 @require_safe
 def entity_detail(request, slug):
     try:
         entity = Entity.objects.get(slug=slug)
     except Entity.DoesNotExist:
         return _renamed_entity(slug)
-    involves = Q(entity_roles__entity=entity) | Q(recommendations__authority=entity)
+    involves = _involving(entity)
     if not _ever_public(involves):
         raise Http404
     context = {"entity": pins.public_state(entity), "page": _records_page(request, involves)}
@@ -65,7 +74,7 @@ def _renamed_entity(slug):
     knows every slug an entity had."""
     former = Entity.history.filter(slug=slug).order_by("-history_id").values_list("id", flat=True).first()
     entity = Entity.objects.filter(pk=former).first() if former is not None else None
-    if entity is None or not _ever_public(Q(entity_roles__entity=entity) | Q(recommendations__authority=entity)):
+    if entity is None or not _ever_public(_involving(entity)):
         raise Http404
     return redirect("incidents:entity", slug=entity.slug, permanent=True)
 
