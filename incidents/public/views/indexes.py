@@ -3,8 +3,8 @@ The public indexes: statistics, entities from A to Z, and every taxonomy as
 a tree, each with the number of published records.
 
 Only reference rows a published version shows are listed, named as that
-version shows them (``pins.public_rows``; docs/architecture.md, "Reviewed
-means pinned"), and counted through live versions only
+version shows them (``pins.public_rows``;
+docs/architecture.md, "Reviewed means pinned"), and counted through live versions only
 (``RecordVersion.objects.live()``). Each page costs a fixed number of
 queries, whatever the number of rows (tests/test_indexes.py).
 """
