@@ -6,18 +6,17 @@ through ``incidents.public.record_page`` (``Record.objects.published()``,
 ``RecordBrowser`` (live versions), reference rows through ``pins.public_rows``.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
-from django.db.models.functions import ExtractYear
 
 from evidence.models import Source
 from incidents import pins
 from incidents.diff import stale_translations
-from incidents.models import Classification, Harm, Jurisdiction, Record, RecordVersion
+from incidents.models import Record, RecordVersion
 from incidents.public import record_page
-from taxonomy.models import HARM_TYPE, SECTOR, Entity, TermMapping
+from incidents.public.statistics import counts as statistics_counts
+from taxonomy.models import Entity, TermMapping
 
 
 class RecordNotFoundError(Exception):
@@ -123,23 +122,6 @@ def public_sources():
 
 
 def statistics() -> dict:
-    """Published records (their live versions) counted by facet."""
-    live = RecordVersion.objects.live()
-    live_ids = live.values("pk")
-
-    def by(queryset, field):
-        return dict(queryset.order_by().values_list(field).annotate(n=Count("version", distinct=True)))
-
-    years = Counter(
-        dict(live.annotate(year=ExtractYear("occurred_on")).order_by().values_list("year").annotate(n=Count("pk")))
-    )
-    return {
-        "total": live.count(),
-        "year": years,
-        "kind": dict(live.order_by().values_list("record__kind").annotate(n=Count("pk"))),
-        "severity": dict(live.order_by().values_list("severity").annotate(n=Count("pk"))),
-        "verification_level": dict(live.order_by().values_list("verification_level").annotate(n=Count("pk"))),
-        "jurisdiction": by(Jurisdiction.objects.filter(version__in=live_ids), "country"),
-        "harm_type": by(Harm.objects.filter(version__in=live_ids, harm_type__taxonomy__slug=HARM_TYPE), "harm_type_id"),
-        "sector": by(Classification.objects.filter(version__in=live_ids, term__taxonomy__slug=SECTOR), "term_id"),
-    }
+    """Published records counted by facet: the statistics page's own numbers
+    (``incidents.public.statistics``), so the two always agree."""
+    return statistics_counts()

@@ -99,8 +99,10 @@ INSTALLED_APPS = [
     "core",
     "evidence",
     "taxonomy",
-    # incidents comes after evidence and taxonomy: its post_migrate handler
-    # grants their permissions to the role groups.
+    # Methodology pages, written by publishers in both languages.
+    "pages",
+    # incidents comes after evidence, taxonomy and pages: its post_migrate
+    # handler grants their permissions to the role groups.
     "incidents",
     # The read-only JSON API and the bulk export.
     "api",

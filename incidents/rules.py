@@ -69,11 +69,25 @@ DECIDE_REDACTION = "incidents.decide_redaction"
 # A reference row published records already show changes on their pages at
 # once: whoever answers for what goes public (publishers) changes it.
 CHANGE_PUBLIC_REFERENCE = PUBLISH_VERSION
+# The methodology pages (pages.Page) state the house rules and are public at
+# once when saved: publishers write them (pages/models.py).
+ADD_METHODOLOGY = "pages.add_page"
+EDIT_METHODOLOGY = "pages.change_page"
 
 
 def has(user, permission) -> bool:
     """Whether ``user`` (signed in and active) holds ``permission``."""
     return bool(user is not None and user.is_active and user.has_perm(permission))
+
+
+def may_edit_methodology(user) -> bool:
+    """Whether ``user`` may write the methodology pages (a saved change is
+    public at once, with no review: publishers only)."""
+    return has(user, EDIT_METHODOLOGY)
+
+
+def may_add_methodology(user) -> bool:
+    return has(user, ADD_METHODOLOGY)
 
 
 class Transition(StrEnum):

@@ -14,6 +14,8 @@ from types import SimpleNamespace
 
 from incidents.models import DatePrecision, Kind, RedactionReason, Severity, VerificationLevel
 from incidents.publishing import workflow
+from pages import defaults as methodology
+from pages.models import Page
 from taxonomy.models import HARM_TYPE
 from tests.factories import (
     DraftVersionFactory,
@@ -55,6 +57,9 @@ def _secret_fields(word):
 
 
 def build_catalogue():
+    # The methodology pages come with the migrations; a transactional test's
+    # flush removes them, so they are put back (only those missing).
+    methodology.create_missing(Page)
     sector = TaxonomyFactory(slug="sector", name_en="Sector", name_fr="Secteur", order=1)
     harm_type = TaxonomyFactory(slug=HARM_TYPE, name_en="Harm type", name_fr="Type de préjudice", order=2)
     finance = TermFactory(taxonomy=sector, slug="finance", name_en="Finance", name_fr="Finance", order=1)
@@ -245,6 +250,12 @@ def public_pages(catalogue, lang):
         ("entity", f"/{lang}/entities/{catalogue.rcmp.slug}/"),
         ("term", f"/{lang}/taxonomy/{catalogue.sector.slug}/{catalogue.banking.slug}/"),
         ("source", f"/{lang}/sources/{catalogue.advisory.pk}/"),
+        ("statistics", f"/{lang}/statistics/"),
+        ("entities", f"/{lang}/entities/"),
+        ("entity of a hazard", f"/{lang}/entities/{catalogue.acme.slug}/"),
+        ("taxonomies", f"/{lang}/taxonomy/"),
+        ("methodology", f"/{lang}/methodology/"),
+        ("methodology page", f"/{lang}/methodology/{methodology.VERIFICATION}/"),
     ]
     return pages
 

@@ -18,7 +18,14 @@ def public_urls():
     entity, term, source = EntityFactory(), TermFactory(), SourceFactory()
     version = published_record(entities=[entity], terms=[term], sources=[source])
     public_id = version.record.public_id
-    urls = ["/robots.txt", "/sitemap.xml", "/sitemap-records.xml", "/sitemap-pages.xml"]
+    urls = [
+        "/robots.txt",
+        "/sitemap.xml",
+        "/sitemap-records.xml",
+        "/sitemap-pages.xml",
+        "/sitemap-entities.xml",
+        "/sitemap-terms.xml",
+    ]
     for language in ("en", "fr"):
         urls += [
             f"/{language}/",
@@ -34,6 +41,15 @@ def public_urls():
             f"/{language}/sources/{source.pk}/",
             f"/{language}/feeds/records.atom",
             f"/{language}/feeds/records.json",
+            f"/{language}/statistics/",
+            f"/{language}/entities/",
+            f"/{language}/entities/{entity.slug}/feed.atom",
+            f"/{language}/entities/{entity.slug}/feed.json",
+            f"/{language}/taxonomy/",
+            f"/{language}/taxonomy/{term.taxonomy.slug}/{term.slug}/feed.atom",
+            f"/{language}/taxonomy/{term.taxonomy.slug}/{term.slug}/feed.json",
+            f"/{language}/methodology/",
+            f"/{language}/methodology/licence/",
         ]
     return urls
 

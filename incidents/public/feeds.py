@@ -64,6 +64,7 @@ from datetime import datetime
 from django.contrib.syndication.views import Feed
 from django.db.models import Case, DateTimeField, F, Prefetch, When
 from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed, rfc3339_date
@@ -74,9 +75,11 @@ from django.utils.translation import gettext as _
 from core.i18n import Localized, current_language, date_format, fallback_note, labelled, localized
 from core.rendering import CITATION_PATTERN, render_markdown
 from core.text import clean_text
+from incidents import pins
 from incidents.models import Citation, RecordVersion
 from incidents.public import licence
 from incidents.public.record_page import applied_redactions
+from incidents.public.views import reference
 
 FEED_SIZE = 50
 _CITATION_RE = re.compile(CITATION_PATTERN)
@@ -318,9 +321,14 @@ class RecordsAtomFeed(Feed):
             "licensing": licence.as_data(licence.original()),
         }
 
-    def items(self):
+    def announced(self, obj):
+        """The versions this feed announces: every one (feeds of an entity
+        or a term narrow them)."""
+        return RecordVersion.objects.announced()
+
+    def items(self, obj=None):
         versions = (
-            RecordVersion.objects.announced()
+            self.announced(obj)
             .select_related("record")
             .prefetch_related(
                 # Citations give the summary's labels and the licence's
@@ -425,3 +433,85 @@ def atom_feed(request):
 
 def json_feed(request):
     return RecordsJSONFeed()(request)
+
+
+# Feeds of an entity and of a term ---------------------------------------------------
+#
+# "Everything about X": the same entries, narrowed to the versions that
+# involve the entity or are classified under the term (or a narrower one),
+# each judged on its own content: an entry announces a version that showed
+# X when it was published. A withdrawn record's entries carry its notice
+# only, as in the main feed. The feed of a row the public has never seen
+# answers 404, like its page.
+
+
+class EntityAtomFeed(RecordsAtomFeed):
+    def get_object(self, request, slug):
+        entity = reference.public_entity(slug)
+        if entity is None:
+            raise Http404
+        entity.shown = pins.public_state(entity)
+        return entity
+
+    def announced(self, entity):
+        involved = RecordVersion.objects.filter(reference.involving(entity)).values("pk")
+        return RecordVersion.objects.announced().filter(pk__in=involved)
+
+    def title(self, entity):
+        return _("Dossier: records involving %(name)s") % {"name": localized(entity.shown, "name").text}
+
+    def subtitle(self, entity):
+        return _("New and updated records that involve %(name)s.") % {"name": localized(entity.shown, "name").text}
+
+    description = subtitle
+
+    def link(self, entity):
+        return reverse("incidents:entity", args=[entity.slug])
+
+
+class EntityJSONFeed(EntityAtomFeed):
+    feed_type = JSONFeed
+
+
+class TermAtomFeed(RecordsAtomFeed):
+    def get_object(self, request, taxonomy, term):
+        found = reference.public_term(taxonomy, term)
+        if found is None:
+            raise Http404
+        found.shown = pins.public_state(found)
+        return found
+
+    def announced(self, term):
+        classified = RecordVersion.objects.filter(term.classified).values("pk")
+        return RecordVersion.objects.announced().filter(pk__in=classified)
+
+    def title(self, term):
+        return _("Dossier: records classified under %(name)s") % {"name": localized(term.shown, "name").text}
+
+    def subtitle(self, term):
+        return _("New and updated records classified under %(name)s.") % {"name": localized(term.shown, "name").text}
+
+    description = subtitle
+
+    def link(self, term):
+        return reverse("incidents:term", args=[term.taxonomy.slug, term.slug])
+
+
+class TermJSONFeed(TermAtomFeed):
+    feed_type = JSONFeed
+
+
+def entity_atom_feed(request, slug):
+    return EntityAtomFeed()(request, slug=slug)
+
+
+def entity_json_feed(request, slug):
+    return EntityJSONFeed()(request, slug=slug)
+
+
+def term_atom_feed(request, taxonomy, term):
+    return TermAtomFeed()(request, taxonomy=taxonomy, term=term)
+
+
+def term_json_feed(request, taxonomy, term):
+    return TermJSONFeed()(request, taxonomy=taxonomy, term=term)

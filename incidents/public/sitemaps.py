@@ -1,6 +1,8 @@
 """
-sitemap.xml: the home page, the list, and every published record, in both
-languages, each URL with its ``hreflang`` alternates.
+sitemap.xml: the home page, the list, the indexes and statistics, the
+methodology pages, every published record, and the pages of every entity
+and term a published version shows, in both languages, each URL with its
+``hreflang`` alternates.
 
 Served as a sitemap index (/sitemap.xml) pointing at paginated sections
 (/sitemap-records.xml?p=2), so that 100,000 records stay within the
@@ -8,9 +10,12 @@ protocol's limits and each file stays small.
 """
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
 from django.urls import reverse
 
-from incidents.models import Record
+from incidents.models import Record, RecordVersion
+from pages.models import Page
+from taxonomy.models import Entity, Term
 
 
 class DossierSitemap(Sitemap):
@@ -24,10 +29,22 @@ class PagesSitemap(DossierSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["incidents:home", "incidents:list"]
+        return [
+            ("incidents:home", ()),
+            ("incidents:list", ()),
+            ("incidents:statistics", ()),
+            ("incidents:entities", ()),
+            ("incidents:taxonomies", ()),
+            ("incidents:methodology", ()),
+            *(
+                ("incidents:methodology-page", (slug,))
+                for slug in Page.objects.order_by("order", "slug").values_list("slug", flat=True)
+            ),
+        ]
 
-    def location(self, name):
-        return reverse(name)
+    def location(self, item):
+        name, args = item
+        return reverse(name, args=args)
 
 
 class RecordSitemap(DossierSitemap):
@@ -45,4 +62,49 @@ class RecordSitemap(DossierSitemap):
         return record["live_version__published_at"]
 
 
-SITEMAPS = {"pages": PagesSitemap, "records": RecordSitemap}
+class EntitySitemap(DossierSitemap):
+    """Entities a published version shows (their pages answer 404 otherwise)."""
+
+    def items(self):
+        published = RecordVersion.objects.published().values("pk")
+        return (
+            Entity.objects.filter(Q(roles__version__in=published) | Q(recommendations__version__in=published))
+            .order_by("slug")
+            .values_list("slug", flat=True)
+            .distinct()
+        )
+
+    def location(self, slug):
+        return reverse("incidents:entity", args=[slug])
+
+
+class TermSitemap(DossierSitemap):
+    """Terms a published version classifies under, and their broader terms."""
+
+    def items(self):
+        published = RecordVersion.objects.published().values("pk")
+        used = set(
+            Term.objects.filter(Q(classifications__version__in=published) | Q(harms__version__in=published))
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        if not used:
+            return []
+        terms = {
+            pk: (parent, taxonomy, slug)
+            for pk, parent, taxonomy, slug in Term.objects.filter(taxonomy__terms__in=used)
+            .distinct()
+            .values_list("pk", "parent_id", "taxonomy__slug", "slug")
+        }
+        shown = set()
+        for pk in used:
+            while pk in terms and pk not in shown:  # up to the top (a cycle stops the walk)
+                shown.add(pk)
+                pk = terms[pk][0]
+        return sorted((terms[pk][1], terms[pk][2]) for pk in shown)
+
+    def location(self, item):
+        return reverse("incidents:term", args=list(item))
+
+
+SITEMAPS = {"pages": PagesSitemap, "records": RecordSitemap, "entities": EntitySitemap, "terms": TermSitemap}

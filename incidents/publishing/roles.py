@@ -33,6 +33,7 @@ _ALL_VIEWABLE = (
         "incidents.workflowevent",
         "incidents.checklistitem",
         "incidents.redaction",
+        "pages.page",
     ]
     + [f"incidents.{part}" for part in _PARTS]
     + _REFERENCE
@@ -59,6 +60,8 @@ ROLE_PERMISSIONS = {
     PUBLISHERS: _perms(["view"], _ALL_VIEWABLE)
     + _perms(["add", "change"], _REFERENCE)
     + _perms(["add", "change"], ["incidents.checklistitem"])
+    # The methodology pages: public when saved, so publishers' (rules.py).
+    + [rules.ADD_METHODOLOGY, rules.EDIT_METHODOLOGY]
     + [rules.PUBLISH_VERSION, rules.WITHDRAW_RECORD, rules.REQUEST_REDACTION, rules.DECIDE_REDACTION]
     # Login throttling, in django-axes' own admin: they read the attempts and
     # logs, and unlock a username or address by deleting its attempts.

@@ -19,11 +19,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from evidence.models import Source
 from incidents import pins
-from incidents.models import Record, RecordVersion
+from incidents.models import EntityRole, PolicyRecommendation, RecommendationAuthority, Record, RecordVersion, Role
 from taxonomy.models import Entity, Term
 
 PAGE_SIZE = 25
@@ -46,13 +47,53 @@ def _ever_public(version_filter) -> bool:
     return RecordVersion.objects.published().filter(version_filter).exists()
 
 
-def _involving(entity) -> Q:
-    """Versions that name ``entity``: in a role, or as an authority of a recommendation."""
+def involving(entity) -> Q:
+    """Versions (a Q on RecordVersion) that involve ``entity``: in a role, or
+    as an authority of a recommendation (named first or further)."""
     return (
         Q(entity_roles__entity=entity)
         | Q(recommendations__authority=entity)
         | Q(recommendation_authorities__entity=entity)
     )
+
+
+def public_entity(slug):
+    """The entity ``slug`` names, if a published version ever showed it; else None."""
+    entity = Entity.objects.filter(slug=slug).first()
+    return entity if entity is not None and _ever_public(involving(entity)) else None
+
+
+# The group of records where the entity makes recommendations (after the roles).
+AUTHORITY = "authority"
+
+
+def _by_role(entity, records) -> list[dict]:
+    """The records of one page grouped by the entity's role in their live
+    version, in the order of ``Role``; a record with two roles is in both
+    groups. Three queries, whatever the page's size."""
+    versions = [record.live_version_id for record in records]
+    roles = {}
+    for version_id, role in EntityRole.objects.filter(entity=entity, version_id__in=versions).values_list(
+        "version_id", "role"
+    ):
+        roles.setdefault(role, set()).add(version_id)
+    authority = set(
+        PolicyRecommendation.objects.filter(authority=entity, version_id__in=versions).values_list(
+            "version_id", flat=True
+        )
+    ) | set(
+        RecommendationAuthority.objects.filter(entity=entity, version_id__in=versions).values_list(
+            "version_id", flat=True
+        )
+    )
+    if authority:
+        roles[AUTHORITY] = authority
+    choices = [*Role.choices, (AUTHORITY, _("Author of recommendations"))]
+    return [
+        {"role": value, "label": label, "records": [r for r in records if r.live_version_id in roles[value]]}
+        for value, label in choices
+        if value in roles
+    ]
 
 
 @require_safe
@@ -61,10 +102,16 @@ def entity_detail(request, slug):
         entity = Entity.objects.get(slug=slug)
     except Entity.DoesNotExist:
         return _renamed_entity(slug)
-    involves = _involving(entity)
+    involves = involving(entity)
     if not _ever_public(involves):
         raise Http404
-    context = {"entity": pins.public_state(entity), "page": _records_page(request, involves)}
+    page = _records_page(request, involves)
+    context = {
+        "entity": pins.public_state(entity),
+        "slug": entity.slug,  # where its page and feeds answer, whatever the name as published
+        "page": page,
+        "groups": _by_role(entity, list(page.object_list)),
+    }
     return render(request, "incidents/entity_detail.html", context)
 
 
@@ -74,7 +121,7 @@ def _renamed_entity(slug):
     knows every slug an entity had."""
     former = Entity.history.filter(slug=slug).order_by("-history_id").values_list("id", flat=True).first()
     entity = Entity.objects.filter(pk=former).first() if former is not None else None
-    if entity is None or not _ever_public(_involving(entity)):
+    if entity is None or not _ever_public(involving(entity)):
         raise Http404
     return redirect("incidents:entity", slug=entity.slug, permanent=True)
 
@@ -94,22 +141,35 @@ def _descendants(term) -> list[int]:
     return found
 
 
+def classified_under(term) -> Q:
+    """Versions (a Q on RecordVersion) classified under ``term``. A record
+    classified under "Deepfakes" is also under its parent "Synthetic
+    media"; a harm's type counts as a classification too."""
+    terms = _descendants(term)
+    return Q(classifications__term__in=terms) | Q(harms__harm_type__in=terms)
+
+
+def public_term(taxonomy, slug):
+    """The term of ``taxonomy`` named ``slug``, if a published version ever
+    classified a record under it (or a narrower term); else None."""
+    term = Term.objects.select_related("taxonomy", "parent").filter(taxonomy__slug=taxonomy, slug=slug).first()
+    if term is None:
+        return None
+    term.classified = classified_under(term)  # kept for the caller: one query less
+    return term if _ever_public(term.classified) else None
+
+
 @require_safe
 def term_detail(request, taxonomy, term):
-    try:
-        found = Term.objects.select_related("taxonomy", "parent").get(taxonomy__slug=taxonomy, slug=term)
-    except Term.DoesNotExist:
-        raise Http404 from None
-    # A record classified under "Deepfakes" is also under its parent
-    # "Synthetic media"; a harm's type counts as a classification too.
-    terms = _descendants(found)
-    classified = Q(classifications__term__in=terms) | Q(harms__harm_type__in=terms)
-    if not _ever_public(classified):
+    found = public_term(taxonomy, term)
+    if found is None:
         raise Http404
+    classified = found.classified
     shown = pins.public_state(found)
     shown.taxonomy = pins.public_state(found.taxonomy)
     context = {
         "term": shown,
+        "slugs": (found.taxonomy.slug, found.slug),  # where its page and feeds answer
         "ancestors": [pins.public_state(ancestor) for ancestor in found.ancestors()],
         "mappings": list(found.mappings.all()),
         "page": _records_page(request, classified),
