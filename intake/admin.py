@@ -10,10 +10,10 @@ asks the same rules; a refusal is one line in the security log
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -42,7 +42,12 @@ class ReportAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # New reports first: the queue.
         first = Case(When(status=ReportStatus.NEW, then=Value(0)), default=Value(1), output_field=IntegerField())
-        return super().get_queryset(request).annotate(queue=first).order_by("queue", "-created_at", "-pk")
+        queryset = (
+            super()
+            .get_queryset(request)
+            .select_related("about_record", "promoted_record", "duplicate_of_report", "duplicate_of_record")
+        )
+        return queryset.annotate(queue=first).order_by("queue", "-created_at", "-pk")
 
     def has_add_permission(self, request):
         return False  # reports come from the public form
@@ -57,9 +62,12 @@ class ReportAdmin(admin.ModelAdmin):
         return rules.may_view(request.user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        report = get_object_or_404(Report.objects.select_related(*self._related()), pk=object_id)
         if not rules.may_view(request.user):
             raise PermissionDenied
+        # get_object() turns an id that is not a number into None (404), not a 500.
+        report = self.get_object(request, unquote(object_id))
+        if report is None:
+            raise Http404
         offered = rules.available_triage(report, request.user)
         forms = {
             Triage.DECLINE: DeclineForm(prefix="decline"),
@@ -100,10 +108,6 @@ class ReportAdmin(admin.ModelAdmin):
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/intake/report/triage.html", context, status=status)
-
-    @staticmethod
-    def _related():
-        return ["about_record", "promoted_record", "duplicate_of_report", "duplicate_of_record"]
 
     def _triage(self, request, report, action, forms):
         """Run one step; its redirect, or None with the form's errors set."""
