@@ -14,7 +14,7 @@ HTTP around the API's answers: the methods allowed, CORS, ETags, the rate limit.
   Published content changes only by publication, withdrawal or redaction,
   and each moves the stamp.
 
-``RateLimit``: per client address (``core.http.client_ip``, which trusts
+``RateLimit`` (``core.http.ClientRateLimit``): per client address (``core.http.client_ip``, which trusts
 ``X-Forwarded-For`` only behind ``DOSSIER_TRUSTED_PROXIES``), at most
 ``DOSSIER_API_RATE`` requests ("120/min" by default), over the cache (Redis
 in production, so every worker counts together). Beyond it: ``429`` with
@@ -23,13 +23,11 @@ in production, so every worker counts together). Beyond it: ``429`` with
 
 import hashlib
 
-from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja.throttling import AnonRateThrottle
 
-from core.http import client_ip
+from core.http import ClientRateLimit
 from incidents.public.record_page import code_fingerprint
 
 from . import queries
@@ -88,20 +86,8 @@ class ApiMiddleware:
         return response
 
 
-class RateLimit(AnonRateThrottle):
-    """django-ninja's throttle, by our client address and our setting."""
+class RateLimit(ClientRateLimit):
+    """The API's limit: ``DOSSIER_API_RATE`` per client address."""
 
     scope = "dossier-api"
-
-    def __init__(self):
-        super().__init__(rate=settings.DOSSIER_API_RATE)
-
-    def allow_request(self, request):
-        # The setting is read per request, so that a test or an operator can change it.
-        if self.rate != settings.DOSSIER_API_RATE:
-            self.rate = settings.DOSSIER_API_RATE
-            self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
-
-    def get_ident(self, request):
-        return client_ip(request) or "unknown"
+    setting = "DOSSIER_API_RATE"

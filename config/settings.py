@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "api",
     # Importers from other incident databases: drafts through the workflow.
     "imports",
+    # Reports from the public and their triage: drafts through the workflow.
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -386,6 +388,9 @@ DOSSIER_SITE_URL = os.environ.get("DOSSIER_SITE_URL", "http://127.0.0.1:8000")
 # Requests per client address to the JSON API (api/http.py): "N/s", "N/min",
 # "N/hour" or "N/day". Beyond it: 429 with Retry-After.
 DOSSIER_API_RATE = os.environ.get("DOSSIER_API_RATE", "120/min")
+# Reports sent through the public form (intake/views.py) per client address,
+# in the same notation. Beyond it: 429 with Retry-After, the report kept in the form.
+DOSSIER_REPORT_RATE = os.environ.get("DOSSIER_REPORT_RATE", "5/hour")
 
 # The bulk export offered at /en/data/ (api/export.py): where its zip is kept,
 # and whether each publication, withdrawal or redaction queues a new one.

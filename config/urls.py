@@ -38,6 +38,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("api/", api_page, name="api-docs"),
     path("data/", data_page, name="data"),
+    # Reports from the public (intake/urls.py): a form and its status pages.
+    path("report/", include("intake.urls")),
     path("", include("incidents.public.urls")),
     prefix_default_language=True,
 )

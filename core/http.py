@@ -1,6 +1,8 @@
-"""The client's address, behind as many trusted proxies as configured."""
+"""The client's address, behind as many trusted proxies as configured, and
+a rate limit per address."""
 
 from django.conf import settings
+from ninja.throttling import AnonRateThrottle
 
 
 def client_ip(request):
@@ -25,3 +27,29 @@ def client_ip(request):
     if not hops:
         return remote
     return hops[-trusted] if len(hops) >= trusted else hops[0]
+
+
+class ClientRateLimit(AnonRateThrottle):
+    """At most the rate named by the setting ``setting`` ("120/min", "5/hour")
+    per client address (``client_ip``), counted in the cache (Redis in
+    production, so every worker counts together). django-ninja's throttle,
+    which ``wait()`` turns into a ``Retry-After``.
+
+    Used by the JSON API (``api.http.RateLimit``) and the report form
+    (``intake.views``); each names its own ``scope``, so they count apart."""
+
+    setting = ""
+
+    def __init__(self):
+        super().__init__(rate=getattr(settings, self.setting))
+
+    def allow_request(self, request):
+        # The setting is read per request, so that a test or an operator can change it.
+        rate = getattr(settings, self.setting)
+        if self.rate != rate:
+            self.rate = rate
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_ident(self, request):
+        return client_ip(request) or "unknown"

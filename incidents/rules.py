@@ -66,6 +66,10 @@ PUBLISH_VERSION = "incidents.publish_version"
 WITHDRAW_RECORD = "incidents.withdraw_record"
 REQUEST_REDACTION = "incidents.request_redaction"
 DECIDE_REDACTION = "incidents.decide_redaction"
+# Reports from the public (intake/; its rules, intake/rules.py, ask these):
+# reading them (with the submitter's address) and deciding what they become.
+VIEW_REPORT = "intake.view_report"
+TRIAGE_REPORT = "intake.triage_report"
 # A reference row published records already show changes on their pages at
 # once: whoever answers for what goes public (publishers) changes it.
 CHANGE_PUBLIC_REFERENCE = PUBLISH_VERSION

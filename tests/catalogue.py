@@ -14,11 +14,13 @@ from types import SimpleNamespace
 
 from incidents.models import DatePrecision, Kind, RedactionReason, Severity, VerificationLevel
 from incidents.publishing import workflow
+from intake import triage as intake_triage
 from pages import defaults as methodology
 from pages.models import Page
 from taxonomy.models import HARM_TYPE
 from tests.factories import (
     DraftVersionFactory,
+    EditorFactory,
     EntityFactory,
     PublisherFactory,
     ReviewerFactory,
@@ -29,6 +31,7 @@ from tests.factories import (
     approve,
     publish_revision,
     published_record,
+    received_report,
     record_of,
     revise,
 )
@@ -198,6 +201,12 @@ def build_catalogue():
     )
     publisher = PublisherFactory()
     workflow.withdraw(record_of(withdrawn), by=publisher, reason_en="Duplicate record.", reason_fr="Fiche en double.")
+    # Reports from the public: one received, one declined, one published as deepfakes' record.
+    report = received_report(contact_email="reporter@example.net", links=["https://example.org/report"])
+    declined = received_report(language="fr")
+    intake_triage.decline(declined, by=EditorFactory(), reason="Ce cas ne concerne pas un système d’IA.")
+    promoted = received_report()
+    intake_triage.mark_duplicate(promoted, by=EditorFactory(), of_record=record_of(deepfakes))
 
     return SimpleNamespace(
         sector=sector,
@@ -221,6 +230,9 @@ def build_catalogue():
         approved=approved,
         withdrawn=withdrawn,
         published=[deepfakes, voice, chatbot_v2, translation],
+        report=report,
+        declined_report=declined,
+        duplicate_report=promoted,
     )
 
 
@@ -256,6 +268,13 @@ def public_pages(catalogue, lang):
         ("taxonomies", f"/{lang}/taxonomy/"),
         ("methodology", f"/{lang}/methodology/"),
         ("methodology page", f"/{lang}/methodology/{methodology.VERIFICATION}/"),
+        # Reports from the public (intake/).
+        ("report form", f"/{lang}/report/"),
+        ("report form, about a record", f"/{lang}/report/?record={deepfakes}"),
+        ("report form, unknown record", f"/{lang}/report/?record=INC-9999"),
+        ("report status, received", f"/{lang}/report/status/{catalogue.report.token}/?sent=1"),
+        ("report status, declined", f"/{lang}/report/status/{catalogue.declined_report.token}/"),
+        ("report status, published", f"/{lang}/report/status/{catalogue.duplicate_report.token}/"),
     ]
     return pages
 

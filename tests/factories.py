@@ -522,3 +522,11 @@ def requested_redaction(passage="Jane Roe, 555-0100"):
         passage=passage,
         reason=RedactionReason.PERSONAL_DATA,
     )
+
+
+def received_report(*, language="en", links=(), contact_email="", **fields):
+    """A report as the public form stores it (intake.triage.submit_report): new."""
+    from intake import triage
+
+    values = {"what_happened": "A chatbot told a customer to cancel a valid insurance policy.", **fields}
+    return triage.submit_report(language=language, links=list(links), contact_email=contact_email, **values)

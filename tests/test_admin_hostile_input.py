@@ -28,7 +28,7 @@ from django.urls import NoReverseMatch, URLResolver, reverse
 from core.models import Preference
 from evidence.models import Source
 from incidents.models import ChecklistItem, RecordVersion
-from tests.factories import ChecklistItemFactory, full_record, requested_redaction
+from tests.factories import ChecklistItemFactory, full_record, received_report, requested_redaction
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,7 @@ def rows(root):
     full_record()
     requested_redaction()
     ChecklistItemFactory()
+    received_report(contact_email="reporter@example.net", links=["https://example.org/a"])
     Group.objects.create(name="Hostile input testers")
     Preference.objects.create(user=root, language="fr")
     attempt = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "root", "http_accept": "*/*"}

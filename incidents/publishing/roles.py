@@ -52,7 +52,9 @@ ROLE_PERMISSIONS = {
     + _perms(["add", "change"], ["incidents.record", "incidents.recordversion"])
     + _perms(["add", "change", "delete"], [f"incidents.{part}" for part in _PARTS])
     + _perms(["add", "change"], ["evidence.source", "taxonomy.entity", "taxonomy.term", "taxonomy.termmapping"])
-    + [rules.SUBMIT_VERSION],
+    + [rules.SUBMIT_VERSION]
+    # Reports from the public: editors triage them and promote them to drafts.
+    + [rules.VIEW_REPORT, rules.TRIAGE_REPORT],
     # Reviewers also decide on redactions a publisher requested.
     REVIEWERS: [*_perms(["view"], _ALL_VIEWABLE), rules.SIGN_OFF_VERSION, rules.DECIDE_REDACTION],
     # Publishers also set the reviewers' checklists: what "reviewed" means
@@ -73,7 +75,7 @@ ROLE_PERMISSIONS = {
 def ensure_role_groups(using="default"):
     Group = global_apps.get_model("auth", "Group")
     Permission = global_apps.get_model("auth", "Permission")
-    for app_label in ("evidence", "taxonomy", "incidents", "axes"):
+    for app_label in ("evidence", "taxonomy", "incidents", "intake", "axes"):
         create_permissions(global_apps.get_app_config(app_label), verbosity=0, using=using)
     with transaction.atomic(using=using):
         for name, codenames in ROLE_PERMISSIONS.items():

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from incidents.models import Record, RecordVersion, Status
 from tests.browser.support import admin_login, open_page
+from tests.factories import received_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +29,8 @@ SUPERUSER = ("admin", "anchor-glacier-moose-91")  # the demo's, README.md
 @pytest.fixture
 def demo(transactional_db):
     call_command("load_demo", force=True, verbosity=0)
+    # The demo has no report from the public: one for the triage screen.
+    received_report(contact_email="reporter@example.net", links=["https://example.org/a"])
 
 
 def admin_screens():
