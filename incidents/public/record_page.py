@@ -220,11 +220,13 @@ def record_with_versions(stamp: PageStamp) -> tuple[Record, list[RecordVersion]]
     if not versions:
         return None
     record = versions[0].record
+    live = next((version for version in versions if version.status == Status.PUBLISHED), None)
+    if live is None or live.pk != record.live_version_id:
+        return None  # published or withdrawn meanwhile: the caller reads afresh
     for version in versions:
         version.record = record
-    record.live_version = next((version for version in versions if version.status == Status.PUBLISHED), None)
-    if record.live_version is None:
-        return None
+    # The record's live version is one of those just read: no second query.
+    Record._meta.get_field("live_version").set_cached_value(record, live)
     return record, versions
 
 

@@ -35,6 +35,7 @@ from incidents.public.record_page import (
     page_stamp,
     prefetch_parts,
     public_record,
+    public_versions,
     record_with_versions,
     summary_text,
 )
@@ -57,11 +58,11 @@ def _record_and_versions(request, public_id):
         raise Http404
     if not stamp.is_withdrawn and (found := record_with_versions(stamp)) is not None:
         return found
-    # Withdrawn (perhaps since the stamp was read): the notice needs the record.
+    # Withdrawn (the notice needs the record), or changed since the stamp was read.
     record = public_record(public_id)
-    if record is None or not record.is_withdrawn:
+    if record is None:
         raise Http404
-    return record, None
+    return (record, None) if record.is_withdrawn else (record, public_versions(record))
 
 
 def _is_public_number(live_number, number):
