@@ -1,6 +1,6 @@
 """
 Record pages rendered once and served from the cache to anonymous readers
-(docs/architecture.md, "Reading published content": caches).
+(docs/architecture.md, "Reading and caching").
 
 A published version never changes except by redaction, so its page changes
 only when its record's stamp does (``record_page.PageStamp``: publications,

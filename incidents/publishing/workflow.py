@@ -177,7 +177,7 @@ def _touch_pages(records, by):
 
     Called for every event that changes what a record's public pages show
     and that does not save the record itself (docs/architecture.md,
-    "Reading published content")."""
+    "Reading and caching")."""
     for record in records:
         _save_workflow_fields(record, by, [])
 
