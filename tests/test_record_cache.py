@@ -3,7 +3,7 @@ Record pages from the cache (incidents/public/page_cache.py).
 
 An anonymous reader's record page is rendered once per record, language,
 version and ETag, then served from the cache at the cost of the record's
-stamp (one query). Every event that changes what a page shows changes its
+stamp (one query, or none once a shared cache holds it). Every event that changes what a page shows changes its
 ETag and what is served: a publication, a withdrawal, a redaction, the
 publication of a linked record, a change through the workflow to a
 reference row shown unpinned, a restore, a deployment, the licence settings.
@@ -108,22 +108,27 @@ def cached_html(record, lang="en", number=None):
 # Served from the cache -------------------------------------------------------------------
 
 
-def test_a_warm_record_page_costs_one_query_and_no_rendering(client, django_assert_num_queries, monkeypatch):
+# The record's stamp: read from a shared cache (Redis) once there, from the
+# database (one query) on local memory, which is per process.
+STAMP_QUERIES = {"locmem": 1, "redis": 0}
+
+
+def test_a_warm_record_page_costs_the_stamp_and_no_rendering(client, backend, django_assert_num_queries, monkeypatch):
     live = PublishedVersionFactory(title_en="A cached title")
     first = get(client, url(live.record))
     renders = []
     monkeypatch.setattr("incidents.public.views.records.page_context", lambda *a, **k: renders.append(1))
-    with django_assert_num_queries(1):  # the record's stamp
+    with django_assert_num_queries(STAMP_QUERIES[backend]):
         again = get(client, url(live.record))
     assert renders == []
     assert again.content == first.content and again["ETag"] == first["ETag"]
     assert "A cached title" in again.content.decode()
 
 
-def test_a_304_costs_one_query(client, django_assert_num_queries):
+def test_a_304_costs_the_stamp_alone(client, backend, django_assert_num_queries):
     live = PublishedVersionFactory()
     tag = get(client, url(live.record))["ETag"]
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(STAMP_QUERIES[backend]):
         assert client.get(url(live.record), HTTP_IF_NONE_MATCH=tag).status_code == 304
 
 
@@ -358,7 +363,7 @@ def test_a_licence_change_changes_the_etag_and_the_page(client):
     assert "CC BY-SA 4.0" not in html
 
 
-def test_editorial_work_leaves_the_cached_page_alone(client, django_assert_num_queries):
+def test_editorial_work_leaves_the_cached_page_alone(client, backend, django_assert_num_queries):
     live = PublishedVersionFactory()
     tag, _html = served(client, live.record)
     revision = workflow.start_revision(live.record, by=live.created_by)
@@ -368,8 +373,23 @@ def test_editorial_work_leaves_the_cached_page_alone(client, django_assert_num_q
     approve(revision)
     other = PublishedVersionFactory()
     workflow.withdraw(record_of(other), by=PublisherFactory(), reason_en="x", reason_fr="x")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(STAMP_QUERIES[backend]):
         response = get(client, url(live.record))
     assert response["ETag"] == tag and "Not reviewed yet" not in response.content.decode()
     publish(revision)
     assert "Not reviewed yet" in get(client, url(live.record)).content.decode()
+
+
+def test_a_stamp_read_before_a_commit_cannot_replace_the_one_written_after(backend, django_capture_on_commit_callbacks):
+    if backend != "redis":
+        pytest.skip("stamps are cached only in a shared cache")
+    live = PublishedVersionFactory()
+    record = live.record
+    before = record_page.page_stamp(record.public_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.withdraw(record, by=PublisherFactory(), reason_en="x", reason_fr="x")
+    after = cache.get(record_page._stamp_key(record.public_id))
+    assert after.is_withdrawn and not before.is_withdrawn
+    # A reader that read the row before the commit adds its stamp too late.
+    cache.add(record_page._stamp_key(record.public_id), before, 60)
+    assert record_page.page_stamp(record.public_id) == after

@@ -20,6 +20,9 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -140,13 +143,24 @@ class PageStamp:
         return self.withdrawn_at is not None
 
 
-def page_stamp(public_id) -> PageStamp | None:
-    """The stamp of the public record at ``public_id`` (None as for
-    ``public_record``): one query on the record's row and its live version's
-    number, no model instance, so that a ``304`` or a cached page costs
-    next to nothing."""
-    if not PUBLIC_ID_RE.match(public_id or ""):
-        return None
+# How long a stamp stays in a shared cache: a backstop only, since every save
+# of the record replaces it (``forget_stamp``).
+STAMP_CACHE_SECONDS = 10 * 60
+
+
+def _stamp_key(public_id) -> str:
+    return f"dossier:record-stamp:{public_id}"
+
+
+def stamps_cached() -> bool:
+    """Whether stamps are kept in the cache: only a cache every process
+    shares (Redis in production). Local memory is per process, and a
+    workflow event in another process (a management command) could not
+    reach it."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def _read_stamp(public_id) -> PageStamp | None:
     row = (
         _public_records()
         .filter(public_id=public_id)
@@ -154,6 +168,44 @@ def page_stamp(public_id) -> PageStamp | None:
         .first()
     )
     return PageStamp(*row) if row is not None else None
+
+
+def page_stamp(public_id) -> PageStamp | None:
+    """The stamp of the public record at ``public_id`` (None as for
+    ``public_record``): from a shared cache when it holds it, or in one
+    query on the record's row and its live version's number, no model
+    instance; so a ``304`` or a cached page costs next to nothing."""
+    if not PUBLIC_ID_RE.match(public_id or ""):
+        return None
+    cached = stamps_cached()
+    if cached and (stamp := django_cache.get(_stamp_key(public_id))) is not None:
+        return stamp
+    stamp = _read_stamp(public_id)
+    if cached and stamp is not None:
+        # add, not set: a stamp written after a commit (forget_stamp) wins
+        # over one read before it.
+        django_cache.add(_stamp_key(public_id), stamp, STAMP_CACHE_SECONDS)
+    return stamp
+
+
+def forget_stamp(sender, instance, **kwargs):
+    """On every save (or deletion) of a record: drop its cached stamp at
+    once, so this transaction reads its own writes, and write the new one
+    when the transaction commits, so that a reader who read the old row
+    before the commit cannot put it back (``page_stamp`` only adds)."""
+    if not stamps_cached():
+        return
+    key = _stamp_key(instance.public_id)
+    django_cache.delete(key)
+
+    def refresh():
+        stamp = _read_stamp(instance.public_id)
+        if stamp is None:
+            django_cache.delete(key)
+        else:
+            django_cache.set(key, stamp, STAMP_CACHE_SECONDS)
+
+    transaction.on_commit(refresh)
 
 
 def code_fingerprint() -> str:
