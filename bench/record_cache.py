@@ -137,7 +137,8 @@ def throughput(port, requests, seconds, expect, clients, seed):
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     processes = [
-        context.Process(target=_burst, args=(port, requests, seconds, expect, seed + n, results)) for n in range(clients)
+        context.Process(target=_burst, args=(port, requests, seconds, expect, seed + n, results))
+        for n in range(clients)
     ]
     started = time.perf_counter()
     for process in processes:
@@ -177,7 +178,7 @@ def main():
         tags = {}
         for path in pages:
             client.timed(path)
-            status, tag, _body = client.get(path)
+            _status, tag, _body = client.get(path)
             tags[path] = tag
         warm = [(path, None) for path in pages]
         conditional = [(path, {"If-None-Match": tags[path]}) for path in pages]
