@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +13,13 @@ class IncidentsConfig(AppConfig):
     def ready(self):
         post_migrate.connect(create_role_groups, sender=self)
         hide_the_task_queue_from_the_admin()
+        # A record's pages' stamp, kept in a shared cache, follows every save
+        # of the record (docs/architecture.md, "Reading and caching").
+        from .models import Record
+        from .public.record_page import forget_stamp
+
+        post_save.connect(forget_stamp, sender=Record, dispatch_uid="dossier-record-stamp")
+        post_delete.connect(forget_stamp, sender=Record, dispatch_uid="dossier-record-stamp-delete")
 
 
 def hide_the_task_queue_from_the_admin():

@@ -2,8 +2,9 @@
 Loading and arranging one published version for the public record page.
 
 A record page costs the same number of SQL queries whatever the size of the
-record: the record comes with its live version and its cache stamps in one
-query, the changelog in one, each kind of part (harms, citations, …) in one,
+record: its stamp in one small query (``page_stamp``: all a ``304`` or a
+cached page needs), the record with its changelog in one
+(``record_with_versions``), each kind of part (harms, citations, …) in one,
 with the reference rows they show joined in (``PART_PREFETCHES``).
 
 Only public content enters here: records through ``Record.objects.published()``
@@ -19,7 +20,10 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
@@ -52,6 +56,7 @@ from incidents.models import (
     RecordVersion,
     Redaction,
     RedactionStatus,
+    Status,
 )
 from taxonomy.models import SECTOR, Taxonomy, Term
 
@@ -98,55 +103,114 @@ def prefetch_parts(versions):
     pins.apply(versions)
 
 
-# The record, with what its pages' ETags depend on ---------------------------
+# The record, and the stamp its pages' validators and caches depend on --------
 
 
-def _latest(queryset, field):
-    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
-
-
-# Records whose pages show this one: incidents "materialized from" this hazard
-# (any public version of theirs links to it), and the hazards this record's
-# public versions link to. Their publication or withdrawal moves updated_at.
-_LINKED_RECORDS = {
-    "linking_changed_at": Record.objects.filter(
-        versions__status__in=PUBLIC_STATUSES, versions__hazard_links__hazard=OuterRef("pk")
-    ),
-    "linked_changed_at": Record.objects.filter(
-        materializations__version__record=OuterRef("pk"),
-        materializations__version__status__in=PUBLIC_STATUSES,
-    ),
-}
+def _public_records():
+    return Record.objects.published() | Record.objects.withdrawn()
 
 
 def public_record(public_id) -> Record | None:
     """The record at ``public_id`` if the public may read it, or read its
-    withdrawal notice; None for drafts, unknown and malformed ids alike.
-
-    The same query brings what changes its pages besides the record itself
-    (its publications and withdrawal move ``updated_at``), and nothing else,
-    so that the pages' ETags change only when their content can (``etag``):
-    the last publication or withdrawal of a record linked to it ("Materialized
-    from" shows a hazard's title; a hazard lists its incidents). Reference
-    rows (sources, entities, terms) need no stamp: a published version shows
-    them as its reviewers saw them (incidents/pins.py), whatever happens to
-    them later. Editorial work anywhere else (a draft saved, a version
-    submitted) leaves the stamps alone: it wastes no cache and tells no one
-    when editors work.
-    """
+    withdrawal notice; None for drafts, unknown and malformed ids alike."""
     if not PUBLIC_ID_RE.match(public_id or ""):
         return None
-    return (
-        (Record.objects.published() | Record.objects.withdrawn())
+    return _public_records().filter(public_id=public_id).select_related("live_version").first()
+
+
+@dataclass(frozen=True)
+class PageStamp:
+    """What a record's pages' ETags and cached renderings depend on, read
+    from the record's own row (``page_stamp``) in one small query.
+
+    ``updated_at`` moves with every event that changes what the record's
+    public pages show, and only with those (incidents/publishing/workflow.py,
+    ``_touch_pages``): its own publications, withdrawal and redactions; the
+    publication, withdrawal or redaction of a record linked to it ("Materialized
+    from" shows a hazard's title, a hazard lists its incidents); a change,
+    through the workflow, to a reference row one of its published versions
+    shows unpinned (parts from before pins show rows as they are). Reference
+    rows shown pinned need no stamp: a published version shows them as its
+    reviewers saw them (incidents/pins.py), whatever happens to them later.
+    Editorial work anywhere else (a draft saved, a version submitted) leaves
+    it alone: it wastes no cache and tells no one when editors work.
+    """
+
+    pk: int
+    public_id: str
+    live_version_id: int | None
+    live_number: int | None
+    updated_at: object
+    withdrawn_at: object
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+
+# How long a stamp stays in a shared cache: a backstop only, since every save
+# of the record replaces it (``forget_stamp``).
+STAMP_CACHE_SECONDS = 10 * 60
+
+
+def _stamp_key(public_id) -> str:
+    return f"dossier:record-stamp:{public_id}"
+
+
+def stamps_cached() -> bool:
+    """Whether stamps are kept in the cache: only a cache every process
+    shares (Redis in production). Local memory is per process, and a
+    workflow event in another process (a management command) could not
+    reach it."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def _read_stamp(public_id) -> PageStamp | None:
+    row = (
+        _public_records()
         .filter(public_id=public_id)
-        .select_related("live_version")
-        .annotate(**{name: _latest(records, "updated_at") for name, records in _LINKED_RECORDS.items()})
+        .values_list("pk", "public_id", "live_version_id", "live_version__number", "updated_at", "withdrawn_at")
         .first()
     )
+    return PageStamp(*row) if row is not None else None
 
 
-# What, besides the record itself, its pages' ETags depend on (public_record).
-ETAG_STAMPS = tuple(_LINKED_RECORDS)
+def page_stamp(public_id) -> PageStamp | None:
+    """The stamp of the public record at ``public_id`` (None as for
+    ``public_record``): from a shared cache when it holds it, or in one
+    query on the record's row and its live version's number, no model
+    instance; so a ``304`` or a cached page costs next to nothing."""
+    if not PUBLIC_ID_RE.match(public_id or ""):
+        return None
+    cached = stamps_cached()
+    if cached and (stamp := django_cache.get(_stamp_key(public_id))) is not None:
+        return stamp
+    stamp = _read_stamp(public_id)
+    if cached and stamp is not None:
+        # add, not set: a stamp written after a commit (forget_stamp) wins
+        # over one read before it.
+        django_cache.add(_stamp_key(public_id), stamp, STAMP_CACHE_SECONDS)
+    return stamp
+
+
+def forget_stamp(sender, instance, **kwargs):
+    """On every save (or deletion) of a record: drop its cached stamp at
+    once, so this transaction reads its own writes, and write the new one
+    when the transaction commits, so that a reader who read the old row
+    before the commit cannot put it back (``page_stamp`` only adds)."""
+    if not stamps_cached():
+        return
+    key = _stamp_key(instance.public_id)
+    django_cache.delete(key)
+
+    def refresh():
+        stamp = _read_stamp(instance.public_id)
+        if stamp is None:
+            django_cache.delete(key)
+        else:
+            django_cache.set(key, stamp, STAMP_CACHE_SECONDS)
+
+    transaction.on_commit(refresh)
 
 
 def code_fingerprint() -> str:
@@ -182,16 +246,16 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def etag(record, lang, *extra) -> str:
-    """The ETag of a public page of ``record`` in ``lang``."""
+def etag(stamp: PageStamp, lang, *extra) -> str:
+    """The ETag of a public page of a record (its ``page_stamp``) in ``lang``."""
     parts = [
         code_fingerprint(),
         lang,
-        record.pk,
-        record.live_version_id,
-        record.updated_at.isoformat(),
-        record.withdrawn_at.isoformat() if record.withdrawn_at else "",
-        *(getattr(record, name, None) for name in ETAG_STAMPS),
+        stamp.pk,
+        stamp.public_id,
+        stamp.live_version_id,
+        stamp.updated_at.isoformat(),
+        stamp.withdrawn_at.isoformat() if stamp.withdrawn_at else "",
         *extra,
     ]
     return '"{}"'.format(hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest())
@@ -200,6 +264,27 @@ def etag(record, lang, *extra) -> str:
 def public_versions(record) -> list[RecordVersion]:
     """Every version of the record the public may read, oldest first."""
     return list(RecordVersion.objects.published().filter(record=record).order_by("number"))
+
+
+def record_with_versions(stamp: PageStamp) -> tuple[Record, list[RecordVersion]] | None:
+    """The published record of ``stamp`` and every version of it the public
+    may read, oldest first, in one query (the record comes with its
+    versions); None if it has none to show (withdrawn, since its stamp was
+    read, or never published)."""
+    versions = list(
+        RecordVersion.objects.published().filter(record_id=stamp.pk).select_related("record").order_by("number")
+    )
+    if not versions:
+        return None
+    record = versions[0].record
+    live = next((version for version in versions if version.status == Status.PUBLISHED), None)
+    if live is None or live.pk != record.live_version_id:
+        return None  # published or withdrawn meanwhile: the caller reads afresh
+    for version in versions:
+        version.record = record
+    # The record's live version is one of those just read: no second query.
+    Record._meta.get_field("live_version").set_cached_value(record, live)
+    return record, versions
 
 
 def materialized_incidents(hazard):

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, router, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -40,6 +41,7 @@ from incidents.models import (
     Check,
     ChecklistItem,
     Decision,
+    HazardLink,
     Kind,
     PublicIdCounter,
     Record,
@@ -51,7 +53,9 @@ from incidents.models import (
     SignOffAnswer,
     Status,
     WorkflowEvent,
+    pinned_references,
 )
+from incidents.public.page_cache import page_keys
 from incidents.public.record_page import render_cache_key
 
 from . import notifications
@@ -165,6 +169,41 @@ def set_live_version(record, version, *, by):
     writes ``Record.live_version``."""
     record.live_version = version
     _save_workflow_fields(record, by, ["live_version"])
+
+
+def _touch_pages(records, by):
+    """Move the stamp of these records' public pages (``updated_at``, read by
+    ``record_page.page_stamp``): their ETags and cached pages change with it.
+
+    Called for every event that changes what a record's public pages show
+    and that does not save the record itself (docs/architecture.md,
+    "Reading and caching")."""
+    for record in records:
+        _save_workflow_fields(record, by, [])
+
+
+def _linked_records(record):
+    """The other records whose public pages show ``record`` (its title): the
+    incidents any public version of which says it materialized from this
+    hazard, and the hazards any public version of this record links to."""
+    linking = RecordVersion.objects.filter(status__in=PUBLIC_STATUSES, hazard_links__hazard=record).values("record_id")
+    linked = HazardLink.objects.filter(version__record=record, version__status__in=PUBLIC_STATUSES).values("hazard_id")
+    return Record.objects.filter(Q(pk__in=linking) | Q(pk__in=linked)).exclude(pk=record.pk).order_by("pk")
+
+
+def _records_showing_unpinned(obj):
+    """The records whose public versions show the reference row ``obj`` as
+    it is now rather than as reviewed: parts with no pin (data from before
+    pins; incidents/pins.py), whose pages a change to the row does change."""
+    condition = Q()
+    for reference in pinned_references():
+        if reference.target is type(obj):
+            parts = reference.part_model.objects.filter(
+                version__status__in=PUBLIC_STATUSES,
+                **{reference.lookup: obj.pk, f"{reference.state_field}__isnull": True},
+            )
+            condition |= Q(pk__in=parts.values("version__record_id"))
+    return Record.objects.filter(condition).order_by("pk") if condition else Record.objects.none()
 
 
 # Transitions ---------------------------------------------------------------
@@ -423,6 +462,7 @@ def publish(version, *, by, change_note_en=None, change_note_fr=None, comment=""
         change_note_fr=version.change_note_fr,
     )
     set_live_version(record, version, by=by)
+    _touch_pages(_linked_records(record), by)
     _log(record, version, Action.PUBLISHED, by, Status.APPROVED, Status.PUBLISHED, comment)
     transaction.on_commit(lambda: notifications.version_published(version, by))
     return version
@@ -443,6 +483,7 @@ def withdraw(record, *, by, reason_en, reason_fr):
     record.withdrawal_reason_en = reason_en.strip()
     record.withdrawal_reason_fr = reason_fr.strip()
     _save_workflow_fields(record, by, ["withdrawn_at", "withdrawn_by", "withdrawal_reason_en", "withdrawal_reason_fr"])
+    _touch_pages(_linked_records(record), by)
     _log(record, record.live_version, Action.WITHDRAWN, by, comment=f"{reason_en.strip()}\n\n{reason_fr.strip()}")
     return record
 
@@ -509,6 +550,7 @@ def restore_record(*, kind, public_id, versions, live_number, by):
         if status == Status.PUBLISHED:
             live = version
     set_live_version(record, live, by=by)
+    _touch_pages(_linked_records(record), by)
     return record
 
 
@@ -539,6 +581,7 @@ def change_reference(obj, *, by, comment=""):
     _enforce(rules.change_reference_refusal(obj, by))
     obj._history_user = by
     obj.save()
+    _touch_pages(_records_showing_unpinned(obj), by)
     restarted = []
     for version in _versions_showing(obj):
         version = _lock(version)
@@ -708,6 +751,21 @@ def _forget_rendered(version):
     cache.delete_many([render_cache_key(version, code) for code, _name in settings.LANGUAGES])
 
 
+def _forget_pages(records):
+    """Drop the cached pages of these records (incidents/public/page_cache.py),
+    now and once the transaction commits (a page rendered meanwhile from the
+    old text may have been stored): they would be served no more (their ETags
+    name the records' old stamps) but must not keep an erased passage."""
+    keys = [key for record in records for key in page_keys(record.pk, _live_number(record))]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _live_number(record):
+    live = record.live_version
+    return live.number if live is not None else None
+
+
 @transaction.atomic
 def apply_redaction(redaction, *, by):
     """Erase the requested passage from the database: the version's texts,
@@ -735,12 +793,15 @@ def apply_redaction(redaction, *, by):
     # Re-read after the erasure: the workflow's history rows of these saves
     # must hold the redacted text, not the passage once in memory.
     redacted = RecordVersion.objects.filter(pk__in={redaction.version_id, *touched}, status__in=PUBLIC_STATUSES)
-    for version in redacted.select_related("record").order_by("pk"):
+    for version in redacted.select_related("record__live_version").order_by("pk"):
         _forget_rendered(version)
         version.redacted_at = now
         _save_workflow_fields(version, by, ["redacted_at"])
-        # The record's pages change: their validators follow its updated_at.
-        _save_workflow_fields(version.record, by, [])
+        # The record's pages change, and those of the records showing its
+        # title: their validators and cached pages follow their updated_at.
+        showing = [version.record, *_linked_records(version.record).select_related("live_version")]
+        _forget_pages(showing)
+        _touch_pages(showing, by)
         applied = redaction
         if version.pk != redaction.version_id:
             applied = Redaction.objects.create(

@@ -9,9 +9,12 @@ every one of its URLs with its withdrawal notice and "410 Gone": the record
 existed and was removed on purpose (a 404 would call the citing link broken;
 a 200 would keep search engines indexing a record we retracted).
 
-Anonymous pages carry an ETag (``record_page.etag``, with the licence
-settings the page states) and answer a matching ``If-None-Match`` with 304
-before any page content is loaded.
+Anonymous pages carry an ETag (``record_page.etag``: the record's stamp,
+with the licence settings the page states) and answer a matching
+``If-None-Match`` with 304 after one small query (``record_page.page_stamp``),
+before any page content is loaded. Anonymous readers get a version's page
+from the cache when it was rendered for the current ETag
+(incidents/public/page_cache.py).
 """
 
 import json
@@ -25,37 +28,47 @@ from django.views.decorators.http import condition, require_safe
 
 from core.i18n import current_language, date_format
 from incidents import diff
-from incidents.public import citing, licence
+from incidents.public import citing, licence, page_cache
 from incidents.public.record_page import (
     etag,
     page_context,
+    page_stamp,
     prefetch_parts,
     public_record,
     public_versions,
+    record_with_versions,
     summary_text,
 )
 
 
-def _record(request, public_id):
-    """The record, loaded once per request (the ETag function and the view
-    both need it)."""
-    loaded = request.__dict__.setdefault("_dossier_records", {})
+def _stamp(request, public_id):
+    """The record's stamp (``record_page.page_stamp``), read once per request:
+    the ETag function and the view both need it."""
+    loaded = request.__dict__.setdefault("_dossier_stamps", {})
     if public_id not in loaded:
-        loaded[public_id] = public_record(public_id)
+        loaded[public_id] = page_stamp(public_id)
     return loaded[public_id]
 
 
-def _record_or_404(request, public_id):
-    record = _record(request, public_id)
+def _record_and_versions(request, public_id):
+    """(record, its public versions), or (withdrawn record, None): what a
+    page shows, in one query after its stamp; 404 for anything else."""
+    stamp = _stamp(request, public_id)
+    if stamp is None:
+        raise Http404
+    if not stamp.is_withdrawn and (found := record_with_versions(stamp)) is not None:
+        return found
+    # Withdrawn (the notice needs the record), or changed since the stamp was read.
+    record = public_record(public_id)
     if record is None:
         raise Http404
-    return record
+    return (record, None) if record.is_withdrawn else (record, public_versions(record))
 
 
-def _is_public_number(record, number):
+def _is_public_number(live_number, number):
     # Version numbers are handed out 1, 2, 3… at publication, so every number
     # up to the live version's was published and stays public.
-    return number is not None and 1 <= number <= record.live_version.number
+    return number is not None and live_number is not None and 1 <= number <= live_number
 
 
 def _page_etag(request, public_id, number=None, extension=None):
@@ -63,11 +76,11 @@ def _page_etag(request, public_id, number=None, extension=None):
     # never be answered from someone else's validator.
     if request.user.is_authenticated:
         return None
-    record = _record(request, public_id)
-    if record is None or (number is not None and not _is_public_number(record, number)):
+    stamp = _stamp(request, public_id)
+    if stamp is None or (number is not None and not _is_public_number(stamp.live_number, number)):
         return None
     # The licence settings too: the page states the licence they give.
-    return etag(record, current_language(), number, extension, licence.settings_fingerprint())
+    return etag(stamp, current_language(), number, extension, licence.settings_fingerprint())
 
 
 def withdrawn_notice(request, record):
@@ -97,14 +110,33 @@ def _render_version(request, record, version, versions):
     return render(request, "incidents/record_detail.html", context)
 
 
+def _version_page(request, public_id, number=None):
+    """A version's page (its permalink, ``number``), or the live one: from
+    the cache when an anonymous reader's copy for the current ETag is there
+    (the stamp's query and a cache read), rendered and stored otherwise."""
+    stamp = _stamp(request, public_id)
+    if stamp is None or (number is not None and not _is_public_number(stamp.live_number, number)):
+        raise Http404
+    key = tag = None
+    if page_cache.applies(request) and not stamp.is_withdrawn:
+        key, tag = page_cache.page_key(stamp.pk, current_language(), number), _page_etag(request, public_id, number)
+        cached = page_cache.cached_page(request, key, tag)
+        if cached is not None:
+            return cached
+    record, versions = _record_and_versions(request, public_id)
+    if versions is None:
+        return withdrawn_notice(request, record)
+    version = record.live_version if number is None else _public_version(record, versions, number)
+    response = _render_version(request, record, version, versions)
+    if key is not None:
+        page_cache.store_page(request, key, tag, response)
+    return response
+
+
 @require_safe
 @condition(etag_func=_page_etag)
 def record_detail(request, public_id):
-    record = _record_or_404(request, public_id)
-    if record.is_withdrawn:
-        return withdrawn_notice(request, record)
-    versions = public_versions(record)
-    return _render_version(request, record, record.live_version, versions)
+    return _version_page(request, public_id)
 
 
 def _public_version(record, versions, number):
@@ -117,25 +149,19 @@ def _public_version(record, versions, number):
 @require_safe
 @condition(etag_func=_page_etag)
 def version_detail(request, public_id, number):
-    record = _record_or_404(request, public_id)
-    if not _is_public_number(record, number):
-        raise Http404
-    if record.is_withdrawn:
-        return withdrawn_notice(request, record)
-    versions = public_versions(record)
-    return _render_version(request, record, _public_version(record, versions, number), versions)
+    return _version_page(request, public_id, number)
 
 
 # Citation files ---------------------------------------------------------------
 
 
 def _citation(request, public_id, number):
-    record = _record_or_404(request, public_id)
-    if not _is_public_number(record, number):
+    stamp = _stamp(request, public_id)
+    if stamp is None or not _is_public_number(stamp.live_number, number):
         raise Http404
-    if record.is_withdrawn:
+    record, versions = _record_and_versions(request, public_id)
+    if versions is None:
         return record, None
-    versions = public_versions(record)
     version = _public_version(record, versions, number)
     prefetch_parts([version])
     lang = current_language()
@@ -219,10 +245,9 @@ class CompareForm(forms.Form):
 @require_safe
 @condition(etag_func=_page_etag)
 def record_changes(request, public_id):
-    record = _record_or_404(request, public_id)
-    if record.is_withdrawn:
+    record, versions = _record_and_versions(request, public_id)
+    if versions is None:
         return withdrawn_notice(request, record)
-    versions = public_versions(record)
     context = {"record": record, "live": record.live_version, "versions": versions}
     if len(versions) < 2:
         return render(request, "incidents/record_changes.html", context)

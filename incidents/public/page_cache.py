@@ -1,0 +1,96 @@
+"""
+Record pages rendered once and served from the cache to anonymous readers
+(docs/architecture.md, "Reading and caching").
+
+A published version never changes except by redaction, so its page changes
+only when its record's stamp does (``record_page.PageStamp``: publications,
+withdrawal, redactions, linked records, reference rows shown unpinned) or
+when the code or the licence settings do. All of those are in the page's
+ETag, so the ETag names what a cached page holds: an entry is served only
+while its ETag is the page's current one, and needs no invalidation to stay
+right. Redaction still deletes the entries of the redacted record
+(``page_keys``, called by the workflow): the cache must not keep the erased
+passage, even under an ETag nobody will ask for again.
+
+One entry per record, language and version number (or the live page): the
+ETag it was rendered for and the HTML by absolute address (the page states
+its own permanent and canonical addresses, so a second host name gets its
+own copy; a handful at most).
+
+Nothing that varies per request may enter: only anonymous requests without
+a query string are served from or stored into the cache, and a rendering
+that used a per-request value (the CSRF token, the CSP nonce) or set a
+cookie is not stored (``storable``). The middleware still adds each
+response's own headers (security, language, CSP) to a cached page.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
+
+# A backstop: entries are replaced as soon as their ETag is no longer current.
+PAGE_CACHE_SECONDS = 24 * 60 * 60
+# Host names one entry keeps pages for, beyond which it starts afresh.
+MAX_ADDRESSES = 4
+
+
+def page_key(record_pk, lang, number=None) -> str:
+    """The cache key of a record's page in ``lang``: a version's permalink
+    (``number``), or its live page."""
+    return f"dossier:record-page:{record_pk}:{lang}:{number or 'live'}"
+
+
+def page_keys(record_pk, live_number) -> list[str]:
+    """Every cached page of a record: the live page and each version's, in
+    every language (for the workflow, which deletes them at a redaction)."""
+    numbers = [None, *range(1, (live_number or 0) + 1)]
+    return [page_key(record_pk, lang, number) for lang, _name in settings.LANGUAGES for number in numbers]
+
+
+def applies(request) -> bool:
+    """Whether this request may be answered from, and stored into, the cache."""
+    return request.method in ("GET", "HEAD") and not request.GET and not request.user.is_authenticated
+
+
+def _address(request) -> str:
+    return request.build_absolute_uri(request.path)
+
+
+def cached_page(request, key, tag) -> HttpResponse | None:
+    """The page stored under ``key`` for this address, if it was rendered
+    for the ETag ``tag``; None otherwise."""
+    entry = cache.get(key)
+    if entry is None or entry["etag"] != tag:
+        return None
+    page = entry["pages"].get(_address(request))
+    if page is None:
+        return None
+    content, content_type = page
+    return HttpResponse(content, content_type=content_type)
+
+
+def storable(request, response) -> bool:
+    """Whether a freshly rendered response holds nothing of this request's
+    own: no CSRF token was asked for (a form would carry it), no CSP nonce
+    was generated (a script or style would carry it), no cookie is set."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not get_nonce(request)
+    )
+
+
+def store_page(request, key, tag, response) -> bool:
+    """Keep ``response`` for later requests of this page with the ETag
+    ``tag``, if it is ``storable``; return whether it was stored."""
+    if not storable(request, response):
+        return False
+    entry = cache.get(key)
+    if entry is None or entry["etag"] != tag or len(entry["pages"]) >= MAX_ADDRESSES:
+        entry = {"etag": tag, "pages": {}}
+    entry["pages"][_address(request)] = (response.content, response["Content-Type"])
+    cache.set(key, entry, PAGE_CACHE_SECONDS)
+    return True
