@@ -174,23 +174,45 @@ def test_text_from_markdown_drops_markdown_and_citations():
 # PostgreSQL only ------------------------------------------------------------------
 
 
-@needs_postgresql
-def test_french_search_stems_words(db):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_french_search_stems_words(db, backend):
     plural = published_record(title_fr="Des hypertrucages pour infiltrer des employeurs")
-    assert found("hypertrucage", "fr") == [plural.record.public_id]
+    assert found("hypertrucage", "fr", backend) == [plural.record.public_id]
 
 
-@needs_postgresql
-def test_french_search_ignores_accents(db):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_french_search_ignores_accents(db, backend):
     accented = published_record(narrative_fr="L'exploitant a retiré l'agent après une évaluation.")
-    assert found("evaluation", "fr") == [accented.record.public_id]
-    assert found("ÉVALUATION", "fr") == [accented.record.public_id]
+    assert found("evaluation", "fr", backend) == [accented.record.public_id]
+    assert found("ÉVALUATION", "fr", backend) == [accented.record.public_id]
 
 
-@needs_postgresql
-def test_english_search_stems_words(db):
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("query", ["economie", "Économie", "ÉCONOMIE", "économies"])
+def test_french_search_finds_economie_whatever_its_accents_case_and_number(db, backend, query):
+    capitalised = published_record(title_fr="Économie des plateformes")
+    plain = published_record(summary_fr="Un effet sur l'economie locale.")
+    published_record(title_fr="Écologie des données", summary_fr="Rien d'autre.")
+    assert found(query, "fr", backend) == sorted([capitalised.record.public_id, plain.record.public_id])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_english_search_stems_words(db, backend):
     singular = published_record(title_en="A deepfake applicant")
-    assert found("deepfakes", "en") == [singular.record.public_id]
+    assert found("deepfakes", "en", backend) == [singular.record.public_id]
+
+
+def test_simple_search_matches_at_word_starts_only(db):
+    word = published_record(title_en="Rating the drivers")
+    published_record(title_en="Separating concerns")
+    assert found("rating", "en", search.SIMPLE) == [word.record.public_id]
+
+
+def test_simple_snippet_marks_the_accented_word_a_plain_query_found(db):
+    version = published_record(summary_fr="L’Économie numérique & ses écarts.")
+    snippet = search.snippets([version], "economie", "fr", backend=search.SIMPLE)[version.pk]
+    assert "<mark>Économie</mark>" in snippet.html
+    assert "&amp;" in snippet.html
 
 
 @needs_postgresql
