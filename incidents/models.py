@@ -140,6 +140,14 @@ class Record(models.Model):
         verbose_name = _("record")
         verbose_name_plural = _("records")
         ordering = ["kind", "number"]
+        indexes = [
+            # The latest withdrawals, for the feeds' entries and the list's
+            # publication stamp, read from the end of a small index
+            # (bench/README.md, "List and search at scale").
+            models.Index(
+                fields=["-withdrawn_at"], name="incidents_record_withdrawn", condition=Q(withdrawn_at__isnull=False)
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="unique_record_number_per_kind"),
             # A withdrawal notice only makes sense for a record the public saw.
@@ -279,6 +287,10 @@ class RecordVersion(models.Model):
             models.Index(fields=["severity"]),
             models.Index(fields=["verification_level"]),
             models.Index(fields=["occurred_on"]),
+            # The latest redactions, for the feeds' entries (bench/README.md).
+            models.Index(
+                fields=["-redacted_at"], name="incidents_version_redacted", condition=Q(redacted_at__isnull=False)
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
