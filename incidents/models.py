@@ -140,14 +140,6 @@ class Record(models.Model):
         verbose_name = _("record")
         verbose_name_plural = _("records")
         ordering = ["kind", "number"]
-        indexes = [
-            # The latest withdrawals, for the feeds' entries and the list's
-            # publication stamp, read from the end of a small index
-            # (bench/README.md, "List and search at scale").
-            models.Index(
-                fields=["-withdrawn_at"], name="incidents_record_withdrawn", condition=Q(withdrawn_at__isnull=False)
-            ),
-        ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="unique_record_number_per_kind"),
             # A withdrawal notice only makes sense for a record the public saw.

@@ -248,6 +248,7 @@ def entry_candidates():
     records.
     """
     announced = RecordVersion.objects.announced().order_by()
+    # (The partial index on withdrawn_at is made by 0002_browse_search_indexes.)
     withdrawn = Record.objects.withdrawn().order_by("-withdrawn_at", "-pk").values("live_version_id")[:FEED_SIZE]
     candidates = announced.filter(pk__in=announced.order_by("-published_at", "-pk").values("pk")[:FEED_SIZE]).values(
         "pk"

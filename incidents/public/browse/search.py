@@ -16,7 +16,8 @@ database, which is how the tests exercise both.
 Two backends sit behind it, chosen by the database:
 
 - PostgreSQL: ``websearch_to_tsquery`` (quotes, ``or`` and ``-word`` work; no
-  input is a syntax error) against the stored tsvector columns ``search_en`` /
+  input is a syntax error; relevance ranks the ``RANK_CAP`` newest matches,
+  older ones follow newest first) against the stored tsvector columns ``search_en`` /
   ``search_fr`` on versions (title, summary, narrative) and harms, each with
   a GIN index. Migration 0002_browse_search_indexes adds them; since
   0004_search_columns_by_trigger a trigger keeps them current. English pages
@@ -41,6 +42,7 @@ still pass the versions they mean to show (the list passes
 else. ``snippets()`` reads only the versions the caller already holds.
 """
 
+import heapq
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -56,6 +58,7 @@ from django.db.models import (
     Exists,
     Expression,
     F,
+    FloatField,
     Func,
     IntegerField,
     OuterRef,
@@ -74,6 +77,9 @@ from core.rendering import text_from_markdown
 from incidents.models import Harm, RecordVersion
 
 from . import folding
+
+# How many of the newest matches are ranked by relevance (``Search._capped_rank``).
+RANK_CAP = 1000
 
 # Longer queries are refused by the list's form before they get here.
 MAX_QUERY_LENGTH = 200
@@ -135,7 +141,7 @@ class Search:
         if self.backend == POSTGRESQL:
             versions = versions.filter(_pk_in(self.matching_ids))
             if rank:
-                versions = versions.annotate(search_rank=SearchRank(_SearchColumn(self._column), self._tsquery))
+                versions = versions.annotate(search_rank=self._capped_rank())
             return versions
         return _simple_matching(versions, self.query, self.lang, rank)
 
@@ -157,6 +163,22 @@ class Search:
     @property
     def _tsquery(self):
         return _pg_query(self.query, self.lang)
+
+    def _capped_rank(self):
+        """``ts_rank`` of the ``RANK_CAP`` newest matches (the highest ids);
+        older matches rank below them all (-1), newest first.
+
+        Ranking reads each match's whole document (decompressed): for a
+        common word, tens of thousands of them at 100,000 records, for one
+        page of twenty. Versions get ids as they are created, so the
+        ``RANK_CAP``-th highest matching id bounds the newest ones with a
+        plain comparison (bench/README.md, "List and search at scale")."""
+        rank = SearchRank(_SearchColumn(self._column), self._tsquery)
+        ids = self.matching_ids
+        if len(ids) <= RANK_CAP:
+            return rank
+        threshold = heapq.nlargest(RANK_CAP, ids)[-1]
+        return Case(When(pk__gte=threshold, then=rank), default=Value(-1.0), output_field=FloatField())
 
     def matching_versions(self):
         """The ids (``pk``) of the published versions
