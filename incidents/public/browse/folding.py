@@ -3,8 +3,8 @@ Search text folded for the simple search backend (SQLite, the default
 setup): case and accents folded, each word cut to a light stem, so that
 "economie", "Économie" and "économiques" find one another on /fr/, and
 "deepfakes" finds "deepfake" on /en/, as PostgreSQL's ``french_unaccent``
-and ``english`` configurations do (docs/architecture.md, "Search on
-PostgreSQL").
+and ``english`` configurations do
+(docs/architecture.md, "Search on PostgreSQL").
 
 ``fold(text, lang)`` turns a text into its stems separated by single spaces,
 with one space before and after, so that ``' ' || stem`` is a word start:
