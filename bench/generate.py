@@ -13,8 +13,13 @@ It refuses to run against a database whose name does not contain "bench":
 it must never touch a real database.
 """
 
+import csv
 import datetime
+import itertools
+import json
 import random
+import time
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -43,6 +48,8 @@ from incidents.models import (
 from taxonomy.models import AI_CAPABILITY, HARM_TYPE, LIFECYCLE_STAGE, SECTOR, Entity, Taxonomy, Term
 
 BATCH = 1000
+# Records (with their versions and parts) per transaction.
+CHUNK = 2000
 
 EN_WORDS = """
 ai system model deepfake video voice clone synthetic identity fraud scam phishing operatives remote
@@ -186,13 +193,15 @@ class Writer:
         words = made_up[:]
         for position, word in enumerate(self.rng.sample(domain, len(domain))):
             words.insert(min(len(words), int(20 * 1.03**position)), word)
-        weights = [1 / (rank + 1) for rank in range(len(words))]
-        return words, weights, function
+        # Cumulative weights, computed once: random.choices() would add up
+        # 4,000 weights again on every call otherwise.
+        cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(words))))
+        return words, cumulative, function
 
     def sentence(self, lang, words=16):
-        vocabulary, weights, function = self.en if lang == "en" else self.fr
+        vocabulary, cumulative, function = self.en if lang == "en" else self.fr
         count = max(4, int(self.rng.gauss(words, words / 3)))
-        content = self.rng.choices(vocabulary, weights, k=count)
+        content = self.rng.choices(vocabulary, cum_weights=cumulative, k=count)
         glue = self.rng.choices(function, k=count // 2)
         tokens = [
             token for pair in zip(content, glue + [""] * (count - len(glue)), strict=True) for token in pair if token
@@ -217,24 +226,118 @@ class Writer:
             paragraphs.append(" ".join(current))
         return "\n\n".join(paragraphs)
 
-    def title(self, lang):
-        return self.sentence(lang, words=7)[:-1][:200]
+    def title(self, lang, chars=None):
+        """A title of about ``chars`` characters (cut at a word), or of about
+        seven words."""
+        if chars is None:
+            return self.sentence(lang, words=7)[:-1][:200]
+        title = self.sentence(lang, words=max(3, chars // 7))[:-1]
+        while len(title) < chars:
+            title += " " + self.sentence(lang, words=5)[:-1].lower()
+        return title[:chars].rsplit(" ", 1)[0][:200] if len(title) > chars else title
 
 
 def _bulk(model, rows):
     return model.objects.bulk_create(rows, batch_size=BATCH)
 
 
-@transaction.atomic
-def generate(records=10_000, seed=2026, log=print):
+class Distributions:
+    """How big a record is: its title and summary lengths, how many sources
+    it cites and how many entities it names.
+
+    Drawn from a snapshot of the AI Incident Database when one is given
+    (``--aiid-dir``: a folder holding ``aiid_incidents_snapshot.csv``, with
+    its ``title``, ``description``, ``reports`` and alleged
+    deployer / developer / harmed parties columns), each draw one real
+    incident's figure; otherwise from the built-in ranges below. Narratives,
+    harms, recommendations, terms and dates have no counterpart there and
+    keep the built-in ranges either way.
+    """
+
+    SNAPSHOT = "aiid_incidents_snapshot.csv"
+
+    def __init__(self, rows=()):
+        self.source = "built-in ranges"
+        self.titles, self.summaries, self.citations, self.entities = [], [], [], []
+        for row in rows:
+            self.titles.append(len(row["title"]))
+            self.summaries.append(len(row["description"]))
+            self.citations.append(len(json.loads(row["reports"] or "[]")))
+            named = set()
+            for column in (
+                "Alleged deployer of AI system",
+                "Alleged developer of AI system",
+                "Alleged harmed or nearly harmed parties",
+            ):
+                named.update(json.loads(row.get(column) or "[]"))
+            self.entities.append(len(named))
+        if self.titles:
+            self.source = f"{len(self.titles)} AI Incident Database incidents"
+
+    @classmethod
+    def load(cls, folder):
+        """From ``folder``'s snapshot if there is one, else the built-in ranges."""
+        path = Path(folder) / cls.SNAPSHOT if folder else None
+        if not path or not path.is_file():
+            return cls()
+        csv.field_size_limit(10**8)
+        with path.open(newline="", encoding="utf-8") as handle:
+            return cls(list(csv.DictReader(handle)))
+
+    def title_length(self, rng):
+        return max(20, rng.choice(self.titles)) if self.titles else rng.randint(40, 90)
+
+    def summary_length(self, rng):
+        return max(80, rng.choice(self.summaries)) if self.summaries else rng.randint(200, 400)
+
+    def citation_count(self, rng):
+        # At least one (a primary source); the long tail (one incident has
+        # hundreds of reports) capped, as a reviewer would keep the key ones.
+        return min(30, max(1, rng.choice(self.citations))) if self.citations else rng.randint(2, 5)
+
+    def entity_count(self, rng):
+        return min(12, max(1, rng.choice(self.entities))) if self.entities else rng.randint(2, 4)
+
+
+def generate(records=10_000, seed=2026, log=print, aiid_dir=None, chunk=CHUNK):
+    """``records`` published records, written ``chunk`` records (their
+    versions and parts) per transaction, so memory stays bounded and the
+    progress shows, whatever the number of records."""
     check_database_is_for_benchmarks()
     translation.activate("en")  # the untranslated columns get the English text
     rng = random.Random(seed)
     writer = Writer(seed)
+    sizes = Distributions.load(aiid_dir)
+    log(f"sizes from {sizes.source}")
     user, _created = get_user_model().objects.get_or_create(username="bench-publisher", defaults={"is_staff": True})
 
-    log("reference data…")
-    terms = {}
+    with transaction.atomic():
+        terms, entities, sources = _reference_data(writer, rng, records)
+        record_rows, hazards = _records(rng, records)
+
+    now = timezone.now()
+    started = time.perf_counter()
+    for first in range(0, len(record_rows), chunk):
+        with transaction.atomic():
+            _chunk(
+                writer,
+                rng,
+                sizes,
+                user,
+                now,
+                first,
+                len(record_rows),
+                record_rows[first : first + chunk],
+                (terms, entities, sources, hazards),
+            )
+        done = min(first + chunk, len(record_rows))
+        elapsed = time.perf_counter() - started
+        remaining = elapsed / done * (len(record_rows) - done)
+        log(f"  {done} / {len(record_rows)} records, {elapsed:.0f} s, about {remaining:.0f} s to go")
+
+
+def _reference_data(writer, rng, records):
+    log_terms = {}
     for order, (slug, (name_en, name_fr, tree)) in enumerate(TAXONOMIES.items()):
         taxonomy = Taxonomy.objects.create(slug=slug, name_en=name_en, name_fr=name_fr, order=order)
         for term_order, (parent_slug, children) in enumerate(tree.items()):
@@ -245,9 +348,9 @@ def generate(records=10_000, seed=2026, log=print):
                 name_fr=parent_slug.replace("-", " ").capitalize() + " (fr)",
                 order=term_order,
             )
-            terms.setdefault(slug, []).append(parent)
+            log_terms.setdefault(slug, []).append(parent)
             for child_slug in children:
-                terms[slug].append(
+                log_terms[slug].append(
                     Term.objects.create(
                         taxonomy=taxonomy,
                         parent=parent,
@@ -278,39 +381,37 @@ def generate(records=10_000, seed=2026, log=print):
             for n in range(max(200, records * 4 // 5))
         ],
     )
+    return log_terms, entities, sources
 
-    log(f"{records} records…")
-    now = timezone.now()
+
+def _records(rng, records):
     counters = {Kind.INCIDENT: 0, Kind.HAZARD: 0}
-    record_rows = []
+    rows = []
     for _ in range(records):
         kind = Kind.HAZARD if rng.random() < 0.2 else Kind.INCIDENT
         counters[kind] += 1
         prefix = "INC" if kind == Kind.INCIDENT else "HAZ"
-        record_rows.append(Record(kind=kind, number=counters[kind], public_id=f"{prefix}-{counters[kind]:04d}"))
-    record_rows = _bulk(Record, record_rows)
+        rows.append(Record(kind=kind, number=counters[kind], public_id=f"{prefix}-{counters[kind]:04d}"))
+    rows = _bulk(Record, rows)
     for kind, last in counters.items():
         PublicIdCounter.objects.update_or_create(kind=kind, defaults={"last_number": last})
-    hazards = [r for r in record_rows if r.kind == Kind.HAZARD]
+    return rows, [r for r in rows if r.kind == Kind.HAZARD]
 
-    log("versions…")
-    versions, live = [], {}
-    for index, record in enumerate(record_rows):
-        first_published = now - datetime.timedelta(days=3 * 365) + datetime.timedelta(minutes=index * 150)
+
+def _chunk(writer, rng, sizes, user, now, first, total, records, reference):
+    terms, entities, sources, hazards = reference
+    # Publications spread over three years, oldest first, whatever the count.
+    step = datetime.timedelta(days=3 * 365) / total
+    versions = []
+    for index, record in enumerate(records, start=first):
+        first_published = now - datetime.timedelta(days=3 * 365) + step * index
         revised = rng.random() < 0.15
         for number in (1, 2) if revised else (1,):
             published_at = first_published + datetime.timedelta(days=30 * (number - 1))
-            version = _version(writer, rng, record, number, published_at, user)
+            version = _version(writer, rng, sizes, record, number, published_at, user)
             version.status = Status.PUBLISHED if number == (2 if revised else 1) else Status.SUPERSEDED
             versions.append(version)
-    for start in range(0, len(versions), BATCH):
-        RecordVersion.objects.bulk_create(versions[start : start + BATCH])
-        log(f"  {min(start + BATCH, len(versions))} / {len(versions)}")
-    for version in versions:
-        if version.status == Status.PUBLISHED:
-            live[version.record_id] = version
-
-    log("parts of each version…")
+    _bulk(RecordVersion, versions)
     parts = {
         model: []
         for model in (Harm, Citation, PolicyRecommendation, EntityRole, Classification, Jurisdiction, HazardLink)
@@ -319,12 +420,13 @@ def generate(records=10_000, seed=2026, log=print):
         _parts(writer, rng, version, parts, terms, entities, sources, hazards)
     for model, rows in parts.items():
         _bulk(model, rows)
-        log(f"  {len(rows)} {model._meta.verbose_name_plural}")
-
-    log("live versions…")
-    for record in record_rows:
-        record.live_version = live[record.pk]
-    Record.objects.bulk_update(record_rows, ["live_version"], batch_size=BATCH)
+    # The live pointers of the chunk's records, in one statement.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE incidents_record AS r SET live_version_id = v.id FROM incidents_recordversion AS v"
+            " WHERE v.record_id = r.id AND v.status = %s AND r.id = ANY(%s)",
+            [Status.PUBLISHED, [r.pk for r in records]],
+        )
 
 
 def vacuum():
@@ -335,16 +437,18 @@ def vacuum():
         cursor.execute("VACUUM ANALYZE")
 
 
-def _version(writer, rng, record, number, published_at, user):
+def _version(writer, rng, sizes, record, number, published_at, user):
     occurred = published_at.date() - datetime.timedelta(days=rng.randrange(10, 400))
     precision = rng.choices(DatePrecision.values, weights=[6, 2, 1, 1])[0]
-    keys = [f"src-{n}" for n in range(rng.randint(2, 5))]
+    keys = [f"src-{n}" for n in range(sizes.citation_count(rng))]
+    title_length, summary_length = sizes.title_length(rng), sizes.summary_length(rng)
+    entity_count = sizes.entity_count(rng)
     fields = {}
     for lang in ("en", "fr"):
         fields.update(
             {
-                f"title_{lang}": writer.title(lang),
-                f"summary_{lang}": writer.text(lang, rng.randint(200, 400)),
+                f"title_{lang}": writer.title(lang, title_length),
+                f"summary_{lang}": writer.text(lang, summary_length),
                 f"narrative_{lang}": writer.text(lang, rng.randint(1500, 3500), keys),
                 f"editorial_assessment_{lang}": writer.text(lang, rng.randint(300, 800), keys),
                 f"change_note_{lang}": writer.sentence(lang, 10),
@@ -373,6 +477,7 @@ def _version(writer, rng, record, number, published_at, user):
         **fields,
     )
     version.bench_keys = keys
+    version.bench_entities = entity_count
     return version
 
 
@@ -423,7 +528,7 @@ def _parts(writer, rng, version, parts, terms, entities, sources, hazards):
                 status=AssessmentStatus.ASSESSED,
             )
         )
-    for order, entity in enumerate(rng.sample(entities, rng.randint(2, 4))):
+    for order, entity in enumerate(rng.sample(entities, version.bench_entities)):
         parts[EntityRole].append(EntityRole(version=version, order=order, entity=entity, role=rng.choice(Role.values)))
     chosen = []
     for taxonomy_terms in terms.values():

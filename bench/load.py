@@ -42,8 +42,12 @@ from bench.run import free_port, pages, prepare_data, setup_django, start_server
 WEIGHTS = {
     "record page": 50,
     "list": 15,
-    "search (en)": 8,
-    "search (fr)": 7,
+    "search en, common": 3,
+    "search en, rare": 3,
+    "search en, phrase": 2,
+    "search fr, common": 3,
+    "search fr, rare": 2,
+    "search fr, phrase": 2,
     "list, filtered": 8,
     "home": 12,
 }

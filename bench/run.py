@@ -14,26 +14,37 @@ alike, and print medians and their ratio to the trivial view.
 
 import argparse
 import http.client
+import math
 import os
 import random
+import re
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+# Where an AI Incident Database snapshot may be, for the sizes of generated records.
+AIID_DIR = BASE_DIR.parent / "shared" / "data"
 
 from bench.database import bench_database_url, ensure_database  # noqa: E402 (run as a script: the project goes on sys.path first)
 
+# Searches per language and kind. "common" words are the generator's most
+# frequent content words (they match most records), "rare" ones match a few,
+# "phrase" ones are quoted; the French ones include accented words typed
+# with and without their accents.
 SEARCHES = {
-    "en": ["deepfake", "bank fraud", "voice clone", "facial recognition bias", '"medical advice"', "immigration"],
-    "fr": ["hypertrucage", "fraude bancaire", "voix clonée", "reconnaissance faciale", "évaluation", "asile"],
+    ("en", "common"): ["kalo", "incident risk", "system", "report", "model"],
+    ("en", "rare"): ["deepfake", "voice clone", "immigration", "asylum", "pedestrian"],
+    ("en", "phrase"): ['"facial recognition"', '"bank fraud"', '"medical advice"'],
+    ("fr", "common"): ["kalo", "risque incident", "système", "rapport", "modèle"],
+    ("fr", "rare"): ["hypertrucage", "voix clonée", "asile", "economie", "évaluation", "evaluation"],
+    ("fr", "phrase"): ['"reconnaissance faciale"', '"fraude bancaire"', '"conseil médical"'],
 }
 
 
@@ -45,6 +56,16 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     parser.add_argument("--regenerate", action="store_true", help="drop and recreate the bench database first")
+    parser.add_argument(
+        "--aiid-dir",
+        default=str(AIID_DIR),
+        help="folder with an AI Incident Database snapshot (aiid_incidents_snapshot.csv) whose sizes the generated "
+        "records follow; built-in ranges without it (default: shared/data beside the repository)",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print EXPLAIN ANALYZE of the list and search queries, then stop"
+    )
+    parser.add_argument("--only", default="", help="measure only the pages whose name contains this text")
     return parser.parse_args()
 
 
@@ -55,7 +76,7 @@ def setup_django():
     django.setup()
 
 
-def prepare_data(records):
+def prepare_data(records, aiid_dir=None):
     from django.core.management import call_command
 
     from bench.generate import check_database_is_for_benchmarks, generate, vacuum
@@ -66,7 +87,7 @@ def prepare_data(records):
     existing = Record.objects.count()
     if existing == 0:
         started = time.perf_counter()
-        generate(records=records)
+        generate(records=records, aiid_dir=aiid_dir)
         vacuum()
         print(f"generated {records} records in {time.perf_counter() - started:.0f} s")
     elif existing < records:
@@ -134,19 +155,41 @@ class Client:
         elapsed = time.perf_counter() - started
         if response.status != 200:
             raise SystemExit(f"GET {path} answered {response.status}:\n{body[:500].decode(errors='replace')}")
+        self.last_body = body
         return elapsed
 
 
-def pages(public_ids, rng):
-    """name -> a function giving the next path to request."""
+def pages(public_ids, rng, sitemap_pages=("/sitemap-records.xml",)):
+    """name -> a function giving the next path to request; ``sitemap_pages``
+    are the paths the sitemap index lists."""
+
+    def search(lang, kind):
+        return lambda: f"/{lang}/incidents/?q={quote(rng.choice(SEARCHES[lang, kind]))}"
+
     return {
         "trivial view": lambda: "/bench/trivial/",
         "record page": lambda: f"/{rng.choice(['en', 'fr'])}/incidents/{rng.choice(public_ids)}/",
-        "search (en)": lambda: f"/en/incidents/?q={quote(rng.choice(SEARCHES['en']))}",
-        "search (fr)": lambda: f"/fr/incidents/?q={quote(rng.choice(SEARCHES['fr']))}",
-        "list, filtered": lambda: f"/en/incidents/?kind=incident&term-sector=finance&severity={rng.choice([2, 3])}",
         "list": lambda: f"/{rng.choice(['en', 'fr'])}/incidents/?page={rng.randint(1, 50)}",
+        "list, filtered": lambda: (
+            f"/{rng.choice(['en', 'fr'])}/incidents/?kind=incident&term-sector=finance&severity={rng.choice([2, 3])}"
+            + rng.choice(["", "&country=CA", f"&page={rng.randint(2, 20)}"])
+        ),
+        "search en, common": search("en", "common"),
+        "search en, rare": search("en", "rare"),
+        "search en, phrase": search("en", "phrase"),
+        "search fr, common": search("fr", "common"),
+        "search fr, rare": search("fr", "rare"),
+        "search fr, phrase": search("fr", "phrase"),
         "home": lambda: f"/{rng.choice(['en', 'fr'])}/",
+        "feed, Atom": lambda: f"/{rng.choice(['en', 'fr'])}/feeds/records.atom",
+        "feed, JSON": lambda: f"/{rng.choice(['en', 'fr'])}/feeds/records.json",
+        "sitemap index": lambda: "/sitemap.xml",
+        "sitemap page": lambda: rng.choice(sitemap_pages),
+        "API list": lambda: f"/api/v1/records/?lang={rng.choice(['en', 'fr'])}",
+        "API search": lambda: (
+            f"/api/v1/records/?lang={(lang := rng.choice(['en', 'fr']))}"
+            f"&q={quote(rng.choice(SEARCHES[lang, rng.choice(['common', 'rare'])]))}"
+        ),
     }
 
 
@@ -160,18 +203,24 @@ def measure(client, pages, requests, warmup):
     return timings
 
 
+def percentile(values, fraction):
+    """The value below which ``fraction`` of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
+
+
 def report(timings, records):
-    baseline = statistics.median(timings["trivial view"])
+    baseline = percentile(timings["trivial view"], 0.5)
     print()
     print(f"Dossier bench: {records} published records, PostgreSQL, gunicorn, DEBUG off, one client")
-    print(f"{'page':<18}{'requests':>9}{'median ms':>11}{'p90 ms':>9}{'× trivial':>11}")
+    print(f"{'page':<20}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'× bare':>8}")
     for name, values in timings.items():
-        median = statistics.median(values)
-        p90 = statistics.quantiles(values, n=10)[-1]
-        print(f"{name:<18}{len(values):>9}{median * 1000:>11.1f}{p90 * 1000:>9.1f}{median / baseline:>11.1f}")
+        p50, p95, p99 = (percentile(values, f) for f in (0.5, 0.95, 0.99))
+        print(f"{name:<20}{len(values):>9}{p50 * 1000:>9.1f}{p95 * 1000:>9.1f}{p99 * 1000:>9.1f}{p50 / baseline:>8.1f}")
     print()
     print(
-        "Ratios compare medians measured in this run on this machine; absolute times are not comparable across machines."
+        "× bare: the page's median over the trivial view's, both measured in this run on this machine; "
+        "absolute times are not comparable across machines."
     )
 
 
@@ -183,7 +232,14 @@ def main():
     os.environ.pop("DEBUG", None)
     ensure_database(parts, name, args.regenerate)
     setup_django()
-    public_ids = prepare_data(args.records)
+    # The API's rate limit is for the public, not for the one bench client.
+    os.environ["DOSSIER_API_RATE"] = "1000000/min"
+    public_ids = prepare_data(args.records, args.aiid_dir)
+    if args.explain:
+        from bench.explain import explain
+
+        explain()
+        return
     from django.db import connections
 
     connections.close_all()
@@ -191,10 +247,26 @@ def main():
     server = start_server(port, args.workers)
     try:
         client = Client(port)
-        timings = measure(client, pages(public_ids, random.Random(7)), args.requests, args.warmup)
+        sitemap_pages = sitemap_sections(client)
+        chosen = {
+            name: path
+            for name, path in pages(public_ids, random.Random(7), sitemap_pages).items()
+            if name == "trivial view" or args.only in name
+        }
+        timings = measure(client, chosen, args.requests, args.warmup)
     finally:
         stop_server(server)
     report(timings, len(public_ids))
+
+
+def sitemap_sections(client):
+    """The paths of the record pages the sitemap index lists."""
+    client.get("/sitemap.xml")
+    paths = [
+        urlsplit(loc).path + (f"?{urlsplit(loc).query}" if urlsplit(loc).query else "")
+        for loc in re.findall(r"<loc>([^<]+)</loc>", client.last_body.decode())
+    ]
+    return [path for path in paths if "records" in path] or ["/sitemap-records.xml"]
 
 
 if __name__ == "__main__":

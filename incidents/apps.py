@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,11 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents and hazards")
 
     def ready(self):
+        from .public.browse.folding import register_functions
+
         post_migrate.connect(create_role_groups, sender=self)
+        # The simple search's dossier_fold() on SQLite (incidents/public/browse/folding.py).
+        connection_created.connect(register_functions)
         hide_the_task_queue_from_the_admin()
         # A record's pages' stamp, kept in a shared cache, follows every save
         # of the record (docs/architecture.md, "Reading and caching").

@@ -291,6 +291,10 @@ class RecordVersion(models.Model):
             models.Index(fields=["severity"]),
             models.Index(fields=["verification_level"]),
             models.Index(fields=["occurred_on"]),
+            # The latest redactions, for the feeds' entries (bench/README.md).
+            models.Index(
+                fields=["-redacted_at"], name="incidents_version_redacted", condition=Q(redacted_at__isnull=False)
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -419,3 +419,77 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_an_old_record_withdrawn_last_heads_the_feed_past_newer_publications(client, monkeypatch):
+    """The feed reads a bounded set of candidates (``entry_candidates``), not
+    every version: an old entry moved up by a withdrawal is still among them."""
+    monkeypatch.setattr(feeds, "FEED_SIZE", 2)
+    old = published_record(title_en="Old record")
+    newer = [published_record(title_en=f"Newer {n}") for n in range(3)]
+    workflow.withdraw(record_of(old), by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
+    items = list(json_items(client, "en", old, *newer))
+    assert items == [
+        f"http://testserver/en/incidents/{old.record.public_id}/v1/",
+        f"http://testserver/en/incidents/{newer[2].record.public_id}/v1/",
+    ]
+
+
+def test_feed_candidates_are_bounded_whatever_the_number_of_versions(db, monkeypatch):
+    monkeypatch.setattr(feeds, "FEED_SIZE", 2)
+    for n in range(4):
+        version = published_record(title_en=f"Record {n}")
+        publish_revision(record_of(version), summary_en=f"Revised {n}")
+    workflow.withdraw(record_of(version), by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
+    # At most FEED_SIZE of each: newest publications, withdrawals, redactions.
+    candidates = RecordVersion.objects.filter(pk__in=feeds.entry_candidates()).count()
+    assert 2 <= candidates <= 2 * (2 + len(feeds.VERSION_NOTICE_DATES)) < RecordVersion.objects.announced().count()
+
+
+# Sitemap pages by ranges of record ids ------------------------------------------------
+
+
+def sitemap_page(client, page):
+    response = client.get(f"/sitemap-records.xml?p={page}")
+    assert response.status_code == 200
+    return [
+        url.find("sm:loc", SITEMAP_NS).text for url in ET.fromstring(response.content).findall("sm:url", SITEMAP_NS)
+    ]
+
+
+def test_sitemap_pages_split_the_records_by_id_range_within_the_limit(client, db, monkeypatch):
+    from incidents.public.sitemaps import RecordSitemap
+
+    monkeypatch.setattr(RecordSitemap, "limit", 4)  # two records, in two languages, per page
+    records = [published_record(title_en=f"Record {n}").record for n in range(5)]
+    workflow.withdraw(records[1], by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    pages = [loc.text for loc in index.findall("sm:sitemap/sm:loc", SITEMAP_NS) if "records" in loc.text]
+    published = list(Record.objects.published())  # the factories publish a few more
+    assert records[1] not in published and len(published) >= 4
+    last = -(-max(r.pk for r in published) // 2)
+    assert len(pages) == last
+    listed = []
+    for page in range(1, last + 1):
+        urls = sitemap_page(client, page)
+        assert len(urls) <= 4
+        listed += urls
+    expected = {f"http://testserver/{lang}/incidents/{r.public_id}/" for r in published for lang in LANGS}
+    assert set(listed) == expected and len(listed) == len(expected)
+    assert client.get(f"/sitemap-records.xml?p={last + 1}").status_code == 404
+    assert client.get("/sitemap-records.xml?p=x").status_code == 404
+
+
+def test_sitemap_index_and_pages_cost_the_same_queries_whatever_the_number_of_records(client, db):
+    def queries(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    urls = ["/sitemap.xml", "/sitemap-records.xml?p=1"]
+    published_record()
+    few = {url: queries(url) for url in urls}
+    for _ in range(4):
+        published_record()
+    assert {url: queries(url) for url in urls} == few

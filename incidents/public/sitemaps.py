@@ -6,11 +6,17 @@ and term a published version shows, in both languages, each URL with its
 
 Served as a sitemap index (/sitemap.xml) pointing at paginated sections
 (/sitemap-records.xml?p=2), so that 100,000 records stay within the
-protocol's limits and each file stays small.
+protocol's limits (50,000 URLs a file) and each file stays small; the index
+and every page take the same time whatever the number of records
+(``RecordSitemap``).
 """
 
+from functools import cached_property
+from types import SimpleNamespace
+
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Max, Q
 from django.urls import reverse
 
 from incidents.models import Record, RecordVersion
@@ -48,18 +54,69 @@ class PagesSitemap(DossierSitemap):
 
 
 class RecordSitemap(DossierSitemap):
-    # URLs per file, counting each language: 5,000 keeps each file near 2 MB.
+    """The published records, by ranges of record ids: page ``n`` lists the
+    records whose id is in ((n - 1) × RECORDS_PER_PAGE, n × RECORDS_PER_PAGE],
+    each in both languages.
+
+    Each page (and the index) then costs the same whatever the number of
+    records: an index range scan of at most RECORDS_PER_PAGE rows, never an
+    OFFSET past the earlier pages nor a list of every record in memory, which
+    Django's own paginated i18n sitemap builds on every request. A page may
+    hold fewer URLs than the limit (ids of drafts or withdrawn records), even
+    none, never more.
+    """
+
+    # URLs per file, counting each language: the protocol allows 50,000;
+    # 5,000 keeps each file near 2 MB.
     limit = 5000
 
+    @property
+    def records_per_page(self):
+        return self.limit // len(self._languages())
+
     def items(self):
-        # Published and not withdrawn only; plain dicts keep 100,000 rows light.
-        return Record.objects.published().order_by("kind", "number").values("public_id", "live_version__published_at")
+        # Published and not withdrawn only; plain dicts keep the rows light.
+        return Record.objects.published().order_by("pk").values("pk", "public_id", "live_version__published_at")
+
+    @cached_property
+    def paginator(self):
+        return _IdRangePaginator(self)
 
     def location(self, record):
         return reverse("incidents:record", args=[record["public_id"]])
 
     def lastmod(self, record):
         return record["live_version__published_at"]
+
+    def get_latest_lastmod(self):
+        # The newest live version's publication: the published_at index,
+        # read from its end, not every record.
+        return RecordVersion.objects.live().order_by("-published_at").values_list("published_at", flat=True).first()
+
+
+class _IdRangePaginator:
+    """What Django's sitemap views ask of a paginator (``num_pages``,
+    ``page(n).object_list``), by ranges of record ids."""
+
+    def __init__(self, sitemap):
+        self.sitemap = sitemap
+
+    @cached_property
+    def num_pages(self):
+        last = self.sitemap.items().aggregate(last=Max("pk"))["last"] or 0
+        return max(1, -(-last // self.sitemap.records_per_page))
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("not a number") from None
+        if number < 1 or number > self.num_pages:
+            raise EmptyPage("no such page")
+        size = self.sitemap.records_per_page
+        records = self.sitemap.items().filter(pk__gt=(number - 1) * size, pk__lte=number * size)
+        languages = self.sitemap._languages()
+        return SimpleNamespace(object_list=[(record, lang) for record in records for lang in languages])
 
 
 class EntitySitemap(DossierSitemap):
@@ -68,7 +125,11 @@ class EntitySitemap(DossierSitemap):
     def items(self):
         published = RecordVersion.objects.published().values("pk")
         return (
-            Entity.objects.filter(Q(roles__version__in=published) | Q(recommendations__version__in=published))
+            Entity.objects.filter(
+                Q(roles__version__in=published)
+                | Q(recommendations__version__in=published)
+                | Q(joint_recommendations__version__in=published)
+            )
             .order_by("slug")
             .values_list("slug", flat=True)
             .distinct()

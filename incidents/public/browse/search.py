@@ -16,15 +16,18 @@ database, which is how the tests exercise both.
 Two backends sit behind it, chosen by the database:
 
 - PostgreSQL: ``websearch_to_tsquery`` (quotes, ``or`` and ``-word`` work; no
-  input is a syntax error) against the stored tsvector columns ``search_en`` /
+  input is a syntax error; relevance ranks the ``RANK_CAP`` newest matches,
+  older ones follow newest first) against the stored tsvector columns ``search_en`` /
   ``search_fr`` on versions (title, summary, narrative) and harms, each with
   a GIN index. Migration 0002_browse_search_indexes adds them; since
   0004_search_columns_by_trigger a trigger keeps them current. English pages
   use the ``english`` configuration, French pages ``french_unaccent`` (French
   stemming, accents folded). Snippets come from ``ts_headline``.
-- Anything else (SQLite): every word must appear, case-insensitively, in the
-  title, summary, narrative or a harm of the page's language; snippets are
-  cut in Python.
+- Anything else (SQLite): every word (or "quoted phrase") must begin a word
+  of the title, summary, narrative or a harm of the page's language, case
+  and accents folded and each word lightly stemmed on both sides
+  (``folding``: "economie" finds "Économie" and "économiques"); snippets
+  are cut in Python and mark the same matches.
 
 Both search the text the page would show: on /fr/, a field not yet translated
 is searched in its English text, which is what the French page displays.
@@ -39,6 +42,7 @@ still pass the versions they mean to show (the list passes
 else. ``snippets()`` reads only the versions the caller already holds.
 """
 
+import heapq
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -54,6 +58,7 @@ from django.db.models import (
     Exists,
     Expression,
     F,
+    FloatField,
     Func,
     IntegerField,
     OuterRef,
@@ -63,12 +68,18 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models.lookups import Contains
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.i18n import DEFAULT_LANGUAGE, localized
 from core.rendering import text_from_markdown
 from incidents.models import Harm, RecordVersion
+
+from . import folding
+
+# How many of the newest matches are ranked by relevance (``Search._capped_rank``).
+RANK_CAP = 1000
 
 # Longer queries are refused by the list's form before they get here.
 MAX_QUERY_LENGTH = 200
@@ -130,7 +141,7 @@ class Search:
         if self.backend == POSTGRESQL:
             versions = versions.filter(_pk_in(self.matching_ids))
             if rank:
-                versions = versions.annotate(search_rank=SearchRank(_SearchColumn(self._column), self._tsquery))
+                versions = versions.annotate(search_rank=self._capped_rank())
             return versions
         return _simple_matching(versions, self.query, self.lang, rank)
 
@@ -152,6 +163,22 @@ class Search:
     @property
     def _tsquery(self):
         return _pg_query(self.query, self.lang)
+
+    def _capped_rank(self):
+        """``ts_rank`` of the ``RANK_CAP`` newest matches (the highest ids);
+        older matches rank below them all (-1), newest first.
+
+        Ranking reads each match's whole document (decompressed): for a
+        common word, tens of thousands of them at 100,000 records, for one
+        page of twenty. Versions get ids as they are created, so the
+        ``RANK_CAP``-th highest matching id bounds the newest ones with a
+        plain comparison (bench/README.md, "List and search at scale")."""
+        rank = SearchRank(_SearchColumn(self._column), self._tsquery)
+        ids = self.matching_ids
+        if len(ids) <= RANK_CAP:
+            return rank
+        threshold = heapq.nlargest(RANK_CAP, ids)[-1]
+        return Case(When(pk__gte=threshold, then=rank), default=Value(-1.0), output_field=FloatField())
 
     def matching_versions(self):
         """The ids (``pk``) of the published versions
@@ -316,17 +343,39 @@ def query_words(query: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def _text_condition(prefix, field, lang, word):
-    own = Q(**{f"{prefix}{field}_{lang}__icontains": word})
+class _Folded(Func):
+    """``dossier_fold(<text>, <lang>)``: the text's folded stems (see
+    ``folding``), registered on every SQLite connection."""
+
+    function = "dossier_fold"
+    output_field = TextField()
+
+
+def _folded_contains(field, lang, folded_term):
+    """``field``'s text, folded in ``lang``, holds ``folded_term`` at a word start."""
+    return Contains(_Folded(F(field), Value(lang)), Value(folded_term))
+
+
+def _text_condition(field, lang, term):
+    """``term`` (a word or phrase) is in the text of ``field`` the page shows:
+    its own language's, or the English one where that is missing."""
+    own = _folded_contains(f"{field}_{lang}", lang, _folded_term(term, lang))
     if lang == DEFAULT_LANGUAGE:
-        return own
-    missing = Q(**{f"{prefix}{field}_{lang}": ""}) | Q(**{f"{prefix}{field}_{lang}__isnull": True})
-    return own | (missing & Q(**{f"{prefix}{field}_{DEFAULT_LANGUAGE}__icontains": word}))
+        return Q(own)
+    missing = Q(**{f"{field}_{lang}": ""}) | Q(**{f"{field}_{lang}__isnull": True})
+    fallback = _folded_contains(f"{field}_{DEFAULT_LANGUAGE}", DEFAULT_LANGUAGE, _folded_term(term, DEFAULT_LANGUAGE))
+    return Q(own) | (missing & Q(fallback))
+
+
+def _folded_term(term, lang):
+    """ " econom" for "Économie": the stems of a word or phrase, after a space
+    so that they match at a word start only."""
+    return folding.fold(term, lang).rstrip(" ")
 
 
 def _simple_matching(versions, query, lang, rank):
     lang = _language(lang)
-    words = query_words(query)
+    words = [word for word in query_words(query) if folding.words(word, lang)]
     if not words:
         versions = versions.none()
         return versions.annotate(search_rank=Value(0)) if rank else versions
@@ -334,13 +383,13 @@ def _simple_matching(versions, query, lang, rank):
     versions = versions.filter(pk__in=RecordVersion.objects.published().values("pk"))
     for word in words:
         in_harm = Harm.objects.filter(
-            _text_condition("", "description", lang, word) | _text_condition("", "affected_group", lang, word),
+            _text_condition("description", lang, word) | _text_condition("affected_group", lang, word),
             version=OuterRef("pk"),
         )
         versions = versions.filter(
-            _text_condition("", "title", lang, word)
-            | _text_condition("", "summary", lang, word)
-            | _text_condition("", "narrative", lang, word)
+            _text_condition("title", lang, word)
+            | _text_condition("summary", lang, word)
+            | _text_condition("narrative", lang, word)
             | Exists(in_harm)
         )
     if not rank:
@@ -348,8 +397,8 @@ def _simple_matching(versions, query, lang, rank):
     first = words[0]
     return versions.annotate(
         search_rank=Case(
-            When(_text_condition("", "title", lang, first), then=Value(3)),
-            When(_text_condition("", "summary", lang, first), then=Value(2)),
+            When(_text_condition("title", lang, first), then=Value(3)),
+            When(_text_condition("summary", lang, first), then=Value(2)),
             default=Value(1),
             output_field=IntegerField(),
         )
@@ -363,21 +412,27 @@ def _simple_snippets(versions, query, lang):
     for version in versions:
         summary, text_lang = _shown_text(version, "summary", lang)
         narrative, _narrative_lang = _shown_text(version, "narrative", lang)
-        result[version.pk] = Snippet(highlight(text_from_markdown(f"{summary}\n\n{narrative}"), words), text_lang)
+        text = text_from_markdown(f"{summary}\n\n{narrative}")
+        result[version.pk] = Snippet(highlight(text, words, lang=text_lang), text_lang)
     return result
 
 
-def highlight(text: str, words: list[str], length: int = SNIPPET_LENGTH) -> SafeString:
+def highlight(text: str, words: list[str], length: int = SNIPPET_LENGTH, *, lang: str = DEFAULT_LANGUAGE) -> SafeString:
     """An escaped extract of ``text`` around the first match, every match of
-    ``words`` in <mark>."""
+    ``words`` in <mark>: the words that begin with a word's stem, case and
+    accents aside, as the simple search matches them (``folding``)."""
     if not text:
         return mark_safe("")
-    pattern = (
-        re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
-        if words
-        else None
-    )
-    first = pattern.search(text) if pattern else None
+    alternatives = []
+    for word in sorted(words, key=len, reverse=True):
+        stems = folding.words(word, lang)
+        if stems:
+            alternatives.append(r"\b" + r"\w*\W+".join(map(re.escape, stems)) + r"\w*")
+    pattern = re.compile("|".join(alternatives)) if alternatives else None
+    # Matched in the folded text, which has the same length as the text
+    # (``folding.fold_char``): the positions found are the text's.
+    folded = folding.unaccent(text)
+    first = pattern.search(folded) if pattern else None
     start = 0
     if first and first.start() > length // 3:
         start = text.rfind(" ", 0, first.start() - length // 3) + 1
@@ -386,10 +441,10 @@ def highlight(text: str, words: list[str], length: int = SNIPPET_LENGTH) -> Safe
         end = text.rfind(" ", start, end) if " " in text[start:end] else end
     extract = text[start:end]
     pieces, position = [], 0
-    for match in pattern.finditer(extract) if pattern else ():
-        pieces.append(escape(extract[position : match.start()]))
-        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
-        position = match.end()
+    for match in pattern.finditer(folded, start, end) if pattern else ():
+        pieces.append(escape(extract[position : match.start() - start]))
+        pieces.append(f"<mark>{escape(extract[match.start() - start : match.end() - start])}</mark>")
+        position = match.end() - start
     pieces.append(escape(extract[position:]))
     html = "".join(pieces)
     return mark_safe(("… " if start else "") + html + (" …" if end < len(text) else ""))  # noqa: S308 (every piece escaped)
