@@ -249,12 +249,14 @@ class Balancer:
     async def serve(self, port, host=HOST, stop=None):
         """Serve until ``stop`` (an asyncio.Event) is set, or forever."""
         server = await asyncio.start_server(self._handle, host, port, reuse_address=True, limit=MAX_HEAD)
-        health = asyncio.create_task(self.check_health())
+        # interval 0: no health checks, only what requests find out.
+        health = asyncio.create_task(self.check_health()) if self.interval else None
         try:
             async with server:
                 await (stop.wait() if stop is not None else server.serve_forever())
         finally:
-            health.cancel()
+            if health is not None:
+                health.cancel()
 
 
 async def _run(balancer, port):
