@@ -47,7 +47,11 @@ def answering_server(name):
             self.end_headers()
             self.wfile.write(body)
 
-        do_GET = do_POST = _answer
+        def do_GET(self):
+            self._answer()
+
+        def do_POST(self):
+            self._answer()
 
         def log_message(self, *args):
             pass
@@ -129,9 +133,12 @@ def send(port, method="GET", path="/", headers=None, body=None):
 
 
 def test_requests_go_to_each_backend_in_turn_and_name_the_one_that_answered():
-    with answering_server("first") as (port_a, _), answering_server("second") as (port_b, _):
-        with balancing([port_a, port_b]) as (port, balancer, _log):
-            answers = [send(port) for _ in range(4)]
+    with (
+        answering_server("first") as (port_a, _),
+        answering_server("second") as (port_b, _),
+        balancing([port_a, port_b]) as (port, balancer, _log),
+    ):
+        answers = [send(port) for _ in range(4)]
     assert [status for status, _, _ in answers] == [200] * 4
     assert [backend for _, backend, _ in answers] == ["A", "B", "A", "B"]
     assert [body for _, _, body in answers] == ["first", "second", "first", "second"]
@@ -140,10 +147,9 @@ def test_requests_go_to_each_backend_in_turn_and_name_the_one_that_answered():
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_a_refused_connection_is_tried_on_the_next_backend_whatever_the_method(method):
-    with answering_server("alive") as (alive, received):
-        with balancing([free_port(), alive]) as (port, balancer, log):
-            first = send(port, method, "/a", body="x=1" if method == "POST" else None)
-            second = send(port, method, "/b", body="x=1" if method == "POST" else None)
+    with answering_server("alive") as (alive, received), balancing([free_port(), alive]) as (port, balancer, log):
+        first = send(port, method, "/a", body="x=1" if method == "POST" else None)
+        second = send(port, method, "/b", body="x=1" if method == "POST" else None)
     assert first == (200, "B", "alive")
     assert second == (200, "B", "alive")
     assert [(m, path) for m, path, _ in received] == [(method, "/a"), (method, "/b")]
@@ -154,9 +160,12 @@ def test_a_refused_connection_is_tried_on_the_next_backend_whatever_the_method(m
 
 
 def test_a_get_cut_before_any_answer_is_sent_again_to_the_next_backend():
-    with resetting_server() as (cutting, cut), answering_server("alive") as (alive, received):
-        with balancing([cutting, alive]) as (port, balancer, _log):
-            answer = send(port, "GET", "/en/")
+    with (
+        resetting_server() as (cutting, cut),
+        answering_server("alive") as (alive, received),
+        balancing([cutting, alive]) as (port, balancer, _log),
+    ):
+        answer = send(port, "GET", "/en/")
     assert answer == (200, "B", "alive")
     assert cut == [b"GET"]
     assert [(m, path) for m, path, _ in received] == [("GET", "/en/")]
@@ -165,9 +174,12 @@ def test_a_get_cut_before_any_answer_is_sent_again_to_the_next_backend():
 
 def test_a_post_cut_before_any_answer_is_not_sent_again():
     # The server may have acted on it before the connection was cut.
-    with resetting_server() as (cutting, cut), answering_server("alive") as (alive, received):
-        with balancing([cutting, alive]) as (port, _balancer, _log):
-            status, _, _ = send(port, "POST", "/admin/publish/", body="note=x")
+    with (
+        resetting_server() as (cutting, cut),
+        answering_server("alive") as (alive, received),
+        balancing([cutting, alive]) as (port, _balancer, _log),
+    ):
+        status, _, _ = send(port, "POST", "/admin/publish/", body="note=x")
     assert status == 502
     assert cut == [b"POST"]
     assert received == []

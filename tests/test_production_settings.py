@@ -31,9 +31,9 @@ def test_without_the_pool_connections_are_kept_for_conn_max_age():
 
 
 def test_sqlite_is_the_default_database():
-    database = default_database({}, "/tmp/here.sqlite3")
+    database = default_database({}, "/srv/dossier/db.sqlite3")
     assert database["ENGINE"] == "django.db.backends.sqlite3"
-    assert database["NAME"] == "/tmp/here.sqlite3"
+    assert database["NAME"] == "/srv/dossier/db.sqlite3"
     assert "OPTIONS" not in database or "pool" not in database["OPTIONS"]
 
 
