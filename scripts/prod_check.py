@@ -55,8 +55,11 @@ class CheckFailedError(Exception):
     pass
 
 
+STARTED = time.monotonic()
+
+
 def step(message):
-    print(f"\n== {message}", flush=True)
+    print(f"\n== {message} (at {time.monotonic() - STARTED:.0f} s)", flush=True)
 
 
 def ok(message):
