@@ -8,7 +8,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test test-fast test-browser messages check format bench bench-load clean
+.PHONY: help install run serve migrate demo test test-fast test-browser messages check format bench bench-load prod-check clean
 
 help:
 	@echo "make run      create the virtualenv, migrate, load demo content, serve at http://$(HOST):$(PORT)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make format   let ruff format the code and fix what it can"
 	@echo "make bench    performance benchmarks (see bench/README.md)"
 	@echo "make bench-load  100 concurrent readers for 60 s against gunicorn (see bench/README.md)"
+	@echo "make prod-check  two app servers on one PostgreSQL and Redis behind a balancer (README, Production)"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@PYBIN=$$(scripts/find-python) || exit 1; \
@@ -72,6 +73,10 @@ bench: $(STAMP)
 
 bench-load: $(STAMP)
 	$(PY) bench/load.py $(BENCH_ARGS)
+
+# Needs PostgreSQL and Redis on this machine (scripts/prod_check.py).
+prod-check: $(STAMP)
+	$(PY) scripts/prod_check.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

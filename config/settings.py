@@ -14,10 +14,11 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from config.database import default_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -171,13 +172,8 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+# DATABASE_URL, CONN_MAX_AGE and the connection pool (DATABASE_POOL*): config/database.py.
+DATABASES = {"default": default_database(os.environ, BASE_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes' backend first: it refuses a locked-out login before any
@@ -208,7 +204,14 @@ if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        # Several sites (or a check beside the site, scripts/prod-check) may
+        # share one Redis database: each under its own prefix.
+        "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", ""),
     }
+    # Sessions are read from the shared cache and written through to the
+    # database: any app server reads one without a query, and none is lost
+    # (nobody is signed out) if Redis is emptied or restarted.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Languages ---------------------------------------------------------------
 
@@ -241,7 +244,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Static files ------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes, and WhiteNoise serves from, with DEBUG off.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
 # In development, WhiteNoise serves straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG
 # Files browsers and crawlers ask for at the site's root (/favicon.ico).
@@ -376,9 +380,8 @@ LOGGING = {
 # A load balancer probes /healthz over plain HTTP (core/availability.py).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # An unreachable database host fails a request in seconds (a 503 page), not
-# after the system's TCP timeout of minutes.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# after the system's TCP timeout of minutes: connect_timeout and the pool's
+# timeout, in config/database.py.
 
 # Dossier -------------------------------------------------------------------
 
