@@ -62,7 +62,7 @@ def test_related_records_are_computed_when_a_version_is_published():
 
 def test_the_record_page_gives_the_reason_in_both_languages(client):
     entities = EntityFactory.create_batch(3)
-    first = record_with(entities=entities, title_en="Voice clone fraud", title_fr="Fraude par clonage vocal")
+    record_with(entities=entities, title_en="Voice clone fraud", title_fr="Fraude par clonage vocal")
     second = record_with(entities=entities)
     english = client.get(f"/en/incidents/{second.public_id}/").content.decode()
     assert "Related records" in english and "Voice clone fraud" in english
