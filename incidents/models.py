@@ -134,8 +134,8 @@ class Record(models.Model):
     # A duplicate: the record its live version says it duplicates
     # (``RecordVersion.duplicate_of``, reviewed like any change), copied here
     # by workflow.publish() only, with the time of that publication. Its
-    # pages answer 301 to the original's (docs/architecture.md, "Duplicates
-    # and related records").
+    # pages answer 301 to the original's
+    # (docs/architecture.md, "Duplicates and related records").
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

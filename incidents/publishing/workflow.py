@@ -186,8 +186,9 @@ def _touch_pages(records, by):
 def _merge(record, original, now, by):
     """Make ``record`` (locked, its new live version just set) a duplicate of
     ``original``, or no longer one (``original`` None); return the records
-    whose merger notice changes (docs/architecture.md, "Duplicates and
-    related records"). ``rules.publication_problems`` checked ``original``."""
+    whose merger notice changes
+    (docs/architecture.md, "Duplicates and related records").
+    ``rules.publication_problems`` checked ``original``."""
     if record.merged_into_id == (original.pk if original else None):
         return []
     former = record.merged_into
