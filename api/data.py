@@ -25,6 +25,7 @@ from django.utils import translation
 
 from core.i18n import LANGUAGE_CODES
 from core.links import safe_url
+from incidents import related as related_records
 from incidents.models import ExternalDatabase, RecordVersion, RedactionReason, Role, Severity, VerificationLevel
 from incidents.public import licence
 
@@ -185,13 +186,38 @@ def version_entry(version, request, *, live_id) -> dict:
     }
 
 
-def record_data(record, version, versions, *, stale, mappings, redactions, request) -> dict:
+def _in_language(code, function, *args):
+    with translation.override(code):
+        return function(*args)
+
+
+def related_data(other, request) -> dict:
+    """A related record (a Record with its live version and the ``shared_*``
+    counts of ``record_page.neighbours``), with why in every language."""
+    return {
+        "id": other.public_id,
+        "title": texts(other.live_version, "title"),
+        "api_url": absolute(request, reverse("api-v1:record", args=[other.public_id])),
+        "pages": pages(request, "record", other.public_id),
+        "shared": {
+            "entities": other.shared_entities,
+            "harm_types": other.shared_harm_types,
+            "sectors": other.shared_sectors,
+            "countries": other.shared_countries,
+        },
+        "reasons": {code: _in_language(code, related_records.reasons, other) for code in LANGUAGE_CODES},
+    }
+
+
+def record_data(record, version, versions, *, stale, mappings, redactions, request, related=None) -> dict:
     """Everything public about ``version`` of ``record``.
 
     ``versions``: the record's published versions, oldest first; ``stale``:
     {part or version: field names whose French is stale}; ``mappings``: the
     external codes of the terms shown; ``redactions``: applied redactions by
-    version id (``record_page.applied_redactions``)."""
+    version id (``record_page.applied_redactions``); ``related``: its related
+    records (``record_page.neighbours``), in the API's answer only (the
+    export leaves them out: None)."""
 
     def stale_of(obj):
         return stale.get((type(obj), obj.pk), frozenset())
@@ -220,6 +246,7 @@ def record_data(record, version, versions, *, stale, mappings, redactions, reque
                 }
             )
     own = stale_of(version)
+    extra = {} if related is None else {"related": [related_data(other, request) for other in related]}
     return {
         "id": record.public_id,
         "kind": record.kind,
@@ -306,6 +333,7 @@ def record_data(record, version, versions, *, stale, mappings, redactions, reque
             for external in version.external_ids.all()
         ],
         "changelog": changelog,
+        **extra,
         "permalinks": pages(request, "version", record.public_id, version.number),
         "pages": pages(request, "record", record.public_id),
         "licence": licence.as_data(terms)["licence"],

@@ -15,6 +15,9 @@ and the zip offered at /en/data/ and /fr/data/).
   (its latest published state); the JSON gives each version's own.
 - ``withdrawn.csv``: the records withdrawn since publication (id, date,
   reason), so that a copy can drop them.
+- ``merged.csv``: the duplicates merged into another record (id, the
+  original's id, date), so that a copy can drop them and point to the
+  original (docs/architecture.md, "Duplicates and related records").
 - ``manifest.json``: the schema version, when the data was taken (the
   latest publication, withdrawal or redaction) and when the files were
   written, the number of rows of each file, each file's SHA-256, and the
@@ -51,7 +54,9 @@ from .queries import stale_fields, term_mappings
 
 # 1.1: recommendations carry "authorities" (and recommendation_authorities.csv);
 # versions and changelog entries carry "published_elsewhere_on".
-SCHEMA_VERSION = "1.1"
+# 1.2: merged.csv, the duplicates merged into another record (which leave
+# records.jsonl and the other tables).
+SCHEMA_VERSION = "1.2"
 CHUNK = 200  # records loaded at once
 LANGS = ("en", "fr")
 
@@ -154,6 +159,7 @@ TABLES = {
         "codes",
     ],
     "withdrawn.csv": ["id", "withdrawn_at", "reason_en", "reason_fr"],
+    "merged.csv": ["id", "merged_into", "merged_at"],
 }
 FILES = ("records.jsonl", *TABLES)
 
@@ -395,6 +401,11 @@ def _reference_rows(rows):
                 "reason_en": reason["en"],
                 "reason_fr": reason["fr"],
             }
+        )
+
+    for record in Record.objects.merged().select_related("merged_into").order_by("kind", "number"):
+        rows["merged.csv"].append(
+            {"id": record.public_id, "merged_into": record.merged_into.public_id, "merged_at": record.merged_at}
         )
 
 

@@ -6,7 +6,7 @@ through ``incidents.public.record_page`` (``Record.objects.published()``,
 ``RecordBrowser`` (live versions), reference rows through ``pins.public_rows``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 
@@ -30,6 +30,25 @@ class RecordWithdrawnError(Exception):
         self.record = record
 
 
+class RecordMergedError(Exception):
+    """A duplicate merged into another record: where it leads, not its content."""
+
+    def __init__(self, record):
+        self.record = record
+
+
+def _readable(public_id):
+    """The public record at ``public_id``, or why its content is not shown."""
+    record = record_page.public_record(public_id)
+    if record is None:
+        raise RecordNotFoundError
+    if record.merged_into_id is not None:
+        raise RecordMergedError(record)
+    if record.withdrawn_at is not None or record.live_version_id is None:
+        raise RecordWithdrawnError(record)
+    return record
+
+
 @dataclass
 class LoadedRecord:
     record: Record
@@ -38,6 +57,7 @@ class LoadedRecord:
     stale: dict
     mappings: dict
     redactions: dict
+    related: list = field(default_factory=list)  # Records with their shared_* counts, best first
 
 
 def stamp() -> str:
@@ -73,11 +93,7 @@ def stale_fields(previous, version) -> dict:
 
 def load_record(public_id, number=None) -> LoadedRecord:
     """A published record's version ``number`` (its live one by default)."""
-    record = record_page.public_record(public_id)
-    if record is None:
-        raise RecordNotFoundError
-    if record.withdrawn_at is not None or record.live_version_id is None:
-        raise RecordWithdrawnError(record)
+    record = _readable(public_id)
     versions = record_page.public_versions(record)
     chosen = record.live_version_id if number is None else None
     index = next(
@@ -89,6 +105,7 @@ def load_record(public_id, number=None) -> LoadedRecord:
     version = versions[index]
     previous = versions[index - 1] if index else None
     record_page.prefetch_parts([v for v in (previous, version) if v is not None])
+    related_entries, _merged = record_page.neighbours(record, "en")
     terms = [c.term for c in version.classifications.all()] + [
         h.harm_type for h in version.harms.all() if h.harm_type_id
     ]
@@ -99,16 +116,13 @@ def load_record(public_id, number=None) -> LoadedRecord:
         stale=stale_fields(previous, version),
         mappings=term_mappings(terms),
         redactions=record_page.applied_redactions(versions),
+        related=[entry.record for entry in related_entries],
     )
 
 
 def load_versions(public_id) -> LoadedRecord:
     """A published record and its published versions (no parts)."""
-    record = record_page.public_record(public_id)
-    if record is None:
-        raise RecordNotFoundError
-    if record.withdrawn_at is not None or record.live_version_id is None:
-        raise RecordWithdrawnError(record)
+    record = _readable(public_id)
     versions = record_page.public_versions(record)
     return LoadedRecord(record, record.live_version, versions, {}, {}, {})
 

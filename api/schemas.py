@@ -144,6 +144,18 @@ class LinkedRecord(Schema):
     pages: Pages
 
 
+class SharedCounts(Schema):
+    entities: int
+    harm_types: int
+    sectors: int
+    countries: int
+
+
+class RelatedRecord(LinkedRecord):
+    shared: SharedCounts = Field(description="How many entities, harm types, sectors and countries both records show.")
+    reasons: dict[str, list[str]] = Field(description="Why, in each language: “shares 3 entities”.")
+
+
 class ExternalId(Schema):
     database: Literal["aiid", "oecd_aim", "aiaaic", "caim"]
     name: Languages
@@ -195,6 +207,11 @@ class Record(Schema):
     materialized_from: list[LinkedRecord]
     external_ids: list[ExternalId]
     changelog: list[ChangelogEntry]
+    related: list[RelatedRecord] = Field(
+        default_factory=list,
+        description="Up to five related published records, best first, computed when versions are published "
+        "(the record page's list). In the API only, not in the export.",
+    )
     permalinks: Pages = Field(description="This version's permanent page, in each language.")
     pages: Pages = Field(description="The record's page (its current version), in each language.")
     licence: Licence
@@ -280,6 +297,14 @@ class Statistics(Schema):
 class Error(Schema):
     detail: str
     errors: dict[str, list[str]] = Field(default_factory=dict, description="Messages by parameter.")
+
+
+class Merged(Schema):
+    detail: str
+    id: str
+    merged_into: str
+    merged_at: datetime.datetime
+    api_url: str
 
 
 class Withdrawn(Schema):

@@ -19,6 +19,7 @@ import binascii
 import json
 
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_countries import countries
 from ninja import NinjaAPI, Query, Schema, Status
@@ -199,6 +200,25 @@ def records(request, filters: Query[RecordFilters], page: Query[Page]):
     return Status(200, page_data)
 
 
+def _merged(request, record, url_name="record"):
+    """A duplicate's id answers 301 to the record it was merged into, with
+    where and since when in the body (for clients that do not follow it)."""
+    original = reverse(f"api-v1:{url_name}", args=[record.merged_into.public_id])
+    response = api.create_response(
+        request,
+        {
+            "detail": _("This record was merged into %(id)s.") % {"id": record.merged_into.public_id},
+            "id": record.public_id,
+            "merged_into": record.merged_into.public_id,
+            "merged_at": record.merged_at,
+            "api_url": request.build_absolute_uri(original),
+        },
+        status=301,
+    )
+    response["Location"] = original
+    return response
+
+
 def _withdrawn(record):
     return Status(
         410,
@@ -213,11 +233,18 @@ def _withdrawn(record):
 
 @api.get(
     "/records/{public_id}/",
-    response={200: schemas.Record, 400: schemas.Error, 404: schemas.Error, 410: schemas.Withdrawn},
+    response={
+        200: schemas.Record,
+        301: schemas.Merged,
+        400: schemas.Error,
+        404: schemas.Error,
+        410: schemas.Withdrawn,
+    },
     url_name="record",
     summary="One published record",
     description="Its live version, or ?version=N for any published version. "
-    "A withdrawn record answers 410 with the date and reason of its withdrawal.",
+    "A withdrawn record answers 410 with the date and reason of its withdrawal; a duplicate merged into another "
+    "record answers 301 to that record, with merged_into in its body.",
 )
 def record(request, public_id: str, version: str | None = None):
     number = None
@@ -231,6 +258,8 @@ def record(request, public_id: str, version: str | None = None):
         return error(404, _("No published record or version has this id."))
     except queries.RecordWithdrawnError as gone:
         return _withdrawn(gone.record)
+    except queries.RecordMergedError as merged:
+        return _merged(request, merged.record)
     body = data.record_data(
         loaded.record,
         loaded.version,
@@ -239,13 +268,14 @@ def record(request, public_id: str, version: str | None = None):
         mappings=loaded.mappings,
         redactions=loaded.redactions,
         request=request,
+        related=loaded.related,
     )
     return Status(200, body)
 
 
 @api.get(
     "/records/{public_id}/versions/",
-    response={200: list[schemas.Version], 404: schemas.Error, 410: schemas.Withdrawn},
+    response={200: list[schemas.Version], 301: schemas.Merged, 404: schemas.Error, 410: schemas.Withdrawn},
     url_name="record-versions",
     summary="A record's published versions",
 )
@@ -256,6 +286,8 @@ def record_versions(request, public_id: str):
         return error(404, _("No published record or version has this id."))
     except queries.RecordWithdrawnError as gone:
         return _withdrawn(gone.record)
+    except queries.RecordMergedError as merged:
+        return _merged(request, merged.record, "record-versions")
     live = loaded.record.live_version_id
     return Status(200, [data.version_entry(v, request, live_id=live) for v in loaded.versions])
 

@@ -111,6 +111,8 @@ class DossierExport:
             )
         files = manifest.get("files") or {}
         for name in FILES:
+            if name == "merged.csv" and name not in files:
+                continue  # exports before schema 1.3 have none (and restoring reads none)
             expected = (files.get(name) or {}).get("sha256")
             try:
                 found = _sha256(directory / name)

@@ -224,6 +224,9 @@ SECTIONS = (
         ("taxonomy_status",),
         (_Parts("classifications", ("term.name", "term.taxonomy.name"), _key_by("term_id")),),
     ),
+    # Marking a record as a duplicate of another (or no longer one) is
+    # reviewed like any change: the review screen shows it here.
+    _Section("duplicate", _("Duplicate"), ("duplicate_of",)),
 )
 SECTION_LABELS = {section.key: section.label for section in SECTIONS}
 

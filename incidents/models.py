@@ -131,6 +131,21 @@ class Record(models.Model):
         verbose_name=_("withdrawn by"),
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
+    # A duplicate: the record its live version says it duplicates
+    # (``RecordVersion.duplicate_of``, reviewed like any change), copied here
+    # by workflow.publish() only, with the time of that publication. Its
+    # pages answer 301 to the original's
+    # (docs/architecture.md, "Duplicates and related records").
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_records",
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -147,6 +162,18 @@ class Record(models.Model):
                 condition=Q(withdrawn_at__isnull=True) | Q(live_version__isnull=False),
                 name="withdrawn_record_was_published",
             ),
+            # Merged by a publication, with its date; never into itself;
+            # never both merged and withdrawn (rules refuse either on the other).
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True, merged_at__isnull=True)
+                | Q(merged_into__isnull=False, merged_at__isnull=False, live_version__isnull=False),
+                name="merged_record_has_date_and_was_published",
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="record_not_merged_into_itself"),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(withdrawn_at__isnull=True),
+                name="record_not_both_merged_and_withdrawn",
+            ),
         ]
         permissions = [("withdraw_record", _("Can withdraw a published record"))]
 
@@ -156,6 +183,10 @@ class Record(models.Model):
     @property
     def is_withdrawn(self):
         return self.withdrawn_at is not None
+
+    @property
+    def is_merged(self):
+        return self.merged_into_id is not None
 
     def open_version(self):
         return self.versions.filter(status__in=OPEN_STATUSES).first()
@@ -222,6 +253,24 @@ class RecordVersion(models.Model):
         help_text=_(
             "Only for a version first published by another monitor or database (give it under “In other "
             "databases”): the date it was published there. The changelog shows it, marked as such."
+        ),
+    )
+
+    # "This record duplicates INC-0001": part of the reviewed content, so
+    # marking a duplicate goes through review like any change; publishing
+    # the version merges the record into that one (workflow.publish), and
+    # publishing a later version without it undoes the merge.
+    duplicate_of = models.ForeignKey(
+        Record,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicate_versions",
+        limit_choices_to=Q(live_version__isnull=False, withdrawn_at__isnull=True, merged_into__isnull=True),
+        verbose_name=_("duplicate of"),
+        help_text=_(
+            "Only when this record is the same incident or hazard as another published record: once this "
+            "version is published, its pages lead to that record, which says it was merged."
         ),
     )
 
@@ -1097,3 +1146,41 @@ class Redaction(models.Model):
 
     def __str__(self):
         return labelled(self.version, f"{self.get_reason_display()} ({self.get_status_display()})")
+
+
+class RelatedRecord(models.Model):
+    """One of a published record's related records, with why (computed when
+    a version is published, withdrawn or merged: incidents/related.py, never
+    per request).
+
+    Derived data, rewritten whole for a record whenever it may change, so it
+    keeps no history. The reasons are counts, worded in the reader's
+    language when shown (``related.reasons``). Readers see only rows whose
+    related record is published (``record_page.neighbours``), so a row left
+    behind by a later withdrawal could never show one.
+    """
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="related_rows", verbose_name=_("record"))
+    related = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="related_to_rows", verbose_name=_("related record")
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.PositiveIntegerField(_("score"))
+    shared_entities = models.PositiveSmallIntegerField(_("entities in common"), default=0)
+    shared_harm_types = models.PositiveSmallIntegerField(_("harm types in common"), default=0)
+    shared_sectors = models.PositiveSmallIntegerField(_("sectors in common"), default=0)
+    shared_countries = models.PositiveSmallIntegerField(_("countries in common"), default=0)
+
+    class Meta:
+        verbose_name = _("related record")
+        verbose_name_plural = _("related records")
+        ordering = ["record", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "related"], name="unique_related_record"),
+            models.UniqueConstraint(fields=["record", "rank"], name="unique_related_record_rank"),
+            models.CheckConstraint(condition=~Q(related=F("record")), name="record_not_related_to_itself"),
+            models.CheckConstraint(condition=Q(rank__gte=1, rank__lte=5), name="at_most_five_related_records"),
+        ]
+
+    def __str__(self):
+        return f"{self.record_id} → {self.related_id} ({self.rank})"

@@ -15,35 +15,44 @@ from .status import OPEN_STATUSES, PUBLIC_STATUSES, WORKFLOW_CHANGE_REASON, Stat
 
 class RecordQuerySet(models.QuerySet):
     def published(self):
-        """Records the public may read: published at least once, not withdrawn."""
-        return self.filter(live_version__isnull=False, withdrawn_at__isnull=True)
+        """Records the public may read: published at least once, not
+        withdrawn, not merged into another (a duplicate's pages lead to its
+        original: ``merged()``)."""
+        return self.filter(live_version__isnull=False, withdrawn_at__isnull=True, merged_into__isnull=True)
 
     def withdrawn(self):
         """Records whose pages are replaced by a withdrawal notice."""
         return self.filter(live_version__isnull=False, withdrawn_at__isnull=False)
 
+    def merged(self):
+        """Duplicates: records whose every URL answers 301 to the record
+        they were merged into (``merged_into``)."""
+        return self.filter(live_version__isnull=False, merged_into__isnull=False)
+
 
 class RecordVersionQuerySet(models.QuerySet):
     def published(self):
         """Every version the public may read: the live one and the superseded
-        ones, of records that are not withdrawn."""
-        return self.filter(status__in=PUBLIC_STATUSES, record__withdrawn_at__isnull=True)
+        ones, of records that are neither withdrawn nor merged into another."""
+        return self.filter(
+            status__in=PUBLIC_STATUSES, record__withdrawn_at__isnull=True, record__merged_into__isnull=True
+        )
 
     def live(self):
-        return self.filter(status=Status.PUBLISHED, record__withdrawn_at__isnull=True)
+        return self.filter(status=Status.PUBLISHED, record__withdrawn_at__isnull=True, record__merged_into__isnull=True)
 
     def announced(self):
         """Every version whose publication the public was told about: the
-        live and superseded versions of records published *or withdrawn*
-        (a version with one of these statuses belongs to a record published
-        at least once).
+        live and superseded versions of records published, withdrawn *or
+        merged* (a version with one of these statuses belongs to a record
+        published at least once).
 
-        Unlike ``published()`` it includes withdrawn records' versions, for
-        the feeds: an entry a reader already received is corrected in place
-        by the withdrawal notice rather than dropped. Of such a version only
-        the notice may be shown (its date and reason, never its content):
-        whoever reads from here must check ``record.is_withdrawn``
-        (incidents/public/feeds.py does).
+        Unlike ``published()`` it includes withdrawn and merged records'
+        versions, for the feeds: an entry a reader already received is
+        corrected in place by the withdrawal or merger notice rather than
+        dropped. Of such a version only the notice may be shown (never its
+        content): whoever reads from here must check ``record.is_withdrawn``
+        and ``record.is_merged`` (incidents/public/feeds.py does).
         """
         return self.filter(status__in=PUBLIC_STATUSES)
 

@@ -196,10 +196,47 @@ def may_edit(version, user) -> bool:
     return edit_refusal(version, user) is None
 
 
+def duplicate_problems(record, target) -> list[str]:
+    """What is wrong with saying that ``record`` duplicates ``target``
+    (``RecordVersion.duplicate_of``; empty when nothing is, or when
+    ``target`` is None).
+
+    A record merges only into a published record of its kind that is itself
+    no duplicate, and never into itself; a record others were merged into
+    cannot become a duplicate in turn. So there are no chains: every
+    duplicate's pages lead, in one step, to a record with pages of its own.
+    Asked by the version form, at submission and again at publication.
+    """
+    if target is None:
+        return []
+    problems = []
+    if record is not None and target.pk == record.pk:
+        return [_("A record cannot be a duplicate of itself.")]
+    target = Record.objects.filter(pk=target.pk).first()
+    if target is None or target.live_version_id is None:
+        problems.append(_("A record can only be marked as a duplicate of a published record."))
+    elif target.is_withdrawn:
+        problems.append(
+            _("%(id)s is withdrawn: a record cannot be marked as its duplicate.") % {"id": target.public_id}
+        )
+    elif target.is_merged:
+        problems.append(
+            _("%(id)s is itself a duplicate of %(original)s: mark this record as a duplicate of %(original)s.")
+            % {"id": target.public_id, "original": target.merged_into.public_id}
+        )
+    if target is not None and record is not None and target.kind != record.kind:
+        problems.append(_("An incident can only duplicate an incident, and a hazard a hazard."))
+    if record is not None and record.pk is not None and record.merged_records.exists():
+        problems.append(
+            _("Other records were merged into %(id)s: it cannot become a duplicate in turn.") % {"id": record.public_id}
+        )
+    return problems
+
+
 def submission_problems(version) -> list[str]:
     """What in the version's content stops it from going to review (empty
     when nothing does)."""
-    problems = []
+    problems = list(duplicate_problems(version.record, version.duplicate_of))
     keys = set(version.citations.values_list("key", flat=True))
     cited = []
     for field in ("summary", "narrative", "editorial_assessment"):
@@ -300,6 +337,8 @@ def publication_problems(version) -> list[str]:
     problems = []
     if version.record.is_withdrawn:
         problems.append(_("This record is withdrawn; it cannot be published again."))
+    # The record it duplicates may have been withdrawn or merged since review.
+    problems += duplicate_problems(version.record, version.duplicate_of)
     approvals = version.sign_offs.filter(voided_at__isnull=True, decision=Decision.APPROVE)
     approved_by = dict(approvals.values_list("check_type", "reviewer_id"))
     contributors = version.contributor_ids()
@@ -384,6 +423,11 @@ def withdraw_refusal(record, user) -> Refusal | None:
         return _not_now(_("Only a published record can be withdrawn."))
     if record.is_withdrawn:
         return _not_now(_("This record is already withdrawn."))
+    if record.is_merged:
+        return _not_now(
+            _("This record was merged into %(id)s: its pages already lead there.")
+            % {"id": record.merged_into.public_id}
+        )
     return None
 
 

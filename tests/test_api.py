@@ -299,8 +299,9 @@ def test_a_spoofed_forwarded_header_does_not_escape_the_rate_limit(client, setti
 
 # The record's detail: the record with its stamps, its versions, the parts
 # of the version and of the one before it (nine kinds, one query each),
-# the terms' codes; plus the ETag's stamp.
-RECORD_QUERIES = 13
+# the terms' codes, its related records (record_page.neighbours); plus the
+# ETag's stamp.
+RECORD_QUERIES = 14
 
 
 def queries(client, url):

@@ -48,6 +48,9 @@ WORKFLOW_ATTRIBUTES = {
     "published_by_id",
     "voided_at",
     "redacted_at",
+    "merged_into",
+    "merged_into_id",
+    "merged_at",
 }
 WORKFLOW_MODELS = {"SignOff", "SignOffAnswer", "WorkflowEvent", "PublicIdCounter", "Redaction"}
 WRITE_METHODS = {

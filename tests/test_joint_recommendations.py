@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from api.export import SCHEMA_VERSION
 from incidents.models import RecommendationAuthority
 from incidents.publishing import workflow
 from taxonomy.models import Entity
@@ -127,7 +128,7 @@ def test_export_has_a_row_per_further_authority(tmp_path):
         (live.record.public_id, "1", slugs[1]),
     ]
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert manifest["schema_version"] == "1.1"
+    assert manifest["schema_version"] == SCHEMA_VERSION
 
 
 def test_editor_credits_a_further_authority_from_the_version_editor(client, editor):

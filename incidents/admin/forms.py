@@ -17,6 +17,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .. import rules
 from ..models import Kind, RecordVersion
 from .history import changes_since
 
@@ -65,6 +66,12 @@ class RecordVersionForm(forms.ModelForm):
             )
             if cleaned_data.get("edit_token") != edit_token(current):
                 raise ValidationError(self.stale_messages(cleaned_data.get("edit_token")), code="stale")
+        # The rules of a duplicate (no chains, not itself, only a published
+        # record of its kind): said here, asked again at submission and publication.
+        record = self.instance.record if self.instance.record_id else None
+        problems = rules.duplicate_problems(record, cleaned_data.get("duplicate_of"))
+        if problems:
+            self.add_error("duplicate_of", problems)
         return cleaned_data
 
     def stale_messages(self, token):

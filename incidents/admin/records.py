@@ -79,6 +79,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class VersionListInline(ReadOnlyInline):
     model = RecordVersion
+    fk_name = "record"
     fields = ["version_link", "status", "title_display", "created_at", "published_at"]
     readonly_fields = fields
     ordering = ["-created_at"]

@@ -246,8 +246,19 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
             },
         ),
         (_("Change note"), {"fields": ["change_note", "published_elsewhere_on"]}),
+        (
+            _("Duplicate"),
+            {
+                "fields": ["duplicate_of"],
+                "description": _(
+                    "Say here that this record is the same incident or hazard as another published record. "
+                    "Once this version is reviewed and published, every address of this record leads to that one."
+                ),
+            },
+        ),
     ]
     readonly_fields = ["record_link", "status", "missing_french"]
+    autocomplete_fields = ["duplicate_of"]
 
     list_display = ["version_label", "record_link", "title_display", "record_kind", "status", "updated_at"]
     list_display_links = ["version_label"]

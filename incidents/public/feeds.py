@@ -19,6 +19,13 @@ is announced once. Nothing of a withdrawn record's content is shown (not
 its title, summary, change note or citations; the citations are not even
 loaded).
 
+**Merger.** A duplicate merged into another record (docs/architecture.md,
+"Duplicates and related records") is announced the same way: the entry of
+the version that merged it (its live one, published when it was merged) is
+titled "INC-0007 v2: merged into INC-0001", links to the original's page and
+says so with the date ("This record was merged into INC-0001 on …"); its
+earlier entries carry the same notice instead of their content.
+
 **Dated notices: the extension point for corrections.** A published version
 never changes, but the public may later be told something about it, with a
 date: a ``Notice``. An entry shows its notices above its content, and its
@@ -179,8 +186,8 @@ class Notice:
 
     at: datetime
     statement: str  # in the feed's language, the date in it
-    reason_label: str  # "Reason for withdrawal:"
-    reason: Localized
+    reason_label: str = ""  # "Reason for withdrawal:"
+    reason: Localized | None = None
 
 
 def _date(moment) -> str:
@@ -196,6 +203,15 @@ def withdrawal_notice(record) -> Notice:
         statement=_("This record was withdrawn on %(date)s.") % {"date": _date(record.withdrawn_at)},
         reason_label=_("Reason for withdrawal:"),
         reason=localized(record, "withdrawal_reason"),
+    )
+
+
+def merger_notice(record) -> Notice:
+    """The notice of a duplicate merged into another record."""
+    return Notice(
+        at=record.merged_at,
+        statement=_("This record was merged into %(original)s on %(date)s.")
+        % {"original": record.merged_into.public_id, "date": _date(record.merged_at)},
     )
 
 
@@ -282,18 +298,27 @@ class Entry:
 
     @property
     def withdrawn(self) -> bool:
-        """Only the notices may be shown, never the version's content."""
-        return self.version.record.is_withdrawn
+        """Only the notices may be shown, never the version's content (a
+        withdrawn record, or a duplicate merged into another)."""
+        return self.version.record.is_withdrawn or self.version.record.is_merged
+
+    @property
+    def merged(self) -> bool:
+        return self.version.record.is_merged
 
 
 def entry(version) -> Entry:
     record = version.record
     notices = [withdrawal_notice(record)] if record.is_withdrawn else []
+    if record.is_merged:
+        notices.append(merger_notice(record))
     return Entry(version, version.entry_updated, notices + version_notices(version))
 
 
 def notice_html(notice: Notice) -> SafeString:
     reason = notice.reason
+    if reason is None:
+        return format_html("<p><strong>{}</strong></p>", notice.statement)
     text = format_html('<span lang="{}">{}</span>', reason.lang, reason.text) if reason.is_fallback else reason.text
     return format_html("<p><strong>{}</strong></p><p>{} {}</p>", notice.statement, notice.reason_label, text)
 
@@ -365,15 +390,15 @@ class RecordsAtomFeed(Feed):
         versions = (
             self.announced(obj)
             .filter(pk__in=entry_candidates(self.announced(obj)))
-            .select_related("record")
+            .select_related("record__merged_into")
             .prefetch_related(
                 # Citations give the summary's labels and the licence's
-                # sources; a withdrawn record's are not even loaded.
+                # sources; a withdrawn or merged record's are not even loaded.
                 Prefetch(
                     "citations",
-                    queryset=Citation.objects.filter(version__record__withdrawn_at__isnull=True).select_related(
-                        "source"
-                    ),
+                    queryset=Citation.objects.filter(
+                        version__record__withdrawn_at__isnull=True, version__record__merged_into__isnull=True
+                    ).select_related("source"),
                 )
             )
             .annotate(entry_updated=entry_updated())
@@ -390,6 +415,12 @@ class RecordsAtomFeed(Feed):
 
     def item_title(self, entry):
         version = entry.version
+        if entry.merged:
+            return _("%(public_id)s v%(number)s: merged into %(original)s") % {
+                "public_id": version.record.public_id,
+                "number": version.number,
+                "original": version.record.merged_into.public_id,
+            }
         if entry.withdrawn:
             return _("%(public_id)s v%(number)s: record withdrawn") % {
                 "public_id": version.record.public_id,
@@ -427,6 +458,9 @@ class RecordsAtomFeed(Feed):
         return html
 
     def item_link(self, entry):
+        if entry.merged:
+            # Where the duplicate's addresses lead anyway (a 301).
+            return reverse("incidents:record", args=[entry.version.record.merged_into.public_id])
         return item_link(entry.version)
 
     def item_guid(self, entry):

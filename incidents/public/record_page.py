@@ -23,7 +23,7 @@ from django.core.cache import cache as django_cache
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F, FilteredRelation, Prefetch, Q, prefetch_related_objects
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
@@ -38,7 +38,7 @@ from core.rendering import (
     render_markdown,
     text_from_html,
 )
-from incidents import pins
+from incidents import pins, related
 from incidents.models import (
     PUBLIC_ID_RE,
     PUBLIC_STATUSES,
@@ -107,15 +107,17 @@ def prefetch_parts(versions):
 
 
 def _public_records():
-    return Record.objects.published() | Record.objects.withdrawn()
+    return Record.objects.published() | Record.objects.withdrawn() | Record.objects.merged()
 
 
 def public_record(public_id) -> Record | None:
-    """The record at ``public_id`` if the public may read it, or read its
-    withdrawal notice; None for drafts, unknown and malformed ids alike."""
+    """The record at ``public_id`` if the public may read it, read its
+    withdrawal notice or be sent to the record it was merged into
+    (``is_merged``: its content must not be shown); None for drafts,
+    unknown and malformed ids alike."""
     if not PUBLIC_ID_RE.match(public_id or ""):
         return None
-    return _public_records().filter(public_id=public_id).select_related("live_version").first()
+    return _public_records().filter(public_id=public_id).select_related("live_version", "merged_into").first()
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,9 @@ class PageStamp:
     live_number: int | None
     updated_at: object
     withdrawn_at: object
+    # The public id of the record it was merged into: every page of a
+    # duplicate answers 301 there.
+    merged_into: str | None = None
 
     @property
     def is_withdrawn(self):
@@ -169,7 +174,15 @@ def _read_stamp(public_id) -> PageStamp | None:
     row = (
         _public_records()
         .filter(public_id=public_id)
-        .values_list("pk", "public_id", "live_version_id", "live_version__number", "updated_at", "withdrawn_at")
+        .values_list(
+            "pk",
+            "public_id",
+            "live_version_id",
+            "live_version__number",
+            "updated_at",
+            "withdrawn_at",
+            "merged_into__public_id",
+        )
         .first()
     )
     return PageStamp(*row) if row is not None else None
@@ -285,6 +298,44 @@ def record_with_versions(stamp: PageStamp) -> tuple[Record, list[RecordVersion]]
     # The record's live version is one of those just read: no second query.
     Record._meta.get_field("live_version").set_cached_value(record, live)
     return record, versions
+
+
+@dataclass(frozen=True)
+class RelatedEntry:
+    """A related record as the page lists it: the record (with its live
+    version) and why, in the page's language."""
+
+    record: Record
+    reasons: list[str]
+
+
+def neighbours(record, lang) -> tuple[list[RelatedEntry], list[Record]]:
+    """(its related records, best first; the records merged into it, oldest
+    merger first), in one query: the related records stored when versions
+    were published (incidents/related.py), of which only published ones,
+    and the duplicates merged into it."""
+    listed = Record.objects.published().filter(related_to_rows__record=record.pk).values("pk")
+    merged = Record.objects.merged().filter(merged_into=record.pk).values("pk")
+    found = list(
+        Record.objects.filter(Q(pk__in=listed) | Q(pk__in=merged))
+        .annotate(
+            row=FilteredRelation("related_to_rows", condition=Q(related_to_rows__record=record.pk)),
+            related_rank=F("row__rank"),
+            shared_entities=F("row__shared_entities"),
+            shared_harm_types=F("row__shared_harm_types"),
+            shared_sectors=F("row__shared_sectors"),
+            shared_countries=F("row__shared_countries"),
+        )
+        .select_related("live_version")
+    )
+    duplicates = sorted((r for r in found if r.merged_into_id == record.pk), key=lambda r: (r.merged_at, r.pk))
+    with translation.override(lang):
+        listed_entries = [
+            RelatedEntry(r, related.reasons(r))
+            for r in sorted(found, key=lambda r: r.related_rank or 0)
+            if r.merged_into_id is None and r.related_rank is not None
+        ]
+    return listed_entries, duplicates
 
 
 def materialized_incidents(hazard):
@@ -507,6 +558,7 @@ def page_context(record, version, versions, lang, *, preview=False) -> dict:
     groups = taxonomy_groups(version)
     unpublished = version.status not in PUBLIC_STATUSES
     redactions = applied_redactions([*versions, version])
+    related_entries, merged_records = neighbours(record, lang)
     context = {
         "record": record,
         "version": version,
@@ -524,5 +576,7 @@ def page_context(record, version, versions, lang, *, preview=False) -> dict:
         "sectors": [term for group in groups if group.taxonomy.slug == SECTOR for term in group.terms],
         "hazards": [link.hazard for link in version.hazard_links.all()],
         "incidents": list(materialized_incidents(record)) if record.kind == Kind.HAZARD else [],
+        "related_records": related_entries,
+        "merged_records": merged_records,
     }
     return context

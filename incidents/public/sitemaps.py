@@ -114,7 +114,12 @@ class _IdRangePaginator:
         if number < 1 or number > self.num_pages:
             raise EmptyPage("no such page")
         size = self.sitemap.records_per_page
-        records = self.sitemap.items().filter(pk__gt=(number - 1) * size, pk__lte=number * size)
+        # A range of ids, read in the order of their public ids (HAZ-0001,
+        # HAZ-0002 … INC-0001 …), not of their ids: a restored database, whose
+        # ids differ, lists the same records the same way.
+        records = (
+            self.sitemap.items().filter(pk__gt=(number - 1) * size, pk__lte=number * size).order_by("kind", "number")
+        )
         languages = self.sitemap._languages()
         return SimpleNamespace(object_list=[(record, lang) for record in records for lang in languages])
 

@@ -30,7 +30,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.i18n import current_language, localized
 from core.logging import security_event
-from incidents import pins, rules
+from incidents import pins, related, rules
 from incidents.models import (
     PUBLIC_ID_PREFIX,
     PUBLIC_STATUSES,
@@ -49,6 +49,7 @@ from incidents.models import (
     Redaction,
     RedactionReason,
     RedactionStatus,
+    RelatedRecord,
     SignOff,
     SignOffAnswer,
     Status,
@@ -182,13 +183,52 @@ def _touch_pages(records, by):
         _save_workflow_fields(record, by, [])
 
 
+def _merge(record, original, now, by):
+    """Make ``record`` (locked, its new live version just set) a duplicate of
+    ``original``, or no longer one (``original`` None); return the records
+    whose merger notice changes
+    (docs/architecture.md, "Duplicates and related records").
+    ``rules.publication_problems`` checked ``original``."""
+    if record.merged_into_id == (original.pk if original else None):
+        return []
+    former = record.merged_into
+    record.merged_into = original
+    record.merged_at = now if original is not None else None
+    _save_workflow_fields(record, by, ["merged_into", "merged_at"])
+    return [found for found in (former, original) if found is not None]
+
+
+def _refresh_related(record, others, by):
+    """Recompute the related records of ``record`` and of the records its
+    change affects (incidents/related.py), and move the stamp of every page
+    that shows something else as a result, and of ``others``."""
+    changed = {other.pk: other for other in [*related.refresh(record), *others] if other.pk != record.pk}
+    _touch_pages([changed[pk] for pk in sorted(changed)], by)
+
+
+@transaction.atomic
+def recompute_related(*, by=None):
+    """Recompute every published record's related records
+    (``manage.py compute_related``) and move the stamp of the pages whose
+    list changed; return those records."""
+    changed = related.compute_all()
+    _touch_pages(changed, by)
+    return changed
+
+
 def _linked_records(record):
     """The other records whose public pages show ``record`` (its title): the
     incidents any public version of which says it materialized from this
-    hazard, and the hazards any public version of this record links to."""
+    hazard, the hazards any public version of this record links to, and the
+    records listing it among their related records."""
     linking = RecordVersion.objects.filter(status__in=PUBLIC_STATUSES, hazard_links__hazard=record).values("record_id")
     linked = HazardLink.objects.filter(version__record=record, version__status__in=PUBLIC_STATUSES).values("hazard_id")
-    return Record.objects.filter(Q(pk__in=linking) | Q(pk__in=linked)).exclude(pk=record.pk).order_by("pk")
+    listing = RelatedRecord.objects.filter(related=record).values("record_id")
+    return (
+        Record.objects.filter(Q(pk__in=linking) | Q(pk__in=linked) | Q(pk__in=listing))
+        .exclude(pk=record.pk)
+        .order_by("pk")
+    )
 
 
 def _records_showing_unpinned(obj):
@@ -462,7 +502,9 @@ def publish(version, *, by, change_note_en=None, change_note_fr=None, comment=""
         change_note_fr=version.change_note_fr,
     )
     set_live_version(record, version, by=by)
+    originals = _merge(record, version.duplicate_of, now, by)
     _touch_pages(_linked_records(record), by)
+    _refresh_related(record, originals, by)
     _log(record, version, Action.PUBLISHED, by, Status.APPROVED, Status.PUBLISHED, comment)
     transaction.on_commit(lambda: notifications.version_published(version, by))
     return version
@@ -484,6 +526,7 @@ def withdraw(record, *, by, reason_en, reason_fr):
     record.withdrawal_reason_fr = reason_fr.strip()
     _save_workflow_fields(record, by, ["withdrawn_at", "withdrawn_by", "withdrawal_reason_en", "withdrawal_reason_fr"])
     _touch_pages(_linked_records(record), by)
+    _refresh_related(record, [], by)
     _log(record, record.live_version, Action.WITHDRAWN, by, comment=f"{reason_en.strip()}\n\n{reason_fr.strip()}")
     return record
 
@@ -551,6 +594,7 @@ def restore_record(*, kind, public_id, versions, live_number, by):
             live = version
     set_live_version(record, live, by=by)
     _touch_pages(_linked_records(record), by)
+    _refresh_related(record, [], by)
     return record
 
 

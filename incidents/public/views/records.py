@@ -7,7 +7,10 @@ malformed ids all answer the same 404: a reader cannot tell a record that
 does not exist from one that is not public yet. A withdrawn record answers
 every one of its URLs with its withdrawal notice and "410 Gone": the record
 existed and was removed on purpose (a 404 would call the citing link broken;
-a 200 would keep search engines indexing a record we retracted).
+a 200 would keep search engines indexing a record we retracted). A record
+merged into another as its duplicate answers every one of its URLs with
+"301 Moved Permanently" to the original's page, which says what was merged
+into it (``merged_redirect``).
 
 Anonymous pages carry an ETag (``record_page.etag``: the record's stamp,
 with the licence settings the page states) and answer a matching
@@ -18,10 +21,12 @@ from the cache when it was rendered for the current ETag
 """
 
 import json
+from functools import wraps
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import condition, require_safe
@@ -50,6 +55,21 @@ def _stamp(request, public_id):
     return loaded[public_id]
 
 
+def merged_redirect(view):
+    """Every URL of a duplicate answers 301 to the page of the record it was
+    merged into (its stamp says which, in the same query): its own content,
+    versions and citation files are no longer shown."""
+
+    @wraps(view)
+    def wrapper(request, public_id, *args, **kwargs):
+        stamp = _stamp(request, public_id)
+        if stamp is not None and stamp.merged_into:
+            return HttpResponsePermanentRedirect(reverse("incidents:record", args=[stamp.merged_into]))
+        return view(request, public_id, *args, **kwargs)
+
+    return wrapper
+
+
 def _record_and_versions(request, public_id):
     """(record, its public versions), or (withdrawn record, None): what a
     page shows, in one query after its stamp; 404 for anything else."""
@@ -60,7 +80,7 @@ def _record_and_versions(request, public_id):
         return found
     # Withdrawn (the notice needs the record), or changed since the stamp was read.
     record = public_record(public_id)
-    if record is None:
+    if record is None or record.is_merged:  # merged since its stamp was read
         raise Http404
     return (record, None) if record.is_withdrawn else (record, public_versions(record))
 
@@ -134,6 +154,7 @@ def _version_page(request, public_id, number=None):
 
 
 @require_safe
+@merged_redirect
 @condition(etag_func=_page_etag)
 def record_detail(request, public_id):
     return _version_page(request, public_id)
@@ -147,6 +168,7 @@ def _public_version(record, versions, number):
 
 
 @require_safe
+@merged_redirect
 @condition(etag_func=_page_etag)
 def version_detail(request, public_id, number):
     return _version_page(request, public_id, number)
@@ -185,6 +207,7 @@ def _csl_etag(request, public_id, number):
 
 
 @require_safe
+@merged_redirect
 @condition(etag_func=_bibtex_etag)
 def cite_bibtex(request, public_id, number):
     record, ref = _citation(request, public_id, number)
@@ -194,6 +217,7 @@ def cite_bibtex(request, public_id, number):
 
 
 @require_safe
+@merged_redirect
 @condition(etag_func=_csl_etag)
 def cite_csl_json(request, public_id, number):
     record, ref = _citation(request, public_id, number)
@@ -243,6 +267,7 @@ class CompareForm(forms.Form):
 
 
 @require_safe
+@merged_redirect
 @condition(etag_func=_page_etag)
 def record_changes(request, public_id):
     record, versions = _record_and_versions(request, public_id)

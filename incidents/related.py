@@ -1,0 +1,195 @@
+"""
+Related records: up to five published records that share something with a
+record, best first, each with why ("shares 3 entities", "same harm type and
+sector"; in French « 3 entités en commun », « même type de préjudice et
+même secteur »).
+
+Computed when the public's view of a record changes (its publication,
+withdrawal or merger, a restore: ``incidents.publishing.workflow`` calls
+``refresh``), never per request: the record page reads the stored rows in
+one query (``record_page.neighbours``). What is compared is each record's
+live version: the entities it names (any role), the harm types of its harms,
+its terms of the sector taxonomy, and its countries.
+
+A shared country alone relates nothing (most records of a national monitor
+share one): a related record shares at least an entity, a harm type or a
+sector, and a shared country only adds to its score.
+
+The work is bounded by what the changed record shares: ``refresh`` recomputes
+the record itself, the records that share something with its live version,
+and those that listed it; each in a fixed number of queries
+(``compute``). ``manage.py compute_related`` recomputes every record (through
+``workflow.recompute_related``, which moves the changed pages' stamps).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from taxonomy.models import SECTOR
+
+from .models import Classification, EntityRole, Harm, Jurisdiction, Record, RecordVersion, RelatedRecord
+
+MAX_RELATED = 5  # also a check constraint of RelatedRecord
+
+# How much each thing in common weighs: an organisation named in both
+# records says more than a shared sector.
+WEIGHTS = {"entities": 3, "harm_types": 2, "sectors": 2, "countries": 1}
+
+
+@dataclass
+class Shared:
+    """What a record has in common with one other record."""
+
+    related_id: int
+    published_at: object  # the other record's live version's, to order ties
+    entities: int = 0
+    harm_types: int = 0
+    sectors: int = 0
+    countries: int = 0
+
+    @property
+    def score(self) -> int:
+        return sum(getattr(self, name) * weight for name, weight in WEIGHTS.items())
+
+    @property
+    def counts(self) -> bool:
+        """Whether this is enough to call the records related."""
+        return bool(self.entities or self.harm_types or self.sectors)
+
+
+# (kind of thing, part model, the thing's column on the part, extra filter)
+FEATURES = (
+    ("entities", EntityRole, "entity_id", {}),
+    ("harm_types", Harm, "harm_type_id", {"harm_type__isnull": False}),
+    ("sectors", Classification, "term_id", {"term__taxonomy__slug": SECTOR}),
+    ("countries", Jurisdiction, "country", {}),
+)
+
+
+def _features(version_id) -> dict:
+    """{kind of thing: the values the version shows}, one query per kind."""
+    return {
+        name: set(model.objects.filter(version_id=version_id, **extra).values_list(column, flat=True))
+        for name, model, column, extra in FEATURES
+    }
+
+
+def candidates(record) -> list[Shared]:
+    """Every published record sharing something with ``record``'s live
+    version, with what, best first (none if ``record`` is not published)."""
+    live = Record.objects.published().filter(pk=record.pk).values_list("live_version_id", flat=True).first()
+    if live is None:
+        return []
+    others = RecordVersion.objects.live().exclude(record_id=record.pk).values("pk")
+    found: dict[int, Shared] = {}
+    for name, values in _features(live).items():
+        if not values:
+            continue
+        model, column, extra = next((m, c, e) for n, m, c, e in FEATURES if n == name)
+        rows = (
+            model.objects.filter(version__in=others, **{f"{column}__in": values}, **extra)
+            .values("version__record_id", "version__published_at")
+            .annotate(n=Count(column, distinct=True))
+            .order_by()
+        )
+        for row in rows:
+            shared = found.setdefault(
+                row["version__record_id"], Shared(row["version__record_id"], row["version__published_at"])
+            )
+            setattr(shared, name, row["n"])
+    ranked = [shared for shared in found.values() if shared.counts]
+    # Best first; among equals, the most recently published, then the oldest id.
+    ranked.sort(key=lambda shared: (-shared.score, -shared.published_at.timestamp(), shared.related_id))
+    return ranked
+
+
+def _rows(record) -> list[tuple]:
+    """What ``record``'s stored rows say, comparable with a fresh computation."""
+    return list(
+        RelatedRecord.objects.filter(record=record)
+        .order_by("rank")
+        .values_list(
+            "related_id", "rank", "score", "shared_entities", "shared_harm_types", "shared_sectors", "shared_countries"
+        )
+    )
+
+
+def compute(record) -> bool:
+    """Store ``record``'s related records afresh; return whether they changed
+    (then its pages show something else: the caller moves their stamp)."""
+    best = candidates(record)[:MAX_RELATED]
+    wanted = [
+        (s.related_id, rank, s.score, s.entities, s.harm_types, s.sectors, s.countries)
+        for rank, s in enumerate(best, start=1)
+    ]
+    if wanted == _rows(record):
+        return False
+    RelatedRecord.objects.filter(record=record).delete()
+    RelatedRecord.objects.bulk_create(
+        RelatedRecord(
+            record_id=record.pk,
+            related_id=related_id,
+            rank=rank,
+            score=score,
+            shared_entities=entities,
+            shared_harm_types=harm_types,
+            shared_sectors=sectors,
+            shared_countries=countries,
+        )
+        for related_id, rank, score, entities, harm_types, sectors, countries in wanted
+    )
+    return True
+
+
+@transaction.atomic
+def refresh(record) -> list[Record]:
+    """Recompute ``record`` and every record its change may affect: those
+    sharing something with its live version now, and those that listed it.
+    Returns the records whose related records changed, and those that list
+    ``record`` (they show its title, which a publication may have changed)."""
+    affected = {record.pk}
+    affected.update(shared.related_id for shared in candidates(record))
+    listing = set(RelatedRecord.objects.filter(related=record).values_list("record_id", flat=True))
+    affected |= listing
+    changed = set(listing)
+    for other in Record.objects.filter(pk__in=affected).order_by("pk"):
+        if compute(other):
+            changed.add(other.pk)
+    return list(Record.objects.filter(pk__in=changed).order_by("pk"))
+
+
+@transaction.atomic
+def compute_all() -> list[Record]:
+    """Recompute every record's related records; return the records whose
+    list changed (the caller moves their pages' stamp). Records that are no
+    longer published keep none."""
+    RelatedRecord.objects.exclude(record__in=Record.objects.published()).delete()
+    return [record for record in Record.objects.published().order_by("pk") if compute(record)]
+
+
+# Wording ----------------------------------------------------------------------
+
+
+def reasons(row) -> list[str]:
+    """Why ``row`` (a RelatedRecord, or anything with its ``shared_*``
+    counts) is related, in the active language: ["shares 3 entities",
+    "same harm type and sector"]."""
+    found = []
+    if row.shared_entities:
+        found.append(
+            ngettext("shares %(count)d entity", "shares %(count)d entities", row.shared_entities)
+            % {"count": row.shared_entities}
+        )
+    if row.shared_harm_types and row.shared_sectors:
+        found.append(_("same harm type and sector"))
+    elif row.shared_harm_types:
+        found.append(_("same harm type"))
+    elif row.shared_sectors:
+        found.append(_("same sector"))
+    if row.shared_countries:
+        found.append(_("same country"))
+    return found
