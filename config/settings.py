@@ -206,7 +206,9 @@ CACHES = {
 }
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, keeping one client per connection pool
+        # instead of building one per call (core/cache.py).
+        "BACKEND": "core.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
 

@@ -73,7 +73,7 @@ def backend(request, settings):
             pytest.skip(message)
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "core.cache.RedisCache",  # as in production (config/settings.py)
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": f"dossier-test-{uuid.uuid4().hex}",
             }
@@ -101,7 +101,7 @@ def served(client, record, suffix="", lang="en"):
 
 
 def cached_html(record, lang="en", number=None):
-    entry = cache.get(page_cache.page_key(record.pk, lang, number))
+    entry = cache.get(page_cache.page_key(record.public_id, lang, number))
     return [content.decode() for content, _type in entry["pages"].values()] if entry else []
 
 
@@ -188,7 +188,7 @@ def test_a_rendering_that_used_a_per_request_value_is_not_stored(used):
         str(request._csp_nonce)
     else:
         response.set_cookie("sessionid", "x")
-    key = page_cache.page_key(1, "en")
+    key = page_cache.page_key("INC-0001", "en")
     assert not page_cache.store_page(request, key, '"tag"', response)
     assert cache.get(key) is None
     clean = RequestFactory().get("/en/incidents/INC-0001/")
@@ -236,7 +236,7 @@ def test_a_redaction_changes_what_is_served_and_leaves_no_copy_in_the_cache(clie
     # Deleted at once, before any reader asks again.
     for lang in ("en", "fr"):
         for number in (None, 1):
-            assert cache.get(page_cache.page_key(record.pk, lang, number)) is None
+            assert cache.get(page_cache.page_key(record.public_id, lang, number)) is None
     response = get(client, url(record), HTTP_IF_NONE_MATCH=tag)
     assert response.status_code == 200 and response["ETag"] != tag
     assert passage not in response.content.decode() and "[redacted]" in response.content.decode()
@@ -255,7 +255,7 @@ def test_a_redacted_hazard_title_leaves_no_copy_in_a_linked_incident_page(client
         hazard.live_version, by=PublisherFactory(), field="title", language="en", passage=passage, reason="safety"
     )
     workflow.apply_redaction(redaction, by=ReviewerFactory())
-    assert cache.get(page_cache.page_key(incident.pk, "en")) is None
+    assert cache.get(page_cache.page_key(incident.public_id, "en")) is None
     response = get(client, url(incident), HTTP_IF_NONE_MATCH=tag)
     assert response.status_code == 200 and passage not in response.content.decode()
 

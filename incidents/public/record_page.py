@@ -185,12 +185,35 @@ def page_stamp(public_id) -> PageStamp | None:
     cached = stamps_cached()
     if cached and (stamp := django_cache.get(_stamp_key(public_id))) is not None:
         return stamp
+    return _stamp_from_database(public_id, cached)
+
+
+def _stamp_from_database(public_id, cached):
     stamp = _read_stamp(public_id)
     if cached and stamp is not None:
         # add, not set: a stamp written after a commit (forget_stamp) wins
         # over one read before it.
         django_cache.add(_stamp_key(public_id), stamp, STAMP_CACHE_SECONDS)
     return stamp
+
+
+def stamp_with(public_id, keys) -> tuple[PageStamp | None, dict]:
+    """``page_stamp(public_id)``, and what the cache holds under ``keys``
+    ({key: value} of those it holds): from a shared cache, in one round
+    trip (a warm page: its stamp and the page itself). Nothing is read
+    under ``keys`` for a record that is not public."""
+    if not PUBLIC_ID_RE.match(public_id or ""):
+        return None, {}
+    if not stamps_cached():
+        stamp = _read_stamp(public_id)
+        return stamp, (django_cache.get_many(keys) if stamp is not None and keys else {})
+    found = django_cache.get_many([_stamp_key(public_id), *keys])
+    stamp = found.pop(_stamp_key(public_id), None)
+    if stamp is None:
+        stamp = _stamp_from_database(public_id, cached=True)
+        if stamp is None:
+            return None, {}
+    return stamp, found
 
 
 def forget_stamp(sender, instance, **kwargs):
