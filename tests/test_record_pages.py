@@ -702,7 +702,9 @@ def test_hazard_page_costs_one_more_query_for_its_incidents(client):
         HazardLinkFactory(version=version, hazard=hazard)
         release(version)
     assert not hazard.live_version.recommendations.exists()
-    assert count_queries(client, f"/en/incidents/{hazard.public_id}/") == RECORD_PAGE_QUERIES_WITHOUT_RECOMMENDATIONS + 1
+    assert (
+        count_queries(client, f"/en/incidents/{hazard.public_id}/") == RECORD_PAGE_QUERIES_WITHOUT_RECOMMENDATIONS + 1
+    )
 
 
 def test_a_version_without_recommendations_costs_no_query_for_their_authorities(client):
@@ -711,7 +713,9 @@ def test_a_version_without_recommendations_costs_no_query_for_their_authorities(
     assert count_queries(client, f"/en/incidents/{live.record.public_id}/") == RECORD_PAGE_QUERIES
     bare = PublishedVersionFactory()
     assert not bare.recommendations.exists()
-    assert count_queries(client, f"/en/incidents/{bare.record.public_id}/") == RECORD_PAGE_QUERIES_WITHOUT_RECOMMENDATIONS
+    assert (
+        count_queries(client, f"/en/incidents/{bare.record.public_id}/") == RECORD_PAGE_QUERIES_WITHOUT_RECOMMENDATIONS
+    )
 
 
 def test_rendered_text_is_cached_by_version_and_language(client, monkeypatch):

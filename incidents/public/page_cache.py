@@ -44,11 +44,23 @@ def page_key(public_id, lang, number=None) -> str:
     return f"dossier:record-page:{public_id}:{lang}:{number or 'live'}"
 
 
+def answer_key(public_id, lang, number=None) -> str:
+    """The cache key of the JSON API's answer about a record (api/http.py),
+    kept like its pages: under the answer's ETag, deleted with them."""
+    return f"dossier:record-answer:{public_id}:{lang}:{number or 'live'}"
+
+
 def page_keys(public_id, live_number) -> list[str]:
-    """Every cached page of a record: the live page and each version's, in
-    every language (for the workflow, which deletes them at a redaction)."""
+    """Every cached page of a record, and the API's answers about it: the
+    live one and each version's, in every language (for the workflow, which
+    deletes them at a redaction)."""
     numbers = [None, *range(1, (live_number or 0) + 1)]
-    return [page_key(public_id, lang, number) for lang, _name in settings.LANGUAGES for number in numbers]
+    return [
+        key(public_id, lang, number)
+        for key in (page_key, answer_key)
+        for lang, _name in settings.LANGUAGES
+        for number in numbers
+    ]
 
 
 def applies(request) -> bool:
