@@ -20,3 +20,14 @@ class ApiConfig(AppConfig):
         from .tasks import on_workflow_event
 
         post_save.connect(on_workflow_event, sender=WorkflowEvent, dispatch_uid="api.regenerate_export")
+
+        # The API's stamp of everything published, kept in a shared cache,
+        # follows every save of a record (api/queries.py, ``stamp``).
+        from django.db.models.signals import post_delete
+
+        from incidents.models import Record
+
+        from .queries import forget_stamp
+
+        post_save.connect(forget_stamp, sender=Record, dispatch_uid="api.stamp")
+        post_delete.connect(forget_stamp, sender=Record, dispatch_uid="api.stamp-delete")

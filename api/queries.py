@@ -8,6 +8,8 @@ through ``incidents.public.record_page`` (``Record.objects.published()``,
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max, Q
 
 from evidence.models import Source
@@ -60,14 +62,41 @@ class LoadedRecord:
     related: list = field(default_factory=list)  # Records with their shared_* counts, best first
 
 
+def _read_stamp() -> str:
+    public = Record.objects.filter(Q(live_version__isnull=False) | Q(withdrawn_at__isnull=False))
+    found = public.aggregate(last=Max("updated_at"), count=Count("pk"))
+    return f"{found['last'] and found['last'].isoformat()}/{found['count']}"
+
+
+STAMP_KEY = "dossier:api-stamp"
+
+
 def stamp() -> str:
     """Changes whenever what the API answers can: a publication, a
     withdrawal or a redaction moves its record's ``updated_at``. Drafts,
     reviews and edits of reference rows leave it alone (a published version
-    shows reference rows as pinned), so it tells no one when editors work."""
-    public = Record.objects.filter(Q(live_version__isnull=False) | Q(withdrawn_at__isnull=False))
-    found = public.aggregate(last=Max("updated_at"), count=Count("pk"))
-    return f"{found['last'] and found['last'].isoformat()}/{found['count']}"
+    shows reference rows as pinned), so it tells no one when editors work.
+
+    Kept in a shared cache (Redis) as the records' own stamps are
+    (``record_page.page_stamp``), and for the same reasons: every save of a
+    record drops it at once and writes the new one when the transaction
+    commits (``forget_stamp``); readers only ``add``, so a value read
+    before a commit cannot replace the one written after it."""
+    cached = record_page.stamps_cached()
+    if cached and (found := cache.get(STAMP_KEY)) is not None:
+        return found
+    found = _read_stamp()
+    if cached:
+        cache.add(STAMP_KEY, found, record_page.STAMP_CACHE_SECONDS)
+    return found
+
+
+def forget_stamp(sender, instance, **kwargs):
+    """On every save (or deletion) of a record (connected in api/apps.py)."""
+    if not record_page.stamps_cached():
+        return
+    cache.delete(STAMP_KEY)
+    transaction.on_commit(lambda: cache.set(STAMP_KEY, _read_stamp(), record_page.STAMP_CACHE_SECONDS))
 
 
 def term_mappings(terms) -> dict:
@@ -91,10 +120,22 @@ def stale_fields(previous, version) -> dict:
     return {key: frozenset(names) for key, names in stale.items()}
 
 
-def load_record(public_id, number=None) -> LoadedRecord:
-    """A published record's version ``number`` (its live one by default)."""
-    record = _readable(public_id)
-    versions = record_page.public_versions(record)
+def load_record(public_id, number=None, stamp=None) -> LoadedRecord:
+    """A published record's version ``number`` (its live one by default):
+    from its stamp (``record_page.page_stamp``; ``stamp`` when the ETag read
+    it already), the record and its versions in one query, as the record
+    page reads them."""
+    if stamp is None:
+        stamp = record_page.page_stamp(public_id)
+    usable = stamp is not None and not stamp.is_withdrawn and not stamp.merged_into
+    found = record_page.record_with_versions(stamp) if usable else None
+    if found is not None:
+        record, versions = found
+    else:
+        # Withdrawn or merged (their notices need the record), not public,
+        # or changed since the stamp was read: read afresh.
+        record = _readable(public_id)
+        versions = record_page.public_versions(record)
     chosen = record.live_version_id if number is None else None
     index = next(
         (i for i, v in enumerate(versions) if (v.pk == chosen if chosen else v.number == number)),

@@ -253,7 +253,9 @@ def record(request, public_id: str, version: str | None = None):
             return error(400, _("Some parameters are not valid."), {"version": [_("Give a version number.")]})
         number = int(version)
     try:
-        loaded = queries.load_record(public_id, number)
+        # The record's stamp, read by ApiMiddleware for the answer's ETag.
+        stamp = getattr(request, "_dossier_stamps", {}).get(public_id)
+        loaded = queries.load_record(public_id, number, stamp=stamp)
     except queries.RecordNotFoundError:
         return error(404, _("No published record or version has this id."))
     except queries.RecordWithdrawnError as gone:

@@ -13,12 +13,13 @@ off, --workers sync workers) and Redis as the cache (REDIS_URL, by default
 database 3 of the Redis at 127.0.0.1:6379), then measure, in one run:
 
 - throughput (requests per second, --clients concurrent clients in their own
-  processes) of the bare view, of record pages already in the cache, and of
-  conditional requests answered 304, interleaved in rounds so that anything
-  else the machine does slows each alike;
-- one request at a time, the median of a record page with nothing of it
-  cached (its page and its texts' renderings deleted first), and of the
-  bare view.
+  processes) of the bare view, of record pages and of the API's answers
+  about one record (/api/v1/records/<id>/) already in the cache, and of
+  conditional requests of both answered 304, interleaved in rounds so that
+  anything else the machine does slows each alike;
+- one request at a time, the median of a record page and of an API answer
+  with nothing of them cached (the record's pages, answers and texts'
+  renderings deleted first), and of the bare view.
 
 Only the keys of the pages measured are deleted: the Redis database may be
 shared, and is never flushed.
@@ -88,7 +89,7 @@ def forget(public_id):
     from incidents.public.record_page import render_cache_key
 
     record = Record.objects.select_related("live_version").get(public_id=public_id)
-    keys = page_keys(record.pk, record.live_version.number)
+    keys = page_keys(record.public_id, record.live_version.number)  # its pages and API answers
     for version in record.versions.all():
         keys += [render_cache_key(version, lang) for lang, _name in settings.LANGUAGES]
     cache.delete_many(keys)
@@ -154,6 +155,9 @@ def main():
     _url, parts, name = bench_database_url("bench/record_cache.py", "dossier_bench_cache", "test data")
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
+    # One client address sends every request: the API's rate limit must not
+    # refuse them. It is still counted (two cache calls per API request).
+    os.environ.setdefault("DOSSIER_API_RATE", "1000000/s")
     os.environ.pop("DEBUG", None)
     ensure_database(parts, name, args.regenerate)
     setup_django()
@@ -166,6 +170,7 @@ def main():
     rng = random.Random(12)
     chosen = rng.sample(public_ids, min(args.pages, len(public_ids)))
     pages = [f"/{lang}/incidents/{public_id}/" for public_id in chosen for lang in ("en", "fr")]
+    answers = [f"/api/v1/records/{public_id}/" for public_id in chosen]
     for public_id in chosen:
         forget(public_id)  # rendered afresh below by this run's code
     connections.close_all()
@@ -176,48 +181,74 @@ def main():
         client = Client(port)
         # Warm every page, and keep its ETag for the conditional requests.
         tags = {}
-        for path in pages:
+        for path in pages + answers:
             client.timed(path)
             _status, tag, _body = client.get(path)
             tags[path] = tag
-        warm = [(path, None) for path in pages]
-        conditional = [(path, {"If-None-Match": tags[path]}) for path in pages]
-        rates = {"bare view": [], "record page, cached": [], "record page, 304": []}
+        rates = {name: [] for name in ("bare view", *THROUGHPUTS)}
+        requests = {
+            "record page, cached": [(path, None) for path in pages],
+            "record page, 304": [(path, {"If-None-Match": tags[path]}) for path in pages],
+            "API record, cached": [(path, None) for path in answers],
+            "API record, 304": [(path, {"If-None-Match": tags[path]}) for path in answers],
+        }
         for round_number in range(args.rounds):
             seed = 1000 * round_number
             rates["bare view"].append(throughput(port, [(BARE, None)], args.burst, 200, args.clients, seed))
-            rates["record page, cached"].append(throughput(port, warm, args.burst, 200, args.clients, seed))
-            rates["record page, 304"].append(throughput(port, conditional, args.burst, 304, args.clients, seed))
+            for name, (expect, _target) in THROUGHPUTS.items():
+                rates[name].append(throughput(port, requests[name], args.burst, expect, args.clients, seed))
 
-        # One request at a time, nothing of the page cached.
-        cold, bare = [], []
+        # One request at a time, nothing of the page or answer cached.
+        single = {"bare view": [], "record page, cold": [], "API record, cold": []}
         for public_id in rng.sample(public_ids, min(args.cold, len(public_ids))):
             forget(public_id)
             connections.close_all()
-            bare.append(client.timed(BARE))
-            cold.append(client.timed(f"/{rng.choice(['en', 'fr'])}/incidents/{public_id}/"))
+            single["bare view"].append(client.timed(BARE))
+            single["record page, cold"].append(client.timed(f"/{rng.choice(['en', 'fr'])}/incidents/{public_id}/"))
+            forget(public_id)
+            connections.close_all()
+            single["API record, cold"].append(client.timed(f"/api/v1/records/{public_id}/"))
     finally:
         stop_server(server)
-    report(args, len(public_ids), rates, cold, bare)
+    report(args, len(public_ids), rates, single)
 
 
-def report(args, records, rates, cold, bare):
+# Measured in throughput: (the status expected, the target as a ratio to the bare view).
+THROUGHPUTS = {
+    "record page, cached": (200, 0.5),
+    "record page, 304": (304, None),
+    "API record, cached": (200, 0.5),
+    "API record, 304": (304, None),
+}
+# One request at a time: the target median, in ms.
+COLD_TARGET_MS = 8
+
+
+def report(args, records, rates, single):
     print()
     print(
         f"Record page cache: {records} published records, PostgreSQL, Redis, gunicorn ({args.workers} sync workers), "
         f"DEBUG off, {args.clients} concurrent clients, {args.rounds} rounds of {args.burst:g} s"
     )
     baseline = statistics.median(rates["bare view"])
-    print(f"{'what':<24}{'requests/s':>12}{'× bare view':>13}")
+    print(f"{'what':<24}{'requests/s':>12}{'× bare view':>13}  target")
     for name, values in rates.items():
         rate = statistics.median(values)
-        print(f"{name:<24}{rate:>12.0f}{rate / baseline:>13.2f}")
+        target = THROUGHPUTS.get(name, (None, None))[1]
+        verdict = "" if target is None else f"  >= {target:.2f}: {'met' if rate / baseline >= target else 'NOT met'}"
+        print(f"{name:<24}{rate:>12.0f}{rate / baseline:>13.2f}{verdict}")
     print()
     print("One request at a time:")
-    print(f"{'what':<24}{'requests':>9}{'median ms':>11}{'p90 ms':>9}")
-    for name, values in (("bare view", bare), ("record page, cold", cold)):
+    print(f"{'what':<24}{'requests':>9}{'median ms':>11}{'p90 ms':>9}  target")
+    for name, values in single.items():
+        median = statistics.median(values) * 1000
         p90 = statistics.quantiles(values, n=10)[-1]
-        print(f"{name:<24}{len(values):>9}{statistics.median(values) * 1000:>11.1f}{p90 * 1000:>9.1f}")
+        verdict = (
+            ""
+            if name == "bare view"
+            else f"  <= {COLD_TARGET_MS} ms: {'met' if median <= COLD_TARGET_MS else 'NOT met'}"
+        )
+        print(f"{name:<24}{len(values):>9}{median:>11.1f}{p90 * 1000:>9.1f}{verdict}")
     print()
     print("Throughputs are medians over the rounds; ratios compare figures measured in this run on this machine.")
 

@@ -202,7 +202,9 @@ CACHES = {
 }
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, keeping one client per connection pool
+        # instead of building one per call (core/cache.py).
+        "BACKEND": "core.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         # Several sites (or a check beside the site, scripts/prod-check) may
         # share one Redis database: each under its own prefix.

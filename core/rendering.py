@@ -13,6 +13,7 @@ source in the evidence list: ``(<a href="#source-rcmp-2025">RCMP, 2025</a>)``.
 
 import html
 import re
+import threading
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -194,14 +195,30 @@ class _CitationExtension(markdown.Extension):
         )
 
 
-def _markdown(targets, id_prefix) -> markdown.Markdown:
+def _new_markdown() -> markdown.Markdown:
     md = markdown.Markdown(
-        extensions=["sane_lists", "tables", _CitationExtension(targets, id_prefix)],
+        extensions=["sane_lists", "tables", _CitationExtension({}, "")],
         output_format="html",
     )
     # Raw HTML off: "<script>" in a text is shown as text, never parsed.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    return md
+
+
+# One converter per thread, reset before each text: building one costs
+# about as much as converting a paragraph, and a record page converts four
+# texts (bench/README.md, "Record page cache").
+_converters = threading.local()
+
+
+def _markdown(targets, id_prefix) -> markdown.Markdown:
+    md = getattr(_converters, "md", None)
+    if md is None:
+        md = _converters.md = _new_markdown()
+    md.reset()
+    citations = md.inlinePatterns["dossier_citation"]
+    citations.targets, citations.id_prefix, citations.counts = targets, id_prefix, {}
     return md
 
 
@@ -233,7 +250,12 @@ def localized_markdown(obj, field, *, citations=None, id_prefix="text") -> SafeS
     element that carries the text's ``lang``.
     """
     value = localized(obj, field)
-    html = render_markdown(value.text, citations=citations, id_prefix=id_prefix)
+    return marked_fallback(value, render_markdown(value.text, citations=citations, id_prefix=id_prefix))
+
+
+def marked_fallback(value, html) -> SafeString:
+    """``html``, the rendering of the Localized ``value``, marked as
+    ``localized_markdown`` marks a text shown in another language."""
     if not value.is_fallback:
         return html
     return format_html(

@@ -630,7 +630,7 @@ class PolicyRecommendation(VersionPart):
     def authorities(self) -> list:
         """Every authority the recommendation is attributed to, the first-named
         first. Read from the version's parts: prefetch ``recommendation_authorities``
-        with the version's recommendations (``record_page.PART_PREFETCHES``)."""
+        with the version's recommendations (``record_page.prefetch_parts``)."""
         further = [
             row.entity for row in self.version.recommendation_authorities.all() if row.recommendation_id == self.pk
         ]

@@ -73,7 +73,7 @@ def backend(request, settings):
             pytest.skip(message)
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "core.cache.RedisCache",  # as in production (config/settings.py)
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": f"dossier-test-{uuid.uuid4().hex}",
             }
@@ -101,7 +101,7 @@ def served(client, record, suffix="", lang="en"):
 
 
 def cached_html(record, lang="en", number=None):
-    entry = cache.get(page_cache.page_key(record.pk, lang, number))
+    entry = cache.get(page_cache.page_key(record.public_id, lang, number))
     return [content.decode() for content, _type in entry["pages"].values()] if entry else []
 
 
@@ -188,7 +188,7 @@ def test_a_rendering_that_used_a_per_request_value_is_not_stored(used):
         str(request._csp_nonce)
     else:
         response.set_cookie("sessionid", "x")
-    key = page_cache.page_key(1, "en")
+    key = page_cache.page_key("INC-0001", "en")
     assert not page_cache.store_page(request, key, '"tag"', response)
     assert cache.get(key) is None
     clean = RequestFactory().get("/en/incidents/INC-0001/")
@@ -236,7 +236,7 @@ def test_a_redaction_changes_what_is_served_and_leaves_no_copy_in_the_cache(clie
     # Deleted at once, before any reader asks again.
     for lang in ("en", "fr"):
         for number in (None, 1):
-            assert cache.get(page_cache.page_key(record.pk, lang, number)) is None
+            assert cache.get(page_cache.page_key(record.public_id, lang, number)) is None
     response = get(client, url(record), HTTP_IF_NONE_MATCH=tag)
     assert response.status_code == 200 and response["ETag"] != tag
     assert passage not in response.content.decode() and "[redacted]" in response.content.decode()
@@ -255,7 +255,7 @@ def test_a_redacted_hazard_title_leaves_no_copy_in_a_linked_incident_page(client
         hazard.live_version, by=PublisherFactory(), field="title", language="en", passage=passage, reason="safety"
     )
     workflow.apply_redaction(redaction, by=ReviewerFactory())
-    assert cache.get(page_cache.page_key(incident.pk, "en")) is None
+    assert cache.get(page_cache.page_key(incident.public_id, "en")) is None
     response = get(client, url(incident), HTTP_IF_NONE_MATCH=tag)
     assert response.status_code == 200 and passage not in response.content.decode()
 
@@ -393,3 +393,76 @@ def test_a_stamp_read_before_a_commit_cannot_replace_the_one_written_after(backe
     # A reader that read the row before the commit adds its stamp too late.
     cache.add(record_page._stamp_key(record.public_id), before, 60)
     assert record_page.page_stamp(record.public_id) == after
+
+
+# The JSON API's answer about one record -----------------------------------------------------
+
+
+def api_url(record, query=""):
+    return f"/api/v1/records/{record.public_id}/{query}"
+
+
+def test_a_warm_api_answer_costs_the_stamp_and_no_view(client, backend, django_assert_num_queries, monkeypatch):
+    live = PublishedVersionFactory(title_en="An answered title")
+    first = client.get(api_url(live.record))
+    assert first.status_code == 200
+    monkeypatch.setattr("api.queries.load_record", lambda *a, **k: pytest.fail("the view ran"))
+    with django_assert_num_queries(STAMP_QUERIES[backend]):
+        again = client.get(api_url(live.record))
+    assert again.status_code == 200 and again.content == first.content and again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"] and "An answered title" in again.content.decode()
+    with django_assert_num_queries(STAMP_QUERIES[backend]):
+        assert client.get(api_url(live.record), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_api_answers_are_cached_per_version_and_language_and_other_queries_are_not(client):
+    v1 = PublishedVersionFactory(title_en="First title", title_fr="Premier titre")
+    record = record_of(publish_revision(record_of(v1), title_en="Second title", title_fr="Second titre"))
+    assert "Second title" in client.get(api_url(record)).content.decode()
+    assert "First title" in client.get(api_url(record, "?version=1")).content.decode()
+    french = client.get(api_url(record), HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.status_code == 200
+    for lang, number in (("en", None), ("en", 1), ("fr", None)):
+        assert cache.get(page_cache.answer_key(record.public_id, lang, number)) is not None
+    assert client.get(api_url(record, "?version=1&extra=1")).status_code == 200
+    assert client.get(api_url(record, "?version=9")).status_code == 404
+    assert cache.get(page_cache.answer_key(record.public_id, "en", 9)) is None
+
+
+def test_a_new_publication_changes_the_api_answer_and_its_etag(client):
+    live = PublishedVersionFactory(summary_en="Before.")
+    first = client.get(api_url(live.record))
+    publish_revision(record_of(live), summary_en="Corrected.")
+    again = client.get(api_url(live.record), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"] and "Corrected." in again.content.decode()
+
+
+def test_a_redaction_leaves_no_api_answer_in_the_cache(client):
+    passage = "Jane Roe, 555-0100"
+    live = PublishedVersionFactory(narrative_en=f"A caller, {passage}, was impersonated.")
+    record = live.record
+    first = client.get(api_url(record))
+    assert passage in first.content.decode()
+    assert cache.get(page_cache.answer_key(record.public_id, "en")) is not None
+    redaction = workflow.request_redaction(
+        live, by=PublisherFactory(), field="narrative", language="en", passage=passage, reason="personal_data"
+    )
+    workflow.apply_redaction(redaction, by=ReviewerFactory())
+    assert cache.get(page_cache.answer_key(record.public_id, "en")) is None
+    again = client.get(api_url(record), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and passage not in again.content.decode()
+
+
+def test_a_withdrawn_record_answer_is_not_served_from_the_cache(client):
+    live = PublishedVersionFactory()
+    assert client.get(api_url(live.record)).status_code == 200
+    workflow.withdraw(record_of(live), by=PublisherFactory(), reason_en="Wrong.", reason_fr="Erroné.")
+    assert client.get(api_url(live.record)).status_code == 410
+
+
+def test_a_cached_api_answer_still_counts_against_the_rate_limit(client, settings):
+    live = PublishedVersionFactory()
+    settings.DOSSIER_API_RATE = "2/min"
+    assert client.get(api_url(live.record)).status_code == 200
+    assert client.get(api_url(live.record)).status_code == 200
+    assert client.get(api_url(live.record)).status_code == 429

@@ -667,6 +667,9 @@ def count_queries(client, url):
 # for the related records with the records merged into it
 # (record_page.neighbours: stored at publication, incidents/related.py).
 RECORD_PAGE_QUERIES = 12
+# A version without policy recommendations has no further authorities to
+# read either: that query is not run (record_page.prefetch_parts).
+RECORD_PAGE_QUERIES_WITHOUT_RECOMMENDATIONS = RECORD_PAGE_QUERIES - 1
 # The changes page shows neither related nor merged records.
 CHANGES_PAGE_QUERIES = RECORD_PAGE_QUERIES - 1
 
@@ -702,7 +705,21 @@ def test_hazard_page_costs_one_more_query_for_its_incidents(client):
         version = DraftVersionFactory()
         HazardLinkFactory(version=version, hazard=hazard)
         release(version)
-    assert count_queries(client, f"/en/incidents/{hazard.public_id}/") == RECORD_PAGE_QUERIES + 1
+    assert not hazard.live_version.recommendations.exists()
+    assert (
+        count_queries(client, f"/en/incidents/{hazard.public_id}/") == RECORD_PAGE_QUERIES_WITHOUT_RECOMMENDATIONS + 1
+    )
+
+
+def test_a_version_without_recommendations_costs_no_query_for_their_authorities(client):
+    live = full_record()
+    assert live.recommendations.exists()
+    assert count_queries(client, f"/en/incidents/{live.record.public_id}/") == RECORD_PAGE_QUERIES
+    bare = PublishedVersionFactory()
+    assert not bare.recommendations.exists()
+    assert (
+        count_queries(client, f"/en/incidents/{bare.record.public_id}/") == RECORD_PAGE_QUERIES_WITHOUT_RECOMMENDATIONS
+    )
 
 
 def test_rendered_text_is_cached_by_version_and_language(client, monkeypatch):
@@ -710,12 +727,12 @@ def test_rendered_text_is_cached_by_version_and_language(client, monkeypatch):
 
     live = PublishedVersionFactory(narrative_en="English narrative", narrative_fr="Récit français")
     calls = []
-    original = record_page.localized_markdown
-    monkeypatch.setattr(record_page, "localized_markdown", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = record_page.render_markdown
+    monkeypatch.setattr(record_page, "render_markdown", lambda *a, **k: calls.append(1) or original(*a, **k))
     url = f"/{{}}/incidents/{live.record.public_id}/"
     assert "English narrative" in page(client, url.format("en"))
     rendered = len(calls)
-    assert rendered == 3  # summary, narrative, editorial assessment
+    assert rendered == 3  # summary (its plain text too), narrative, editorial assessment
     assert "English narrative" in page(client, url.format("en"))
     assert len(calls) == rendered  # served from the cache
     french = page(client, url.format("fr"))

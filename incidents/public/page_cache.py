@@ -35,17 +35,32 @@ PAGE_CACHE_SECONDS = 24 * 60 * 60
 MAX_ADDRESSES = 4
 
 
-def page_key(record_pk, lang, number=None) -> str:
+def page_key(public_id, lang, number=None) -> str:
     """The cache key of a record's page in ``lang``: a version's permalink
-    (``number``), or its live page."""
-    return f"dossier:record-page:{record_pk}:{lang}:{number or 'live'}"
+    (``number``), or its live page. By public id, the address's own, so that
+    the page is read in the same round trip as the record's stamp
+    (``record_page.stamp_with``), before the record's primary key is known;
+    the ETag in the entry names the record by both."""
+    return f"dossier:record-page:{public_id}:{lang}:{number or 'live'}"
 
 
-def page_keys(record_pk, live_number) -> list[str]:
-    """Every cached page of a record: the live page and each version's, in
-    every language (for the workflow, which deletes them at a redaction)."""
+def answer_key(public_id, lang, number=None) -> str:
+    """The cache key of the JSON API's answer about a record (api/http.py),
+    kept like its pages: under the answer's ETag, deleted with them."""
+    return f"dossier:record-answer:{public_id}:{lang}:{number or 'live'}"
+
+
+def page_keys(public_id, live_number) -> list[str]:
+    """Every cached page of a record, and the API's answers about it: the
+    live one and each version's, in every language (for the workflow, which
+    deletes them at a redaction)."""
     numbers = [None, *range(1, (live_number or 0) + 1)]
-    return [page_key(record_pk, lang, number) for lang, _name in settings.LANGUAGES for number in numbers]
+    return [
+        key(public_id, lang, number)
+        for key in (page_key, answer_key)
+        for lang, _name in settings.LANGUAGES
+        for number in numbers
+    ]
 
 
 def applies(request) -> bool:
@@ -57,10 +72,17 @@ def _address(request) -> str:
     return request.build_absolute_uri(request.path)
 
 
-def cached_page(request, key, tag) -> HttpResponse | None:
+# ``cached_page``'s ``entry`` when the cache has not been read yet.
+NOT_READ = object()
+
+
+def cached_page(request, key, tag, entry=NOT_READ) -> HttpResponse | None:
     """The page stored under ``key`` for this address, if it was rendered
-    for the ETag ``tag``; None otherwise."""
-    entry = cache.get(key)
+    for the ETag ``tag``; None otherwise. ``entry``: what the cache holds
+    under ``key`` (None: nothing), when it was read already, with the
+    record's stamp."""
+    if entry is NOT_READ:
+        entry = cache.get(key)
     if entry is None or entry["etag"] != tag:
         return None
     page = entry["pages"].get(_address(request))

@@ -34,7 +34,7 @@ from core.rendering import (
     CitationTarget,
     citation_anchor,
     citation_keys,
-    localized_markdown,
+    marked_fallback,
     render_markdown,
     text_from_html,
 )
@@ -74,10 +74,6 @@ PART_PREFETCHES = (
         "recommendations",
         queryset=PolicyRecommendation.objects.select_related("authority", "source", "authority_state", "source_state"),
     ),
-    Prefetch(
-        "recommendation_authorities",
-        queryset=RecommendationAuthority.objects.select_related("recommendation", "entity", "entity_state"),
-    ),
     Prefetch("entity_roles", queryset=EntityRole.objects.select_related("entity", "entity_state")),
     Prefetch(
         "classifications",
@@ -94,12 +90,28 @@ PART_PREFETCHES = (
 )
 
 
+# The further authorities of recommendations: read only for versions that
+# have recommendations (RecommendationAuthority.recommendation is one of the
+# version's own), so that a version without any costs no query for them.
+AUTHORITIES = Prefetch(
+    "recommendation_authorities",
+    queryset=RecommendationAuthority.objects.select_related("recommendation", "entity", "entity_state"),
+)
+NO_AUTHORITIES = Prefetch("recommendation_authorities", queryset=RecommendationAuthority.objects.none())
+
+
 def prefetch_parts(versions):
-    """Load the parts of these versions, one query per kind of part, showing
+    """Load the parts of these versions, one query per kind of part (none for
+    the further authorities of versions without recommendations), showing
     the reference rows as the versions' reviewers saw them (drafts show them
     as they are)."""
     versions = list(versions)
     prefetch_related_objects(versions, *PART_PREFETCHES)
+    recommending = [version for version in versions if version.recommendations.all()]
+    prefetch_related_objects(recommending, AUTHORITIES)
+    # An empty queryset (.none()) runs no query, and leaves ``.all()`` empty
+    # without one.
+    prefetch_related_objects([version for version in versions if not version.recommendations.all()], NO_AUTHORITIES)
     pins.apply(versions)
 
 
@@ -198,12 +210,35 @@ def page_stamp(public_id) -> PageStamp | None:
     cached = stamps_cached()
     if cached and (stamp := django_cache.get(_stamp_key(public_id))) is not None:
         return stamp
+    return _stamp_from_database(public_id, cached)
+
+
+def _stamp_from_database(public_id, cached):
     stamp = _read_stamp(public_id)
     if cached and stamp is not None:
         # add, not set: a stamp written after a commit (forget_stamp) wins
         # over one read before it.
         django_cache.add(_stamp_key(public_id), stamp, STAMP_CACHE_SECONDS)
     return stamp
+
+
+def stamp_with(public_id, keys) -> tuple[PageStamp | None, dict]:
+    """``page_stamp(public_id)``, and what the cache holds under ``keys``
+    ({key: value} of those it holds): from a shared cache, in one round
+    trip (a warm page: its stamp and the page itself). Nothing is read
+    under ``keys`` for a record that is not public."""
+    if not PUBLIC_ID_RE.match(public_id or ""):
+        return None, {}
+    if not stamps_cached():
+        stamp = _read_stamp(public_id)
+        return stamp, (django_cache.get_many(keys) if stamp is not None and keys else {})
+    found = django_cache.get_many([_stamp_key(public_id), *keys])
+    stamp = found.pop(_stamp_key(public_id), None)
+    if stamp is None:
+        stamp = _stamp_from_database(public_id, cached=True)
+        if stamp is None:
+            return None, {}
+    return stamp, found
 
 
 def forget_stamp(sender, instance, **kwargs):
@@ -398,13 +433,15 @@ def render_texts(version, targets, lang, use_cache=True) -> dict:
         cached = django_cache.get(key)
         if cached is not None:
             return _marked_safe(cached)
+    texts, rendered = {}, {}
     with translation.override(lang):
-        texts = {
-            field: str(localized_markdown(version, field, citations=targets, id_prefix=prefix))
-            for field, prefix in MARKDOWN_FIELDS
-        }
-    summary = render_markdown(localized(version, "summary", lang).text, citations=targets, id_prefix="plain")
-    texts["summary_text"] = text_from_html(summary)
+        for field, prefix in MARKDOWN_FIELDS:
+            value = localized(version, field, lang)
+            rendered[field] = render_markdown(value.text, citations=targets, id_prefix=prefix)
+            texts[field] = str(marked_fallback(value, rendered[field]))
+    # The summary's own rendering, without the "not yet translated" note, as
+    # plain text: the same words whatever the citations' ids.
+    texts["summary_text"] = text_from_html(rendered["summary"])
     if cacheable:
         django_cache.set(key, texts, RENDER_CACHE_SECONDS)
     return _marked_safe(texts)

@@ -30,17 +30,20 @@ from incidents.models import (
     Status,
     WorkflowEvent,
 )
-from incidents.public.record_page import PART_PREFETCHES
+from incidents.public.record_page import AUTHORITIES, PART_PREFETCHES
 from incidents.publishing import privacy
 
 # The parts of both versions, one query per kind. Unlike the public page,
 # hazard links are all loaded: a reviewer must see a link to a hazard that
 # is not published yet (readers will not, until it is).
-REVIEW_PREFETCHES = tuple(
-    prefetch
-    if prefetch.prefetch_to != "hazard_links"
-    else Prefetch("hazard_links", queryset=HazardLink.objects.select_related("hazard"))
-    for prefetch in PART_PREFETCHES
+REVIEW_PREFETCHES = (
+    *(
+        prefetch
+        if prefetch.prefetch_to != "hazard_links"
+        else Prefetch("hazard_links", queryset=HazardLink.objects.select_related("hazard"))
+        for prefetch in PART_PREFETCHES
+    ),
+    AUTHORITIES,
 )
 
 

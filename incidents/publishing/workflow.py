@@ -800,7 +800,7 @@ def _forget_pages(records):
     now and once the transaction commits (a page rendered meanwhile from the
     old text may have been stored): they would be served no more (their ETags
     name the records' old stamps) but must not keep an erased passage."""
-    keys = [key for record in records for key in page_keys(record.pk, _live_number(record))]
+    keys = [key for record in records for key in page_keys(record.public_id, _live_number(record))]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 

@@ -21,7 +21,7 @@ from the cache when it was rendered for the current ETag
 """
 
 import json
-from functools import wraps
+from functools import partial, wraps
 
 from django import forms
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -42,6 +42,7 @@ from incidents.public.record_page import (
     public_record,
     public_versions,
     record_with_versions,
+    stamp_with,
     summary_text,
 )
 
@@ -55,13 +56,32 @@ def _stamp(request, public_id):
     return loaded[public_id]
 
 
-def merged_redirect(view):
+def _stamp_and_page(request, public_id, number):
+    """Before the ETag function reads the stamp of a version's page: for a
+    request the page cache ``applies`` to, read the stamp and the cached
+    page together (``record_page.stamp_with``: one round trip to Redis).
+    Not when the reader sends ``If-None-Match``: a ``304`` needs the stamp
+    alone, and the page is read after it only if the tag does not match."""
+    loaded = request.__dict__.setdefault("_dossier_stamps", {})
+    if public_id in loaded or "If-None-Match" in request.headers or not page_cache.applies(request):
+        return
+    key = page_cache.page_key(public_id, current_language(), number)
+    loaded[public_id], found = stamp_with(public_id, [key])
+    request._dossier_page_entry = found.get(key)
+
+
+def merged_redirect(view=None, *, page=False):
     """Every URL of a duplicate answers 301 to the page of the record it was
     merged into (its stamp says which, in the same query): its own content,
-    versions and citation files are no longer shown."""
+    versions and citation files are no longer shown. ``page``: a version's
+    page, whose cached copy is read with the stamp (``_stamp_and_page``)."""
+    if view is None:
+        return partial(merged_redirect, page=page)
 
     @wraps(view)
     def wrapper(request, public_id, *args, **kwargs):
+        if page:
+            _stamp_and_page(request, public_id, kwargs.get("number"))
         stamp = _stamp(request, public_id)
         if stamp is not None and stamp.merged_into:
             return HttpResponsePermanentRedirect(reverse("incidents:record", args=[stamp.merged_into]))
@@ -103,6 +123,11 @@ def _page_etag(request, public_id, number=None, extension=None):
     return etag(stamp, current_language(), number, extension, licence.settings_fingerprint())
 
 
+def _version_page_etag(request, public_id, number=None):
+    _stamp_and_page(request, public_id, number)
+    return _page_etag(request, public_id, number)
+
+
 def withdrawn_notice(request, record):
     return render(request, "incidents/withdrawn.html", {"record": record}, status=410)
 
@@ -139,8 +164,8 @@ def _version_page(request, public_id, number=None):
         raise Http404
     key = tag = None
     if page_cache.applies(request) and not stamp.is_withdrawn:
-        key, tag = page_cache.page_key(stamp.pk, current_language(), number), _page_etag(request, public_id, number)
-        cached = page_cache.cached_page(request, key, tag)
+        key, tag = page_cache.page_key(public_id, current_language(), number), _page_etag(request, public_id, number)
+        cached = page_cache.cached_page(request, key, tag, getattr(request, "_dossier_page_entry", page_cache.NOT_READ))
         if cached is not None:
             return cached
     record, versions = _record_and_versions(request, public_id)
@@ -154,8 +179,8 @@ def _version_page(request, public_id, number=None):
 
 
 @require_safe
-@merged_redirect
-@condition(etag_func=_page_etag)
+@merged_redirect(page=True)
+@condition(etag_func=_version_page_etag)
 def record_detail(request, public_id):
     return _version_page(request, public_id)
 
@@ -168,8 +193,8 @@ def _public_version(record, versions, number):
 
 
 @require_safe
-@merged_redirect
-@condition(etag_func=_page_etag)
+@merged_redirect(page=True)
+@condition(etag_func=_version_page_etag)
 def version_detail(request, public_id, number):
     return _version_page(request, public_id, number)
 
