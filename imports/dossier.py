@@ -42,6 +42,7 @@ from incidents import rules
 from incidents.models import (
     Citation,
     Classification,
+    EntityResponse,
     EntityRole,
     ExternalId,
     Harm,
@@ -358,6 +359,19 @@ class RestoreWriter:
                     entity=Entity.objects.get(slug=role["entity"]["slug"]),
                     role=role["role"]["value"],
                     **_texts(role, "note"),
+                )
+            )
+        # After the roles: only an entity the version names may respond.
+        # Exports before schema 1.2 have no "responses".
+        for order, response in enumerate(shape.get("responses", [])):
+            self._part(
+                EntityResponse(
+                    version=version,
+                    order=order,
+                    entity=Entity.objects.get(slug=response["entity"]["slug"]),
+                    responded_on=parse_date(response["date"]),
+                    url=response["url"] or "",
+                    **_texts(response, "text"),
                 )
             )
         for order, term in enumerate(shape["classifications"]):

@@ -41,6 +41,7 @@ from core.i18n import LANGUAGE_CODES, Localized, current_language, date_format, 
 from .models import (
     Citation,
     Classification,
+    EntityResponse,
     EntityRole,
     Harm,
     HazardLink,
@@ -217,6 +218,14 @@ SECTIONS = (
         "entities",
         _("Entities involved"),
         parts=(_Parts("entity_roles", ("note", "entity.name", "entity.url"), _key_by("entity_id", "role")),),
+    ),
+    # Right of reply: one section for every response, matched by entity
+    # (an entity's second response matches its second), so that a corrected
+    # date or text shows as a change of the response.
+    _Section(
+        "responses",
+        _("Responses from entities"),
+        parts=(_Parts("responses", ("text", "responded_on", "url", "entity.name"), _key_by("entity_id")),),
     ),
     _Section(
         "taxonomy",
@@ -501,6 +510,15 @@ def describe(obj, lang=None) -> Localized:
             }
         fallback = name.is_fallback or text.is_fallback
         return Localized(label, text.lang if fallback else lang, fallback)
+    if isinstance(obj, EntityResponse):
+        # "Response from Clearview AI (March 3, 2026)".
+        name = localized(obj.entity, "name", lang)
+        with translation.override(lang):
+            label = gettext("Response from %(entity)s (%(date)s)") % {
+                "entity": name.text,
+                "date": date_format(obj.responded_on, "DATE_FORMAT"),
+            }
+        return Localized(label, name.lang if name.is_fallback else lang, name.is_fallback)
     if isinstance(obj, EntityRole):
         name = localized(obj.entity, "name", lang)
         with translation.override(lang):

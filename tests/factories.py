@@ -19,6 +19,7 @@ from incidents.models import (
     Citation,
     Classification,
     Decision,
+    EntityResponse,
     EntityRole,
     ExternalId,
     Harm,
@@ -257,6 +258,28 @@ class EntityRoleFactory(factory.django.DjangoModelFactory):
     version = factory.SubFactory(DraftVersionFactory)
     entity = factory.SubFactory(EntityFactory)
     role = Role.REPORTING_AUTHORITY
+
+
+class EntityResponseFactory(factory.django.DjangoModelFactory):
+    """A response from an entity the version names: its role is created with it
+    unless ``role=False`` (an entity the version does not name)."""
+
+    class Meta:
+        model = EntityResponse
+        skip_postgeneration_save = True
+
+    version = factory.SubFactory(DraftVersionFactory)
+    entity = factory.SubFactory(EntityFactory)
+    text_en = "We dispute this account and have published our own."
+    text_fr = "Nous contestons ce récit et avons publié le nôtre."
+    responded_on = datetime.date(2026, 3, 2)
+    url = "https://example.org/statement"
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        # ``self`` is the response made (factory_boy passes the instance).
+        if create and extracted is not False and not self.version.entity_roles.filter(entity=self.entity).exists():
+            EntityRoleFactory(version=self.version, entity=self.entity, role=extracted or Role.DEPLOYER)
 
 
 class ClassificationFactory(factory.django.DjangoModelFactory):

@@ -37,6 +37,7 @@ from .specs import (
     HarmSpec,
     PlaceSpec,
     RecommendationSpec,
+    ResponseSpec,
     Revision,
     RoleSpec,
     Stage,
@@ -724,6 +725,27 @@ AIR_CANADA_CHATBOT = DemoRecord(
                 "bc-civil-resolution-tribunal",
                 Role.OTHER,
                 T("Decided the claim (2024 BCCRT 149)", "A tranché la demande (2024 BCCRT 149)"),
+            ),
+        ),
+        # Right of reply. Written for the demo in our own words, as the
+        # deployer's position might read; not a statement Air Canada made,
+        # so it links to no official statement.
+        responses=(
+            ResponseSpec(
+                "air-canada",
+                D(2024, 2, 23),
+                T(
+                    "Air Canada accepts the tribunal’s decision and has paid the amount it awarded. Our bereavement "
+                    "policy was published on our website throughout, and we regret that the chatbot’s answer did not "
+                    "reflect it.\n\n"
+                    "We have since reviewed how the answers our digital assistants give on fares and policies are "
+                    "checked against the policies themselves.",
+                    "Air Canada accepte la décision du tribunal et a versé le montant qu’il a accordé. Notre politique "
+                    "relative aux tarifs de deuil était publiée sur notre site Web pendant toute cette période, et nous "
+                    "regrettons que la réponse du robot conversationnel ne l’ait pas reflétée.\n\n"
+                    "Nous avons depuis revu la façon dont les réponses de nos assistants numériques sur les tarifs et "
+                    "les politiques sont vérifiées par rapport aux politiques elles-mêmes.",
+                ),
             ),
         ),
         classifications=(

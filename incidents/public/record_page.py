@@ -44,6 +44,7 @@ from incidents.models import (
     PUBLIC_STATUSES,
     Citation,
     Classification,
+    EntityResponse,
     EntityRole,
     ExternalId,
     Harm,
@@ -79,6 +80,7 @@ PART_PREFETCHES = (
         queryset=RecommendationAuthority.objects.select_related("recommendation", "entity", "entity_state"),
     ),
     Prefetch("entity_roles", queryset=EntityRole.objects.select_related("entity", "entity_state")),
+    Prefetch("responses", queryset=EntityResponse.objects.select_related("entity", "entity_state")),
     Prefetch(
         "classifications",
         queryset=Classification.objects.select_related("term__taxonomy", "term_state", "taxonomy_state"),
