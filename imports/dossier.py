@@ -69,6 +69,19 @@ class RecordLine:
     data: dict
 
 
+# The files a minor version of the schema added (api/export.py,
+# SCHEMA_VERSION): an export of an earlier version lacks them. The restore
+# reads records.jsonl, whose lines say the same.
+FILES_ADDED_IN = {"recommendation_authorities.csv": (1, 1), "responses.csv": (1, 2)}
+
+
+def _schema(version) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return (0, 0)
+
+
 def _sha256(path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -112,6 +125,8 @@ class DossierExport:
             )
         files = manifest.get("files") or {}
         for name in FILES:
+            if name not in files and _schema(version) < FILES_ADDED_IN.get(name, (0, 0)):
+                continue  # a file a later minor version added: not in an older export
             expected = (files.get(name) or {}).get("sha256")
             try:
                 found = _sha256(directory / name)

@@ -32,11 +32,11 @@ from typing import Any
 from django.db import models
 from django.utils import translation
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from core.i18n import LANGUAGE_CODES, Localized, current_language, date_format, labelled, localized
+from core.i18n import LANGUAGE_CODES, Localized, current_language, date_format, labelled, localized, starts_with_vowel
 
 from .models import (
     Citation,
@@ -514,7 +514,11 @@ def describe(obj, lang=None) -> Localized:
         # "Response from Clearview AI (March 3, 2026)".
         name = localized(obj.entity, "name", lang)
         with translation.override(lang):
-            label = gettext("Response from %(entity)s (%(date)s)") % {
+            if starts_with_vowel(name.text):  # « Réponse d’Air Canada »
+                label = pgettext("a name starting with a vowel follows", "Response from %(entity)s (%(date)s)")
+            else:
+                label = gettext("Response from %(entity)s (%(date)s)")
+            label = label % {
                 "entity": name.text,
                 "date": date_format(obj.responded_on, "DATE_FORMAT"),
             }

@@ -473,11 +473,12 @@ def full_record(**overrides):
     return release(draft)
 
 
-def add_parts(version, *, terms=(), entities=(), countries=(), harms=(), sources=(), external_ids=()):
+def add_parts(version, *, terms=(), entities=(), countries=(), harms=(), sources=(), external_ids=(), responses=()):
     """Give a draft its classifications, entities (as reporting authorities),
     jurisdictions, harms (English descriptions, or (en, fr) pairs), citations
-    of ``sources`` (the first one primary) and ``external_ids`` ((database,
-    identifier) pairs)."""
+    of ``sources`` (the first one primary), ``external_ids`` ((database,
+    identifier) pairs) and ``responses`` ((entity, en, fr): from an entity
+    among ``entities``)."""
     for position, source in enumerate(sources):
         CitationFactory(version=version, source=source, is_primary=position == 0, order=position)
     for term in terms:
@@ -491,11 +492,22 @@ def add_parts(version, *, terms=(), entities=(), countries=(), harms=(), sources
         HarmFactory(version=version, description_en=en, description_fr=fr)
     for database, value in external_ids:
         ExternalIdFactory(version=version, database=database, value=value)
+    for entity, en, fr in responses:
+        EntityResponseFactory(version=version, entity=entity, text_en=en, text_fr=fr)
     return version
 
 
 def published_record(
-    *, kind=Kind.INCIDENT, terms=(), entities=(), countries=(), harms=(), sources=(), external_ids=(), **fields
+    *,
+    kind=Kind.INCIDENT,
+    terms=(),
+    entities=(),
+    countries=(),
+    harms=(),
+    sources=(),
+    external_ids=(),
+    responses=(),
+    **fields,
 ):
     """A published record (v1) with the given parts, through the workflow."""
     draft = DraftVersionFactory(kind=kind, **fields)
@@ -507,6 +519,7 @@ def published_record(
         harms=harms,
         sources=sources,
         external_ids=external_ids,
+        responses=responses,
     )
     workflow.submit(draft, by=draft.created_by)
     return publish(approve(draft))

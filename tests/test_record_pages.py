@@ -20,6 +20,7 @@ from tests.factories import (
     ClassificationFactory,
     DraftVersionFactory,
     EntityFactory,
+    EntityResponseFactory,
     EntityRoleFactory,
     ExternalIdFactory,
     HarmFactory,
@@ -647,6 +648,7 @@ def grow(version, n):
         CitationFactory(version=version, is_primary=(i == 0))
         RecommendationAuthorityFactory(recommendation=PolicyRecommendationFactory(version=version))
         EntityRoleFactory(version=version)
+        EntityResponseFactory(version=version)  # and its entity's role
         ClassificationFactory(version=version)
         JurisdictionFactory(version=version, country="FR")
         HazardLinkFactory(version=version)
@@ -663,8 +665,9 @@ def count_queries(client, url):
 
 # The record (with its ETag stamps), the changelog, and one query per kind
 # of part: harms, citations, recommendations, their further authorities,
-# entity roles, classifications, jurisdictions, hazard links, external ids.
-RECORD_PAGE_QUERIES = 11
+# entity roles, responses, classifications, jurisdictions, hazard links,
+# external ids.
+RECORD_PAGE_QUERIES = 12
 
 
 def test_record_page_query_count_is_pinned(client, django_assert_num_queries):
