@@ -298,9 +298,9 @@ def test_a_spoofed_forwarded_header_does_not_escape_the_rate_limit(client, setti
 # Cost ------------------------------------------------------------------------------
 
 # The record's detail: the record with its stamps, its versions, the parts
-# of the version and of the one before it (nine kinds, one query each),
+# of the version and of the one before it (ten kinds, one query each),
 # the terms' codes; plus the ETag's stamp.
-RECORD_QUERIES = 13
+RECORD_QUERIES = 14
 
 
 def queries(client, url):

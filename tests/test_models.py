@@ -17,6 +17,7 @@ from incidents.models import (
     Classification,
     DatePrecision,
     Decision,
+    EntityResponse,
     EntityRole,
     ExternalId,
     HazardLink,
@@ -35,6 +36,7 @@ from tests.factories import (
     CitationFactory,
     DraftVersionFactory,
     EntityFactory,
+    EntityResponseFactory,
     HazardDraftVersionFactory,
     InReviewVersionFactory,
     PolicyRecommendationFactory,
@@ -267,6 +269,16 @@ def test_an_authority_is_credited_once_per_recommendation():
         "unique_authority_per_recommendation",
         lambda: RecommendationAuthority.objects.create(
             version=recommendation.version, recommendation=recommendation, entity=entity
+        ),
+    )
+
+
+def test_an_entity_responds_once_a_day_per_version():
+    first = EntityResponseFactory()
+    refused(
+        "unique_entity_response_per_day",
+        lambda: EntityResponse.objects.create(
+            version=first.version, entity=first.entity, text_en="Again.", responded_on=first.responded_on
         ),
     )
 
