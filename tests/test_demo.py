@@ -347,3 +347,16 @@ def test_demo_sources_have_only_known_urls():
         assert source.url == "" or source.url.startswith(
             ("https://rcmp.ca/", "https://www.microsoft.com/", "https://incidentdatabase.ai/cite/")
         ), source
+
+
+def test_a_published_demo_record_carries_a_response_from_its_deployer(client, demo):
+    record = find_demo_record(PENDING_REVISION)
+    (response,) = record.live_version.responses.select_related("entity")
+    assert response.entity.slug == "air-canada"
+    assert record.live_version.entity_roles.filter(entity=response.entity, role=Role.DEPLOYER).exists()
+    assert both(response, "text")
+    assert response.url == ""  # written for the demo: no official statement to link to
+    # The open revision copied it.
+    assert record.open_version().responses.get().text_fr == response.text_fr
+    html = client.get(f"/fr/incidents/{record.public_id}/").content.decode()
+    assert "Réponse d’Air Canada" in html

@@ -32,6 +32,7 @@ from tests.factories import (
     release,
     revise,
 )
+from tests.review_helpers import preview_url, review_url
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +168,36 @@ def test_published_page_shows_the_responding_entity_as_reviewed(client):
     entity.save()
     html = page(client, f"/en/incidents/{live.record.public_id}/")
     assert "Response from Clearview AI" in html and "Renamed company" not in html
+
+
+# The staff's screens: the preview and the review screen -------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_staff_preview_shows_a_response_under_review_as_readers_will_see_it(client, reviewer, lang):
+    live = release(DraftVersionFactory())
+    draft = revise(live.record)
+    EntityResponseFactory(version=draft, entity=EntityFactory(name_en="Acme", name_fr="Acmé"))
+    workflow.submit(draft, by=draft.created_by)
+    client.force_login(reviewer)
+    html = page(client, preview_url(draft, lang))
+    heading = {"en": "Response from Acme", "fr": "Réponse d’Acmé"}[lang]
+    assert f'<h2 id="response-1-heading">{heading}</h2>' in html
+    assert '<blockquote class="response__text"' in html
+
+
+def test_review_screen_lists_the_added_response(client, reviewer):
+    live = release(DraftVersionFactory())
+    draft = revise(live.record)
+    EntityResponseFactory(
+        version=draft, entity=EntityFactory(name_en="Acme", name_fr="Acmé"), responded_on=datetime.date(2026, 4, 1)
+    )
+    workflow.submit(draft, by=draft.created_by)
+    client.force_login(reviewer)
+    html = page(client, review_url(draft))
+    assert "Responses from entities" in html
+    assert "Response from Acme (April 1, 2026)" in html
+    assert "Réponse d’Acmé (1er avril 2026)" in html
 
 
 # Revisions and changes ------------------------------------------------------------------------
