@@ -305,6 +305,16 @@ def record_data(record, version, versions, *, stale, mappings, redactions, reque
             }
             for role in version.entity_roles.all()
         ],
+        # Right of reply: what entities named above answered, in their own words.
+        "responses": [
+            {
+                "entity": entity_data(response.entity, request),
+                "text": texts(response, "text", stale_of(response)),
+                "date": response.responded_on,
+                "url": safe_url(response.url) or None,
+            }
+            for response in version.responses.all()
+        ],
         "classifications": [term_data(c.term, mappings, request) for c in version.classifications.all()],
         "jurisdictions": [
             {

@@ -56,7 +56,8 @@ from .queries import stale_fields, term_mappings
 # versions and changelog entries carry "published_elsewhere_on".
 # 1.2: merged.csv, the duplicates merged into another record (which leave
 # records.jsonl and the other tables).
-SCHEMA_VERSION = "1.2"
+# 1.3: versions carry "responses", entities' answers (and responses.csv).
+SCHEMA_VERSION = "1.3"
 CHUNK = 200  # records loaded at once
 LANGS = ("en", "fr")
 
@@ -125,6 +126,8 @@ TABLES = {
     # The further authorities of a joint recommendation ("authority" above is the first-named).
     "recommendation_authorities.csv": ["record_id", "version", "recommendation_position", "position", "entity"],
     "entity_roles.csv": ["record_id", "version", "position", "entity", "role", "note_en", "note_fr"],
+    # Right of reply: an entity's response, in its own words.
+    "responses.csv": ["record_id", "version", "position", "entity", "date", "text_en", "text_fr", "url"],
     "classifications.csv": ["record_id", "version", "position", "taxonomy", "term"],
     "jurisdictions.csv": ["record_id", "version", "position", "country", "region_en", "region_fr"],
     "materialized_from.csv": ["record_id", "version", "position", "hazard_id"],
@@ -312,6 +315,17 @@ def _version_rows(rows, record, shape, reviews):
                 "entity": role["entity"]["slug"],
                 "role": role["role"]["value"],
                 **{f"note_{lang}": _text(role["note"], lang) for lang in LANGS},
+            }
+        )
+    for position, response in enumerate(shape["responses"], 1):
+        rows["responses.csv"].append(
+            {
+                **key,
+                "position": position,
+                "entity": response["entity"]["slug"],
+                "date": response["date"],
+                **{f"text_{lang}": _text(response["text"], lang) for lang in LANGS},
+                "url": response["url"] or "",
             }
         )
     for position, term in enumerate(shape["classifications"], 1):

@@ -131,6 +131,13 @@ class EntityRole(Schema):
     note: Texts
 
 
+class EntityResponse(Schema):
+    entity: Entity
+    text: Texts = Field(description="The entity's own words (Markdown), recorded faithfully, not checked for accuracy.")
+    date: datetime.date = Field(description="The date of the response.")
+    url: str | None = Field(description="The entity's official statement, if it published one.")
+
+
 class Jurisdiction(Schema):
     country: str = Field(description="ISO 3166-1 alpha-2")
     name: Languages
@@ -202,6 +209,7 @@ class Record(Schema):
     citations: list[Citation]
     recommendations: list[Recommendation]
     entities: list[EntityRole]
+    responses: list[EntityResponse] = Field(description="Responses from entities the record names (right of reply).")
     classifications: list[Term]
     jurisdictions: list[Jurisdiction]
     materialized_from: list[LinkedRecord]

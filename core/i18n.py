@@ -9,6 +9,7 @@ English pages, with ``lang="fr"`` and "not yet translated into English".
 Every read of a translated field for display goes through ``localized()``.
 """
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -87,6 +88,14 @@ def fallback_note(lang: str | None = None) -> str:
     if (lang or current_language()) == "en":
         return gettext("Not yet translated into English")
     return gettext("Not yet translated into French")
+
+
+def starts_with_vowel(name: str) -> bool:
+    """Whether ``name`` begins with a vowel sound French elides before:
+    « Réponse d’Air Canada », not « de Air Canada ». An initial "h" is left
+    alone (muet or aspiré cannot be told from the spelling)."""
+    first = unicodedata.normalize("NFD", (name or "").lstrip(' «"“'))[:1].lower()
+    return first in ("a", "e", "i", "o", "u", "y")
 
 
 def missing_translations(obj, fields, lang="fr") -> list[str]:

@@ -42,6 +42,7 @@ from incidents import rules
 from incidents.models import (
     Citation,
     Classification,
+    EntityResponse,
     EntityRole,
     ExternalId,
     Harm,
@@ -66,6 +67,19 @@ class RecordLine:
 
     line: int
     data: dict
+
+
+# The files a minor version of the schema added (api/export.py,
+# SCHEMA_VERSION): an export of an earlier version lacks them. The restore
+# reads records.jsonl, whose lines say the same.
+FILES_ADDED_IN = {"recommendation_authorities.csv": (1, 1), "merged.csv": (1, 2), "responses.csv": (1, 3)}
+
+
+def _schema(version) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return (0, 0)
 
 
 def _sha256(path) -> str:
@@ -111,8 +125,8 @@ class DossierExport:
             )
         files = manifest.get("files") or {}
         for name in FILES:
-            if name == "merged.csv" and name not in files:
-                continue  # exports before schema 1.3 have none (and restoring reads none)
+            if name not in files and _schema(version) < FILES_ADDED_IN.get(name, (0, 0)):
+                continue  # a file a later minor version added: not in an older export
             expected = (files.get(name) or {}).get("sha256")
             try:
                 found = _sha256(directory / name)
@@ -360,6 +374,19 @@ class RestoreWriter:
                     entity=Entity.objects.get(slug=role["entity"]["slug"]),
                     role=role["role"]["value"],
                     **_texts(role, "note"),
+                )
+            )
+        # After the roles: only an entity the version names may respond.
+        # Exports before schema 1.2 have no "responses".
+        for order, response in enumerate(shape.get("responses", [])):
+            self._part(
+                EntityResponse(
+                    version=version,
+                    order=order,
+                    entity=Entity.objects.get(slug=response["entity"]["slug"]),
+                    responded_on=parse_date(response["date"]),
+                    url=response["url"] or "",
+                    **_texts(response, "text"),
                 )
             )
         for order, term in enumerate(shape["classifications"]):

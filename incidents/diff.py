@@ -32,15 +32,16 @@ from typing import Any
 from django.db import models
 from django.utils import translation
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from core.i18n import LANGUAGE_CODES, Localized, current_language, date_format, labelled, localized
+from core.i18n import LANGUAGE_CODES, Localized, current_language, date_format, labelled, localized, starts_with_vowel
 
 from .models import (
     Citation,
     Classification,
+    EntityResponse,
     EntityRole,
     Harm,
     HazardLink,
@@ -217,6 +218,14 @@ SECTIONS = (
         "entities",
         _("Entities involved"),
         parts=(_Parts("entity_roles", ("note", "entity.name", "entity.url"), _key_by("entity_id", "role")),),
+    ),
+    # Right of reply: one section for every response, matched by entity
+    # (an entity's second response matches its second), so that a corrected
+    # date or text shows as a change of the response.
+    _Section(
+        "responses",
+        _("Responses from entities"),
+        parts=(_Parts("responses", ("text", "responded_on", "url", "entity.name"), _key_by("entity_id")),),
     ),
     _Section(
         "taxonomy",
@@ -504,6 +513,19 @@ def describe(obj, lang=None) -> Localized:
             }
         fallback = name.is_fallback or text.is_fallback
         return Localized(label, text.lang if fallback else lang, fallback)
+    if isinstance(obj, EntityResponse):
+        # "Response from Clearview AI (March 3, 2026)".
+        name = localized(obj.entity, "name", lang)
+        with translation.override(lang):
+            if starts_with_vowel(name.text):  # « Réponse d’Air Canada »
+                label = pgettext("a name starting with a vowel follows", "Response from %(entity)s (%(date)s)")
+            else:
+                label = gettext("Response from %(entity)s (%(date)s)")
+            label = label % {
+                "entity": name.text,
+                "date": date_format(obj.responded_on, "DATE_FORMAT"),
+            }
+        return Localized(label, name.lang if name.is_fallback else lang, name.is_fallback)
     if isinstance(obj, EntityRole):
         name = localized(obj.entity, "name", lang)
         with translation.override(lang):

@@ -719,6 +719,98 @@ class EntityRole(VersionPart):
         return f"{self.entity} ({self.get_role_display()})"
 
 
+class EntityResponse(VersionPart):
+    """Right of reply: an entity named in the record answers it.
+
+    An editor records the response as the entity gave it (its text in both
+    languages, its date, the link to the official statement), on a version,
+    so that it is reviewed like any change before readers see it. Reviewers
+    check that it is recorded faithfully, not that what it says is true: the
+    record page shows it in its own section as the entity's own words.
+
+    Only an entity the version names (an ``EntityRole`` of the same version)
+    may answer it: ``clean`` checks it, the version editor checks it against
+    the roles submitted with it (``EntityRoleFormSet``), and a version whose
+    responses name an entity it does not cannot be submitted
+    (``rules.submission_problems``).
+    """
+
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, related_name="responses", verbose_name=_("version")
+    )
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("responding entity"),
+        help_text=_("One of the entities involved named in this version."),
+    )
+    # Markdown, rendered through core.rendering; the entity's words, so no
+    # inline citation of our evidence in it.
+    text = models.TextField(
+        _("response"),
+        help_text=_("The entity’s own words, as it gave them (Markdown). Quote it; do not summarize or correct it."),
+    )
+    responded_on = models.DateField(_("date of the response"))
+    url = WebURLField(
+        _("official statement"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The address where the entity published its response, if it did."),
+    )
+    entity_state = reviewed_state("taxonomy.HistoricalEntity", _("responding entity as reviewed"))
+
+    TRANSLATED_FIELDS = ("text",)
+    PINS = (("entity", "entity_state"),)
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("response from an entity")
+        verbose_name_plural = _("responses from entities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "entity", "responded_on"],
+                name="unique_entity_response_per_day",
+                violation_error_message=_("This entity already has a response of this date in this version."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} ({self.responded_on.isoformat() if self.responded_on else '–'})"
+
+    def named_entity_ids(self) -> set[int] | None:
+        """The entities the version names, as the version editor is about to
+        save them (``EntityRoleFormSet`` leaves them on the version) or as
+        stored; None while the version does not exist yet and no form said."""
+        version = self.version if _has_version(self) else None
+        pending = getattr(version, "_pending_entity_ids", None)
+        if pending is not None:
+            return pending
+        if not self.version_id:
+            return None
+        return set(EntityRole.objects.filter(version_id=self.version_id).values_list("entity_id", flat=True))
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        named = self.named_entity_ids() if self.entity_id else None
+        if named is not None and self.entity_id not in named:
+            errors["entity"] = _(
+                "Only an entity named in this version can respond: add it under “Entities involved” first."
+            )
+        # The date a response was given; an entity's statement a day ahead
+        # of ours (time zones) may carry tomorrow's date.
+        if self.responded_on and self.responded_on > timezone.localdate() + datetime.timedelta(days=1):
+            errors["responded_on"] = _("A response cannot be dated in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def _has_version(part) -> bool:
+    # Whether the part holds its version object (the version editor gives
+    # it, saved or not), rather than only its id.
+    return part._meta.get_field("version").is_cached(part)
+
+
 class Classification(VersionPart):
     version = models.ForeignKey(
         RecordVersion, on_delete=models.CASCADE, related_name="classifications", verbose_name=_("version")
@@ -885,6 +977,7 @@ VERSION_PART_MODELS = (
     PolicyRecommendation,
     RecommendationAuthority,
     EntityRole,
+    EntityResponse,
     Classification,
     Jurisdiction,
     ExternalId,

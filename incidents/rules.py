@@ -36,7 +36,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.i18n import LANGUAGE_CODES
+from core.i18n import LANGUAGE_CODES, localized_str
 from core.rendering import citation_keys
 from evidence.models import Source
 from taxonomy.models import Entity, Taxonomy, Term
@@ -247,6 +247,13 @@ def submission_problems(version) -> list[str]:
         problems.append(_("The text cites keys that match no citation: %(keys)s.") % {"keys": ", ".join(unknown)})
     if keys and not version.citations.filter(is_primary=True).exists():
         problems.append(_("Mark one source as the primary source."))
+    # Right of reply is for the entities the record names (EntityResponse).
+    strangers = version.responses.exclude(entity__in=version.entity_roles.values("entity")).select_related("entity")
+    for response in strangers:
+        problems.append(
+            _("A response is from %(entity)s, which this version does not name under “Entities involved”.")
+            % {"entity": localized_str(response.entity, "name")}
+        )
     return problems
 
 
@@ -491,7 +498,10 @@ def versions_showing(obj) -> Q:
         return Q(citations__source=obj) | Q(recommendations__source=obj)
     if isinstance(obj, Entity):
         return (
-            Q(entity_roles__entity=obj) | Q(recommendations__authority=obj) | Q(recommendation_authorities__entity=obj)
+            Q(entity_roles__entity=obj)
+            | Q(recommendations__authority=obj)
+            | Q(recommendation_authorities__entity=obj)
+            | Q(responses__entity=obj)
         )
     if isinstance(obj, Term):
         ids = _term_and_descendants(obj)

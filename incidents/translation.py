@@ -9,6 +9,7 @@ from .models import (
     VERSION_PART_MODELS,
     ChecklistItem,
     Citation,
+    EntityResponse,
     EntityRole,
     Harm,
     Jurisdiction,
@@ -50,6 +51,12 @@ class PolicyRecommendationTranslationOptions(TranslationOptions):
 @register(EntityRole)
 class EntityRoleTranslationOptions(TranslationOptions):
     fields = EntityRole.TRANSLATED_FIELDS
+
+
+@register(EntityResponse)
+class EntityResponseTranslationOptions(TranslationOptions):
+    fields = EntityResponse.TRANSLATED_FIELDS
+    required_languages = {"en": ("text",)}
 
 
 @register(Jurisdiction)

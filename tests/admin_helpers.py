@@ -14,6 +14,7 @@ VERSION_INLINE_PREFIXES = [
     "recommendations",
     "recommendation_authorities",
     "entity_roles",
+    "responses",
     "classifications",
     "jurisdictions",
     "external_ids",

@@ -120,6 +120,8 @@ def build_catalogue():
         entities=[acme],
         countries=["FR"],
         harms=[("Customers could lose their savings to impostors.", "Des clients pourraient perdre leurs économies.")],
+        # Right of reply, not yet translated into French.
+        responses=[(acme, "Acme Bank never relied on voice alone to identify its customers.", "")],
     )
     chatbot = published_record(
         kind=Kind.INCIDENT,
@@ -136,6 +138,13 @@ def build_catalogue():
         occurrence_precision=DatePrecision.RANGE,
         terms=[health],
         entities=[rcmp, acme],
+        responses=[
+            (
+                acme,
+                "Acme Bank **no longer** offers the chatbot. [Its statement](https://example.org/acme) gives the details.",
+                "La Banque Acme **n’offre plus** l’agent. [Sa déclaration](https://example.org/acme) donne les détails.",
+            )
+        ],
         countries=["US", "CA"],
         harms=[("Patients followed unsafe dosage advice.", "Des patients ont suivi des conseils de dosage dangereux.")],
     )
@@ -179,6 +188,9 @@ def build_catalogue():
         entities=[secret_entity],
         countries=["JP"],
         harms=[(f"Harm {SECRETS['pending_revision']}", f"Préjudice {SECRETS['pending_revision']}")],
+        responses=[
+            (secret_entity, f"Response {SECRETS['pending_revision']}", f"Réponse {SECRETS['pending_revision']}")
+        ],
     )
 
     def unpublished(state, **parts):
@@ -186,7 +198,13 @@ def build_catalogue():
         add_parts(draft, harms=[(f"Harm {SECRETS[state]}", f"Préjudice {SECRETS[state]}")], **parts)
         return draft
 
-    draft = unpublished("draft", terms=[secret_term, secret_taxonomy_term], entities=[secret_entity], countries=["JP"])
+    draft = unpublished(
+        "draft",
+        terms=[secret_term, secret_taxonomy_term],
+        entities=[secret_entity],
+        countries=["JP"],
+        responses=[(secret_entity, f"Response {SECRETS['draft']}", f"Réponse {SECRETS['draft']}")],
+    )
     in_review = unpublished("in_review", terms=[secret_term], countries=["JP"])
     workflow.submit(in_review, by=in_review.created_by)
     approved = unpublished("approved", terms=[secret_term], countries=["JP"])

@@ -19,6 +19,7 @@ from incidents.models import (
     Citation,
     Classification,
     Decision,
+    EntityResponse,
     EntityRole,
     ExternalId,
     Harm,
@@ -259,6 +260,28 @@ class EntityRoleFactory(factory.django.DjangoModelFactory):
     role = Role.REPORTING_AUTHORITY
 
 
+class EntityResponseFactory(factory.django.DjangoModelFactory):
+    """A response from an entity the version names: its role is created with it
+    unless ``role=False`` (an entity the version does not name)."""
+
+    class Meta:
+        model = EntityResponse
+        skip_postgeneration_save = True
+
+    version = factory.SubFactory(DraftVersionFactory)
+    entity = factory.SubFactory(EntityFactory)
+    text_en = "We dispute this account and have published our own."
+    text_fr = "Nous contestons ce récit et avons publié le nôtre."
+    responded_on = datetime.date(2026, 3, 2)
+    url = "https://example.org/statement"
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        # ``self`` is the response made (factory_boy passes the instance).
+        if create and extracted is not False and not self.version.entity_roles.filter(entity=self.entity).exists():
+            EntityRoleFactory(version=self.version, entity=self.entity, role=extracted or Role.DEPLOYER)
+
+
 class ClassificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Classification
@@ -450,11 +473,12 @@ def full_record(**overrides):
     return release(draft)
 
 
-def add_parts(version, *, terms=(), entities=(), countries=(), harms=(), sources=(), external_ids=()):
+def add_parts(version, *, terms=(), entities=(), countries=(), harms=(), sources=(), external_ids=(), responses=()):
     """Give a draft its classifications, entities (as reporting authorities),
     jurisdictions, harms (English descriptions, or (en, fr) pairs), citations
-    of ``sources`` (the first one primary) and ``external_ids`` ((database,
-    identifier) pairs)."""
+    of ``sources`` (the first one primary), ``external_ids`` ((database,
+    identifier) pairs) and ``responses`` ((entity, en, fr): from an entity
+    among ``entities``)."""
     for position, source in enumerate(sources):
         CitationFactory(version=version, source=source, is_primary=position == 0, order=position)
     for term in terms:
@@ -468,11 +492,22 @@ def add_parts(version, *, terms=(), entities=(), countries=(), harms=(), sources
         HarmFactory(version=version, description_en=en, description_fr=fr)
     for database, value in external_ids:
         ExternalIdFactory(version=version, database=database, value=value)
+    for entity, en, fr in responses:
+        EntityResponseFactory(version=version, entity=entity, text_en=en, text_fr=fr)
     return version
 
 
 def published_record(
-    *, kind=Kind.INCIDENT, terms=(), entities=(), countries=(), harms=(), sources=(), external_ids=(), **fields
+    *,
+    kind=Kind.INCIDENT,
+    terms=(),
+    entities=(),
+    countries=(),
+    harms=(),
+    sources=(),
+    external_ids=(),
+    responses=(),
+    **fields,
 ):
     """A published record (v1) with the given parts, through the workflow."""
     draft = DraftVersionFactory(kind=kind, **fields)
@@ -484,6 +519,7 @@ def published_record(
         harms=harms,
         sources=sources,
         external_ids=external_ids,
+        responses=responses,
     )
     workflow.submit(draft, by=draft.created_by)
     return publish(approve(draft))

@@ -299,9 +299,9 @@ def test_a_spoofed_forwarded_header_does_not_escape_the_rate_limit(client, setti
 
 # The record's detail: the record's stamp (for the ETag, then reused: none
 # on Redis), the record with its versions, the parts of the version and of
-# the one before it (nine kinds, one query each), the terms' codes, its
+# the one before it (ten kinds, one query each), the terms' codes, its
 # related records (record_page.neighbours).
-RECORD_QUERIES = 13
+RECORD_QUERIES = 14
 # Without recommendations, their further authorities are not read
 # (record_page.prefetch_parts).
 RECORD_QUERIES_WITHOUT_RECOMMENDATIONS = RECORD_QUERIES - 1

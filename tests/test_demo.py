@@ -347,3 +347,10 @@ def test_demo_sources_have_only_known_urls():
         assert source.url == "" or source.url.startswith(
             ("https://rcmp.ca/", "https://www.microsoft.com/", "https://incidentdatabase.ai/cite/")
         ), source
+
+
+def test_no_demo_record_puts_words_in_a_real_organisations_mouth():
+    """A response is shown as the entity's own words: the demo, written in our
+    own words, has none until a real, linked statement is recorded."""
+    for spec in RECORDS:
+        assert spec.content.responses == (), spec.key

@@ -17,6 +17,7 @@ from incidents.models import (
     Classification,
     DatePrecision,
     Decision,
+    EntityResponse,
     EntityRole,
     ExternalId,
     HazardLink,
@@ -25,6 +26,7 @@ from incidents.models import (
     Record,
     RecordVersion,
     RedactionStatus,
+    RelatedRecord,
     Role,
     SignOff,
     SignOffAnswer,
@@ -35,6 +37,7 @@ from tests.factories import (
     CitationFactory,
     DraftVersionFactory,
     EntityFactory,
+    EntityResponseFactory,
     HazardDraftVersionFactory,
     InReviewVersionFactory,
     PolicyRecommendationFactory,
@@ -128,6 +131,53 @@ def test_a_record_that_was_never_published_cannot_be_withdrawn():
     record = DraftVersionFactory().record
     record.withdrawn_at = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     refused("withdrawn_record_was_published", record.save)
+
+
+NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
+def test_a_merged_record_has_its_date_and_was_published():
+    original = PublishedVersionFactory().record
+    draft_only = DraftVersionFactory().record
+    draft_only.merged_into, draft_only.merged_at = original, NOW
+    refused("merged_record_has_date_and_was_published", draft_only.save)
+    undated = PublishedVersionFactory().record
+    undated.merged_into = original
+    refused("merged_record_has_date_and_was_published", undated.save)
+
+
+def test_a_record_is_never_merged_into_itself():
+    record = PublishedVersionFactory().record
+    record.merged_into, record.merged_at = record, NOW
+    refused("record_not_merged_into_itself", record.save)
+
+
+def test_a_record_is_never_both_merged_and_withdrawn():
+    original = PublishedVersionFactory().record
+    record = PublishedVersionFactory().record
+    record.merged_into, record.merged_at, record.withdrawn_at = original, NOW, NOW
+    refused("record_not_both_merged_and_withdrawn", record.save)
+
+
+def test_related_records_are_other_records_each_once_in_five_ranks():
+    record, other, third = (PublishedVersionFactory().record for _ in range(3))
+    RelatedRecord.objects.create(record=record, related=other, rank=1, score=3)
+    refused(
+        "unique_related_record",
+        lambda: RelatedRecord.objects.create(record=record, related=other, rank=2, score=3),
+    )
+    refused(
+        "unique_related_record_rank",
+        lambda: RelatedRecord.objects.create(record=record, related=third, rank=1, score=3),
+    )
+    refused(
+        "record_not_related_to_itself",
+        lambda: RelatedRecord.objects.create(record=record, related=record, rank=2, score=3),
+    )
+    refused(
+        "at_most_five_related_records",
+        lambda: RelatedRecord.objects.create(record=record, related=third, rank=6, score=3),
+    )
 
 
 def test_database_refuses_a_second_published_version():
@@ -267,6 +317,16 @@ def test_an_authority_is_credited_once_per_recommendation():
         "unique_authority_per_recommendation",
         lambda: RecommendationAuthority.objects.create(
             version=recommendation.version, recommendation=recommendation, entity=entity
+        ),
+    )
+
+
+def test_an_entity_responds_once_a_day_per_version():
+    first = EntityResponseFactory()
+    refused(
+        "unique_entity_response_per_day",
+        lambda: EntityResponse.objects.create(
+            version=first.version, entity=first.entity, text_en="Again.", responded_on=first.responded_on
         ),
     )
 

@@ -20,6 +20,7 @@ from tests.factories import (
     ClassificationFactory,
     DraftVersionFactory,
     EntityFactory,
+    EntityResponseFactory,
     EntityRoleFactory,
     ExternalIdFactory,
     HarmFactory,
@@ -647,6 +648,7 @@ def grow(version, n):
         CitationFactory(version=version, is_primary=(i == 0))
         RecommendationAuthorityFactory(recommendation=PolicyRecommendationFactory(version=version))
         EntityRoleFactory(version=version)
+        EntityResponseFactory(version=version)  # and its entity's role
         ClassificationFactory(version=version)
         JurisdictionFactory(version=version, country="FR")
         HazardLinkFactory(version=version)
@@ -663,10 +665,10 @@ def count_queries(client, url):
 
 # The record (with its ETag stamps), the changelog, one query per kind of
 # part: harms, citations, recommendations, their further authorities, entity
-# roles, classifications, jurisdictions, hazard links, external ids; and one
-# for the related records with the records merged into it
+# roles, responses, classifications, jurisdictions, hazard links, external
+# ids; and one for the related records with the records merged into it
 # (record_page.neighbours: stored at publication, incidents/related.py).
-RECORD_PAGE_QUERIES = 12
+RECORD_PAGE_QUERIES = 13
 # A version without policy recommendations has no further authorities to
 # read either: that query is not run (record_page.prefetch_parts).
 RECORD_PAGE_QUERIES_WITHOUT_RECOMMENDATIONS = RECORD_PAGE_QUERIES - 1

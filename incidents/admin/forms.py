@@ -176,6 +176,30 @@ class CitationFormSet(VersionPartFormSet):
 class EntityRoleFormSet(VersionPartFormSet):
     def check_rows(self):
         self.flag_duplicates(["entity", "role"], "role", _("This entity already has this role in this version."))
+        # The entities this save will name: the responses' formset, validated
+        # after this one (its inline comes later), accepts only those
+        # (EntityResponse.named_entity_ids).
+        self.instance._pending_entity_ids = {
+            form.cleaned_data["entity"].pk for form in self.kept_forms() if form.cleaned_data.get("entity")
+        }
+
+
+class EntityResponseFormSet(VersionPartFormSet):
+    """Responses from the entities the version names."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The version itself, not only its id: the row's own check reads the
+        # entities the roles' formset is about to save from it.
+        form.instance.version = self.instance
+        return form
+
+    def check_rows(self):
+        self.flag_duplicates(
+            ["entity", "responded_on"],
+            "responded_on",
+            _("This entity already has a response of this date in this version."),
+        )
 
 
 class ClassificationFormSet(VersionPartFormSet):

@@ -39,6 +39,7 @@ from ..models import (
     Action,
     Citation,
     Classification,
+    EntityResponse,
     EntityRole,
     ExternalId,
     Harm,
@@ -55,6 +56,7 @@ from .display import localized_title, public_pages, refusal_logged_as, report_wo
 from .forms import (
     CitationFormSet,
     ClassificationFormSet,
+    EntityResponseFormSet,
     EntityRoleFormSet,
     HazardLinkFormSet,
     RecommendationAuthorityFormSet,
@@ -170,6 +172,16 @@ class EntityRoleInline(LabelledTabularInline, VersionPartInline, TranslationTabu
     autocomplete_fields = ["entity"]
 
 
+class EntityResponseInline(VersionPartInline, TranslationStackedInline):
+    """Right of reply: what an entity named above answered, in its own words."""
+
+    model = EntityResponse
+    formset = EntityResponseFormSet
+    fields = [("entity", "responded_on"), "text", "url", "order"]
+    autocomplete_fields = ["entity"]
+    verbose_name_plural = _("Responses from entities involved")
+
+
 class ClassificationInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
     model = Classification
     formset = ClassificationFormSet
@@ -206,6 +218,7 @@ class RecordVersionAdmin(ReviewMixin, HistoryAdmin, TabbedTranslationAdmin):
         PolicyRecommendationInline,
         RecommendationAuthorityInline,
         EntityRoleInline,
+        EntityResponseInline,
         ClassificationInline,
         JurisdictionInline,
         ExternalIdInline,

@@ -26,6 +26,7 @@ from incidents.models import (
     Citation,
     Classification,
     Decision,
+    EntityResponse,
     EntityRole,
     ExternalId,
     Harm,
@@ -327,6 +328,19 @@ class DemoLoader:
                     entity=self.entities[involved.entity],
                     role=involved.role,
                     **involved.note.fields("note"),
+                ),
+                by,
+            )
+        # After the roles: only an entity the version names may respond.
+        for order, response in enumerate(content.responses):
+            _save(
+                EntityResponse(
+                    version=version,
+                    order=order,
+                    entity=self.entities[response.entity],
+                    responded_on=response.responded_on,
+                    url=response.url,
+                    **response.text.fields("text"),
                 ),
                 by,
             )

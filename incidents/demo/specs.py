@@ -63,6 +63,16 @@ class RoleSpec:
 
 
 @dataclass(frozen=True)
+class ResponseSpec:
+    """An entity's response to the record (right of reply): its own words."""
+
+    entity: str  # the slug of an entity the record names
+    responded_on: datetime.date
+    text: T
+    url: str = ""  # its official statement, if published
+
+
+@dataclass(frozen=True)
 class PlaceSpec:
     country: str
     region: T = T("")
@@ -92,6 +102,7 @@ class Content:
     citations: tuple[CitationSpec, ...] = ()
     recommendations: tuple[RecommendationSpec, ...] = ()
     entities: tuple[RoleSpec, ...] = ()
+    responses: tuple[ResponseSpec, ...] = ()
     classifications: tuple[tuple[str, str], ...] = ()  # (taxonomy slug, term slug)
     jurisdictions: tuple[PlaceSpec, ...] = ()
     materialized_from: tuple[str, ...] = ()  # demo keys of hazard records

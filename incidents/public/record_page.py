@@ -44,6 +44,7 @@ from incidents.models import (
     PUBLIC_STATUSES,
     Citation,
     Classification,
+    EntityResponse,
     EntityRole,
     ExternalId,
     Harm,
@@ -75,6 +76,7 @@ PART_PREFETCHES = (
         queryset=PolicyRecommendation.objects.select_related("authority", "source", "authority_state", "source_state"),
     ),
     Prefetch("entity_roles", queryset=EntityRole.objects.select_related("entity", "entity_state")),
+    Prefetch("responses", queryset=EntityResponse.objects.select_related("entity", "entity_state")),
     Prefetch(
         "classifications",
         queryset=Classification.objects.select_related("term__taxonomy", "term_state", "taxonomy_state"),

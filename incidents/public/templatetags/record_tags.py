@@ -2,9 +2,12 @@
 
 from django import template
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from core.i18n import date_format
+from core.i18n import date_format, localized, starts_with_vowel
+from core.templatetags.dossier import text
 from incidents.models import DatePrecision
 
 register = template.Library()
@@ -41,3 +44,15 @@ def foreign_lang(value, page_lang):
     ``page_lang`` (its own language when it differs), or ""."""
     lang = getattr(value, "lang", "")
     return lang if lang and lang != page_lang else ""
+
+
+@register.simple_tag
+def response_heading(entity):
+    """ "Response from Air Canada" (« Réponse d’Air Canada »): the heading of
+    an entity's response, its name marked if untranslated (the ``text`` tag)."""
+    name = text(entity, "name")
+    if starts_with_vowel(localized(entity, "name").text):
+        template = pgettext("a name starting with a vowel follows", "Response from %(entity)s")
+    else:
+        template = _("Response from %(entity)s")
+    return format_html(template.replace("%(entity)s", "{}"), name)
