@@ -15,10 +15,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Kind, RecordVersion
 from .history import changes_since
+from .widgets import preload
 
 
 def edit_token(updated_at) -> str:
@@ -116,7 +118,14 @@ def version_kind(version):
 
 
 class VersionPartFormSet(BaseInlineFormSet):
-    """An inline formset that checks the version's rows against each other."""
+    """An inline formset that checks the version's rows against each other,
+    and reads what its selects show once for all its rows (``preload``)."""
+
+    @cached_property
+    def forms(self):
+        forms = super().forms
+        preload(forms)
+        return forms
 
     def kept_forms(self):
         """The forms whose rows will exist after saving."""

@@ -104,6 +104,13 @@ class VersionPartInline(SafeAutocompleteMixin):
     formset = VersionPartFormSet
     extra = 0
     ordering = ["order", "id"]
+    # What the part's name (``__str__``, shown above each row) reads besides
+    # the part: loaded with the rows, not once per row.
+    name_related = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.name_related) if self.name_related else queryset
 
     # ``obj`` is the version: its parts are edited exactly when it is.
     def has_add_permission(self, request, obj=None):
@@ -121,6 +128,7 @@ class HazardLinkInline(LabelledTabularInline, VersionPartInline, admin.TabularIn
     formset = HazardLinkFormSet
     fields = ["hazard", "order"]
     autocomplete_fields = ["hazard"]
+    name_related = ["hazard"]
     verbose_name_plural = _("Materialized from (incidents only)")
 
 
@@ -151,6 +159,7 @@ class RecommendationAuthorityInline(LabelledTabularInline, VersionPartInline, ad
     formset = RecommendationAuthorityFormSet
     fields = ["recommendation", "entity", "order"]
     autocomplete_fields = ["entity"]
+    name_related = ["entity"]
     verbose_name = _("further authority")
     verbose_name_plural = _("Recommendations made jointly: further authorities")
 
@@ -168,6 +177,7 @@ class EntityRoleInline(LabelledTabularInline, VersionPartInline, TranslationTabu
     formset = EntityRoleFormSet
     fields = ["entity", "role", "note", "order"]
     autocomplete_fields = ["entity"]
+    name_related = ["entity"]
 
 
 class ClassificationInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
@@ -175,6 +185,7 @@ class ClassificationInline(LabelledTabularInline, VersionPartInline, admin.Tabul
     formset = ClassificationFormSet
     fields = ["term", "order"]
     autocomplete_fields = ["term"]
+    name_related = ["term__taxonomy"]
 
 
 class JurisdictionInline(LabelledTabularInline, VersionPartInline, TranslationTabularInline):
