@@ -60,11 +60,12 @@ from .forms import (
     RecommendationAuthorityFormSet,
     RecordVersionAddForm,
     RecordVersionForm,
+    VersionPartForm,
     VersionPartFormSet,
 )
 from .history import HistoryAdmin, real_changes
 from .review import ReviewMixin
-from .widgets import TRANSLATION_TABS_JS, LabelledTabularInline, SafeAutocompleteMixin
+from .widgets import TRANSLATION_TABS_JS, LabelledTabularInline, PreloadedModelChoiceField, SafeAutocompleteMixin
 
 # Fields only the workflow writes: an admin save never touches them, so a
 # page opened before a status change cannot put the old status back.
@@ -101,6 +102,7 @@ def read_only_reason(version):
 class VersionPartInline(SafeAutocompleteMixin):
     """An inline of a version's parts: editable only while the version is."""
 
+    form = VersionPartForm
     formset = VersionPartFormSet
     extra = 0
     ordering = ["order", "id"]
@@ -111,6 +113,11 @@ class VersionPartInline(SafeAutocompleteMixin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset.select_related(*self.name_related) if self.name_related else queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Read once for the whole formset when it is submitted (forms.py).
+        kwargs.setdefault("form_class", PreloadedModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # ``obj`` is the version: its parts are edited exactly when it is.
     def has_add_permission(self, request, obj=None):

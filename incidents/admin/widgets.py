@@ -73,40 +73,83 @@ class SafeAutocompleteSelect(AutocompleteSelect):
 LABEL_RELATIONS = {"taxonomy.term": ["taxonomy"]}
 
 
+class PreloadedModelChoiceField(ModelChoiceField):
+    """A model choice that takes its row from ``preloaded`` when ``preload``
+    read it with the rows of the other forms of its formset: the same
+    queryset, one query for all the forms instead of one per form. A value
+    not found there is looked up as Django does (and refused the same way)."""
+
+    # {str(value): row} set by ``preload``; None: ask the database.
+    preloaded = None
+
+    def to_python(self, value):
+        if self.preloaded is not None and isinstance(value, str) and value in self.preloaded:
+            self.validate_no_null_characters(value)
+            return self.preloaded[value]
+        return super().to_python(value)
+
+
+def _unwrapped(widget):
+    return getattr(widget, "widget", widget)
+
+
 def preload(forms):
-    """Read the rows selected in the autocomplete fields of ``forms`` (the
-    forms of one formset) in one query per field, and the choices of their
-    other model selects once, instead of once per form."""
+    """Read what the model choices of ``forms`` (the forms of one formset)
+    need once for all of them: the rows selected in their autocompletes
+    (to show them) and, on a submitted formset, the rows each submitted id
+    names (to validate it), in one query per field; the choices of a plain
+    select once, instead of once per form."""
     forms = list(forms)
     if not forms:
         return
+    bound = forms[0].is_bound
     for name, field in forms[0].fields.items():
-        widget = getattr(field.widget, "widget", field.widget)
-        if isinstance(widget, SafeAutocompleteSelect):
-            _preload_autocomplete(forms, name, widget)
-        elif isinstance(field, ModelChoiceField) and type(widget) is Select:
-            # A plain select lists its whole queryset, read again by each form
-            # (not the hidden id field, whose queryset is the whole table).
+        if not isinstance(field, ModelChoiceField):
+            continue
+        widget = _unwrapped(field.widget)
+        if type(widget) is Select:
+            # A plain select lists its whole queryset, read again by each form.
             choices = list(field.choices)
+            rows = {str(value.value): value.instance for value, _label in choices if value}
             for form in forms:
                 form.fields[name].widget.choices = choices
+                if bound and isinstance(form.fields[name], PreloadedModelChoiceField):
+                    form.fields[name].preloaded = rows
+            continue
+        autocomplete = isinstance(widget, SafeAutocompleteSelect)
+        if not autocomplete and not (bound and isinstance(field, PreloadedModelChoiceField)):
+            continue
+        rows = _rows(forms, name, field)
+        for form in forms:
+            form_field = form.fields[name]
+            if autocomplete:
+                _unwrapped(form_field.widget).preloaded = rows
+            if bound and isinstance(form_field, PreloadedModelChoiceField):
+                form_field.preloaded = rows
 
 
-def _preload_autocomplete(forms, name, widget):
+def _rows(forms, name, field):
+    """{str(value): row} of the rows the forms' ``name`` values name, in one query."""
+    key = field.to_field_name or field.queryset.model._meta.pk.attname
+    target = field.queryset.model._meta.get_field(key)
     values = set()
     for form in forms:
         value = form[name].value()
-        values.update(str(v) for v in widget.valid_values(value if isinstance(value, (list, tuple)) else [value]))
-    values -= {str(v) for v in widget.choices.field.empty_values}
-    target = widget._target()
-    queryset = widget.choices.queryset.using(widget.db)
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if item in field.empty_values:
+                continue
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            values.add(str(item))
+    if not values:
+        return {}
+    queryset = field.queryset
     related = LABEL_RELATIONS.get(queryset.model._meta.label_lower)
     if related:
         queryset = queryset.select_related(*related)
-    rows = {str(getattr(obj, target.attname)): obj for obj in queryset.filter(**{f"{target.attname}__in": values})}
-    for form in forms:
-        field_widget = form.fields[name].widget
-        getattr(field_widget, "widget", field_widget).preloaded = rows
+    return {str(getattr(obj, target.attname)): obj for obj in queryset.filter(**{f"{target.attname}__in": values})}
 
 
 class SafeAutocompleteMixin:
