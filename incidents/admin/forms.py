@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Kind, RecordVersion
+from . import form_rendering
 from .history import changes_since
 from .widgets import PreloadedModelChoiceField, preload
 
@@ -38,6 +39,8 @@ class RecordVersionForm(forms.ModelForm):
     """
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Its fields written without a template each (form_rendering.py).
+    default_renderer = form_rendering.renderer
 
     class Meta:
         model = RecordVersion
@@ -135,6 +138,7 @@ class VersionPartForm(forms.ModelForm):
     """
 
     _references_found = frozenset()
+    default_renderer = form_rendering.renderer
 
     def _post_clean(self):
         unchanged = self.instance.pk is not None and not self.has_changed()
@@ -167,6 +171,12 @@ class VersionPartForm(forms.ModelForm):
 class VersionPartFormSet(BaseInlineFormSet):
     """An inline formset that checks the version's rows against each other,
     and reads what its model choices need once for all its rows (``preload``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A formset hands its renderer to its forms (form_rendering.py);
+        # formset_factory sets Django's on the class.
+        self.renderer = form_rendering.renderer
 
     @cached_property
     def forms(self):

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.forms import ModelChoiceField, Select
 from django.utils.translation import get_language_info
 
+from . import form_rendering
+
 
 class SafeAutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete widget, minus a crash and a query per row.
@@ -27,6 +29,11 @@ class SafeAutocompleteSelect(AutocompleteSelect):
 
     # {str(id): row} of the selected rows, set by ``preload``; None: ask the database.
     preloaded = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The admin's wrapper (the add and change links) renders this widget
+        # without the form's renderer: the editor's is the default here.
+        return super().render(name, value, attrs, renderer or form_rendering.renderer)
 
     def _target(self):
         return self.field.remote_field.model._meta.get_field(
