@@ -64,7 +64,8 @@ MIX = {
     "hazard_links": 3,
     "external_ids": 2,
 }
-assert sum(MIX.values()) == PARTS
+if sum(MIX.values()) != PARTS:
+    raise SystemExit("MIX must add up to PARTS")
 PUBLISH_CITATIONS = 50
 TARGET_PAGE_P95_MS = 500
 TARGET_PUBLISH_MS = 300

@@ -13,7 +13,7 @@ from django.forms.renderers import DjangoTemplates
 from django.test.utils import CaptureQueriesContext
 
 from incidents.admin import form_rendering
-from incidents.models import Role, RecordVersion
+from incidents.models import RecordVersion, Role
 from tests.admin_helpers import change_form_data, version_url
 from tests.factories import (
     CitationFactory,

@@ -18,7 +18,6 @@ from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 
 INPUT_TEMPLATES = {
@@ -58,7 +57,8 @@ def _text(value):
 def _as_string(value):
     """``{{ value|stringformat:'s' }}`` (the filter keeps a safe value safe)."""
     text = stringformat(value, "s")
-    return _text(mark_safe(text) if isinstance(value, SafeData) else text)
+    # Only a value already marked safe stays so, as the template engine does.
+    return _text(mark_safe(text) if isinstance(value, SafeData) else text)  # noqa: S308
 
 
 def _attrs(attrs):
