@@ -1,16 +1,31 @@
 """A large record saves from the admin: the request limits in
-config/settings.py ("Request size") are set for a version of 150 parts."""
+config/settings.py ("Request size") are set for a version of 150 parts;
+the editor's queries do not grow with the number of parts, and its faster
+rendering (incidents/admin/form_rendering.py) writes what Django's
+templates write (bench/README.md, "Admin at scale")."""
+
+import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.forms.renderers import DjangoTemplates
+from django.test.utils import CaptureQueriesContext
 
-from incidents.models import RecordVersion
+from incidents.admin import form_rendering
+from incidents.models import RecordVersion, Role
 from tests.admin_helpers import change_form_data, version_url
 from tests.factories import (
     CitationFactory,
+    ClassificationFactory,
     DraftVersionFactory,
     EntityRoleFactory,
+    ExternalIdFactory,
     HarmFactory,
+    HarmTypeTermFactory,
+    JurisdictionFactory,
+    PolicyRecommendationFactory,
+    RecommendationAuthorityFactory,
     SourceFactory,
 )
 
@@ -51,3 +66,86 @@ def test_the_field_limit_leaves_room_for_a_version_three_times_that_size(client,
     client.force_login(editor)
     fields = len(change_form_data(client.get(version_url(draft))))
     assert 3 * fields <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+
+def every_kind_of_part(draft, count):
+    """``count`` parts of each kind (with references to other rows) on ``draft``."""
+    start = draft.citations.count()
+    for n in range(count):
+        CitationFactory(version=draft, source=SourceFactory(), is_primary=start + n == 0, order=start + n)
+        HarmFactory(version=draft, harm_type=HarmTypeTermFactory())
+        recommendation = PolicyRecommendationFactory(version=draft, source=SourceFactory())
+        RecommendationAuthorityFactory(version=draft, recommendation=recommendation)
+        EntityRoleFactory(version=draft, role=Role.values[n % len(Role.values)])
+        ClassificationFactory(version=draft)
+        JurisdictionFactory(version=draft, region_en=f"Region {n}", region_fr=f"Région {n}")
+        ExternalIdFactory(version=draft)
+
+
+def editor_queries(client, draft):
+    """(queries of the editor's page, queries of saving it unchanged)."""
+    url = version_url(draft)
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(url)
+    assert response.status_code == 200
+    data = change_form_data(response)
+    with CaptureQueriesContext(connection) as save:
+        response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    return len(page), len(save)
+
+
+def test_the_editor_reads_and_saves_a_version_in_as_many_queries_whatever_its_number_of_parts(client, editor):
+    draft = DraftVersionFactory(created_by=editor)
+    client.force_login(editor)
+    every_kind_of_part(draft, 2)
+    small = editor_queries(client, draft)
+    every_kind_of_part(draft, 6)
+    large = editor_queries(client, draft)
+    assert large == small
+
+
+def test_a_changed_part_is_still_checked_against_the_unchanged_ones(client, editor):
+    draft = DraftVersionFactory(created_by=editor)
+    every_kind_of_part(draft, 2)
+    client.force_login(editor)
+    first, second = draft.citations.order_by("order", "id")
+    page = client.get(version_url(draft))
+    index = [form.instance.pk for form in page.context["inline_admin_formsets"][2].formset.forms].index(second.pk)
+    data = change_form_data(page, **{f"citations-{index}-key": first.key})
+    response = client.post(version_url(draft), data)
+    assert response.status_code == 200
+    assert "Each citation key may be used once per version." in response.content.decode()
+    second.refresh_from_db()
+    assert second.key != first.key
+
+
+def _without_token(html):
+    """The page without what changes at each request (the CSRF token, the CSP nonce)."""
+    return re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]*"', "", html)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_editor_is_written_as_djangos_form_templates_would_write_it(client, editor, monkeypatch, lang):
+    draft = DraftVersionFactory(created_by=editor, summary_en="A <b>bold</b> & “quoted” summary.")
+    every_kind_of_part(draft, 2)
+    client.force_login(editor)
+    url = version_url(draft)
+    fast = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    monkeypatch.setattr(form_rendering.FastFormRenderer, "render", DjangoTemplates.render)
+    django = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert "<option" in fast and "<textarea" in fast
+    assert _without_token(fast) == _without_token(django)
+
+
+def test_a_refused_save_shows_its_errors_as_djangos_templates_would(client, editor, monkeypatch):
+    draft = DraftVersionFactory(created_by=editor)
+    every_kind_of_part(draft, 1)
+    client.force_login(editor)
+    data = change_form_data(client.get(version_url(draft)), **{"citations-0-key": "not a key!", "title_en": ""})
+    fast = client.post(version_url(draft), data)
+    monkeypatch.setattr(form_rendering.FastFormRenderer, "render", DjangoTemplates.render)
+    django = client.post(version_url(draft), data)
+    assert fast.status_code == django.status_code == 200
+    assert 'class="errorlist' in fast.content.decode()
+    assert _without_token(fast.content.decode()) == _without_token(django.content.decode())

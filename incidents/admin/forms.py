@@ -13,13 +13,18 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import ForeignKey
+from django.forms import ModelChoiceField
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules
 from ..models import Kind, RecordVersion
+from . import form_rendering
 from .history import changes_since
+from .widgets import PreloadedModelChoiceField, preload
 
 
 def edit_token(updated_at) -> str:
@@ -35,6 +40,8 @@ class RecordVersionForm(forms.ModelForm):
     """
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Its fields written without a template each (form_rendering.py).
+    default_renderer = form_rendering.renderer
 
     class Meta:
         model = RecordVersion
@@ -122,8 +129,78 @@ def version_kind(version):
     return getattr(version, "_pending_kind", None)
 
 
+class VersionPartForm(forms.ModelForm):
+    """A part of a version in the editor, validated without asking the
+    database again what it already answered.
+
+    - A row sent back unchanged is the row in the database, which its
+      constraints already hold for; its unique and constraint checks (a
+      query each) can only pass, so they are skipped. Rows that changed are
+      checked as always, against the database as it is before this save.
+    - A reference chosen in a model choice field was found in that field's
+      queryset (the related model's rows, narrowed by the field's
+      ``limit_choices_to``): the model field's own existence check (a query
+      per reference) would ask the same, so it is left out of the model's
+      field validation, never out of the unique checks.
+    """
+
+    _references_found = frozenset()
+    default_renderer = form_rendering.renderer
+
+    def _post_clean(self):
+        unchanged = self.instance.pk is not None and not self.has_changed()
+        if unchanged:
+            self._validate_unique = self._validate_constraints = False
+        self._references_found = frozenset(
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, ModelChoiceField)
+            and isinstance(self.cleaned_data.get(name), field.queryset.model)
+            and isinstance(self._meta.model._meta.get_field(name), ForeignKey)
+        )
+        try:
+            super()._post_clean()
+        finally:
+            self._references_found = frozenset()
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() | self._references_found
+
+    def validate_unique(self):
+        self._references_found = frozenset()
+        super().validate_unique()
+
+    def validate_constraints(self):
+        self._references_found = frozenset()
+        super().validate_constraints()
+
+
 class VersionPartFormSet(BaseInlineFormSet):
-    """An inline formset that checks the version's rows against each other."""
+    """An inline formset that checks the version's rows against each other,
+    and reads what its model choices need once for all its rows (``preload``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A formset hands its renderer to its forms (form_rendering.py);
+        # formset_factory sets Django's on the class.
+        self.renderer = form_rendering.renderer
+
+    @cached_property
+    def forms(self):
+        forms = super().forms
+        preload(forms)
+        return forms
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Django's id field looks its row up once per form; this one can take
+        # it from ``preload``.
+        name = self._pk_field.name
+        field = form.fields.get(name)
+        if type(field) is ModelChoiceField:
+            form.fields[name] = PreloadedModelChoiceField(
+                field.queryset, initial=field.initial, required=False, widget=field.widget
+            )
 
     def kept_forms(self):
         """The forms whose rows will exist after saving."""

@@ -62,11 +62,12 @@ from .forms import (
     RecommendationAuthorityFormSet,
     RecordVersionAddForm,
     RecordVersionForm,
+    VersionPartForm,
     VersionPartFormSet,
 )
 from .history import HistoryAdmin, real_changes
 from .review import ReviewMixin
-from .widgets import TRANSLATION_TABS_JS, LabelledTabularInline, SafeAutocompleteMixin
+from .widgets import TRANSLATION_TABS_JS, LabelledTabularInline, PreloadedModelChoiceField, SafeAutocompleteMixin
 
 # Fields only the workflow writes: an admin save never touches them, so a
 # page opened before a status change cannot put the old status back.
@@ -103,9 +104,22 @@ def read_only_reason(version):
 class VersionPartInline(SafeAutocompleteMixin):
     """An inline of a version's parts: editable only while the version is."""
 
+    form = VersionPartForm
     formset = VersionPartFormSet
     extra = 0
     ordering = ["order", "id"]
+    # What the part's name (``__str__``, shown above each row) reads besides
+    # the part: loaded with the rows, not once per row.
+    name_related = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.name_related) if self.name_related else queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Read once for the whole formset when it is submitted (forms.py).
+        kwargs.setdefault("form_class", PreloadedModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # ``obj`` is the version: its parts are edited exactly when it is.
     def has_add_permission(self, request, obj=None):
@@ -123,6 +137,7 @@ class HazardLinkInline(LabelledTabularInline, VersionPartInline, admin.TabularIn
     formset = HazardLinkFormSet
     fields = ["hazard", "order"]
     autocomplete_fields = ["hazard"]
+    name_related = ["hazard"]
     verbose_name_plural = _("Materialized from (incidents only)")
 
 
@@ -153,6 +168,7 @@ class RecommendationAuthorityInline(LabelledTabularInline, VersionPartInline, ad
     formset = RecommendationAuthorityFormSet
     fields = ["recommendation", "entity", "order"]
     autocomplete_fields = ["entity"]
+    name_related = ["entity"]
     verbose_name = _("further authority")
     verbose_name_plural = _("Recommendations made jointly: further authorities")
 
@@ -170,6 +186,7 @@ class EntityRoleInline(LabelledTabularInline, VersionPartInline, TranslationTabu
     formset = EntityRoleFormSet
     fields = ["entity", "role", "note", "order"]
     autocomplete_fields = ["entity"]
+    name_related = ["entity"]
 
 
 class EntityResponseInline(VersionPartInline, TranslationStackedInline):
@@ -187,6 +204,7 @@ class ClassificationInline(LabelledTabularInline, VersionPartInline, admin.Tabul
     formset = ClassificationFormSet
     fields = ["term", "order"]
     autocomplete_fields = ["term"]
+    name_related = ["term__taxonomy"]
 
 
 class JurisdictionInline(LabelledTabularInline, VersionPartInline, TranslationTabularInline):
