@@ -78,6 +78,7 @@ class FacetSet:
         self.active_filters = browser.active_filters
         self.is_filtered = browser.is_filtered
         self.filtered = browser.filtered
+        self.listing = browser.listing
 
     @cached_property
     def counts(self):
@@ -104,6 +105,8 @@ class FacetSet:
         return self.filtered(exclude=name if name in self.active_filters else None)
 
     def _count(self):
+        if self.listing is not None:
+            return self.listing.facet_counts()
         counts = {}
         # Facets whose own filter is not in use share one base, and one query.
         shared = [name for name in CHOICE_FACETS if name not in self.active_filters]
