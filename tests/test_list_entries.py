@@ -100,8 +100,7 @@ def test_a_restore_adds_the_restored_live_version():
         kind="incident",
         public_id="INC-0900",
         versions=[
-            workflow.RestoredVersion(number, published_at, dict(content), [], lambda version: None)
-            for number in (1, 2)
+            workflow.RestoredVersion(number, published_at, dict(content), [], lambda version: None) for number in (1, 2)
         ],
         live_number=2,
         by=SuperuserFactory(),

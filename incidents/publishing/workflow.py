@@ -56,8 +56,8 @@ from incidents.models import (
     pinned_references,
 )
 from incidents.public.page_cache import page_keys
-from taxonomy.models import Term
 from incidents.public.record_page import render_cache_key
+from taxonomy.models import Term
 
 from . import notifications
 
@@ -234,7 +234,9 @@ def refresh_list_entries(record_ids=None, *, using="default"):
         if record_ids is None:
             cursor.execute("DELETE FROM incidents_listentry")
         else:
-            cursor.execute(f"DELETE FROM incidents_listentry WHERE record_id IN ({', '.join(['%s'] * len(record_ids))})", params)  # noqa: S608 (placeholders only)
+            cursor.execute(
+                f"DELETE FROM incidents_listentry WHERE record_id IN ({', '.join(['%s'] * len(record_ids))})", params
+            )
         cursor.execute(
             f"INSERT INTO incidents_listentry ({columns}) SELECT {values}"  # noqa: S608 (our own SQL)
             " FROM incidents_record r JOIN incidents_recordversion v ON v.id = r.live_version_id"

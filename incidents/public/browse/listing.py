@@ -26,7 +26,7 @@ checks each). SQLite has no such columns: there the list stays on
 
 from functools import cached_property
 
-from django.db import connections
+from django.db import connections, transaction
 
 from incidents.models import RecordVersion
 
@@ -111,9 +111,26 @@ class Listing:
         return " WHERE " + " AND ".join(f"({sql})" for sql, _p in parts), [p for _sql, params in parts for p in params]
 
     def _execute(self, sql, params):
-        with connections[self.using].cursor() as cursor:
+        connection = connections[self.using]
+        if not self._search:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        # The documents are stored out of line (0012_list_entries): the
+        # table's rows are narrow, so PostgreSQL's estimate of a sequential
+        # scan ignores that it must fetch and decompress every row's
+        # document to match it, several times slower than the GIN index
+        # (bench/README.md, "List and search at scale": 870 ms against
+        # 30 ms for a word in a third of the records). Sequential scans are
+        # turned off for the search's statements only, then restored.
+        with transaction.atomic(using=self.using), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            (previous,) = cursor.fetchone()
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+        return rows
 
     # Facet counts ------------------------------------------------------------
 
@@ -180,7 +197,15 @@ class Listing:
             )
             branch_params.append(ids)
         sql = f"WITH m AS MATERIALIZED ({base}) " + " UNION ALL ".join(branches)
-        counts = {"kind": {}, "severity": {}, "verification": {}, "country": {}, "entity": {}, "external": {}, "term": {}}
+        counts = {
+            "kind": {},
+            "severity": {},
+            "verification": {},
+            "country": {},
+            "entity": {},
+            "external": {},
+            "term": {},
+        }
         for facet, key, n in self._execute(sql, params + branch_params):
             if facet in ("severity", "verification", "entity", "term"):
                 key = int(key)
@@ -217,7 +242,7 @@ class Listing:
             title = "v.title_en" if lang == "en" else f"coalesce(nullif(btrim(v.title_{lang}), ''), v.title_en)"
             collation = self.browser.title_collation(self.using)
             title = f'{title} COLLATE "{collation}"' if collation else f"lower({title})"
-            return f" JOIN incidents_recordversion v ON v.id = e.version_id", f"{title}, e.version_id", []
+            return " JOIN incidents_recordversion v ON v.id = e.version_id", f"{title}, e.version_id", []
         return "", "e.first_published_at DESC, e.version_id DESC", []
 
     def _rank_threshold(self, total):
