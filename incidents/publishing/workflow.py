@@ -235,7 +235,8 @@ def refresh_list_entries(record_ids=None, *, using="default"):
             cursor.execute("DELETE FROM incidents_listentry")
         else:
             cursor.execute(
-                f"DELETE FROM incidents_listentry WHERE record_id IN ({', '.join(['%s'] * len(record_ids))})", params
+                f"DELETE FROM incidents_listentry WHERE record_id IN ({', '.join(['%s'] * len(record_ids))})",  # noqa: S608 (placeholders only)
+                params,
             )
         cursor.execute(
             f"INSERT INTO incidents_listentry ({columns}) SELECT {values}"  # noqa: S608 (our own SQL)
