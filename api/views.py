@@ -193,7 +193,7 @@ def records(request, filters: Query[RecordFilters], page: Query[Page]):
         errors.setdefault("term", []).append(_("No published record is classified in this taxonomy."))
     if errors:
         return error(400, _("Some parameters are not valid."), errors)
-    versions = browser.ordered(browser.filtered(rank=bool(browser.query))).select_related("record")
+    versions = browser.result_versions()
     page_data = paginated(
         request, versions, offset, limit, versions.count(), lambda version: data.summary_data(version, request)
     )

@@ -45,6 +45,7 @@ from incidents.models import (
     Status,
     VerificationLevel,
 )
+from incidents.publishing.workflow import refresh_list_entries
 from taxonomy.models import AI_CAPABILITY, HARM_TYPE, LIFECYCLE_STAGE, SECTOR, Entity, Taxonomy, Term
 
 BATCH = 1000
@@ -334,6 +335,11 @@ def generate(records=10_000, seed=2026, log=print, aiid_dir=None, chunk=CHUNK):
         elapsed = time.perf_counter() - started
         remaining = elapsed / done * (len(record_rows) - done)
         log(f"  {done} / {len(record_rows)} records, {elapsed:.0f} s, about {remaining:.0f} s to go")
+    # The public list's entries (``ListEntry``), which the workflow keeps
+    # for real records: written here once for every generated record.
+    with transaction.atomic():
+        refresh_list_entries()
+    log(f"list entries written, {time.perf_counter() - started:.0f} s")
 
 
 def _reference_data(writer, rng, records):

@@ -1277,3 +1277,48 @@ class RelatedRecord(models.Model):
 
     def __str__(self):
         return f"{self.record_id} → {self.related_id} ({self.rank})"
+
+
+class ListEntry(models.Model):
+    """One row per live version (the published version of a record that is
+    not withdrawn): what the public list filters, sorts and counts by,
+    without joining versions, records and five part tables at every request
+    (bench/README.md, "List and search at scale").
+
+    Derived data, written only by ``incidents.publishing.workflow``
+    (``refresh_list_entries``) in the transaction of each event that changes
+    the live versions (publication, withdrawal, redaction, restore, a
+    change to a term), and by the bench generator. The record is unique:
+    a record has at most one entry, so a superseded version cannot stay
+    listed beside its successor.
+
+    On PostgreSQL, migration 0014_list_entries adds columns the model does
+    not declare (like the search columns of 0002): the facet values as
+    arrays (``countries``, ``entity_ids``, ``term_ids`` with every broader
+    term, ``databases``) and one search document per language
+    (``search_en``, ``search_fr``: the version's document and its harms'),
+    with GIN indexes, so that a search, its filters and every facet count
+    are read from this one table. SQLite has only the declared columns.
+    """
+
+    version = models.OneToOneField(
+        RecordVersion, on_delete=models.CASCADE, primary_key=True, related_name="list_entry", editable=False
+    )
+    record = models.OneToOneField(Record, on_delete=models.CASCADE, related_name="list_entry", editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, editable=False)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, editable=False)
+    verification_level = models.PositiveSmallIntegerField(choices=VerificationLevel.choices, editable=False)
+    occurred_on = models.DateField(null=True, editable=False)
+    occurred_until = models.DateField(null=True, editable=False)
+    published_at = models.DateTimeField(editable=False)
+    # When the record's v1 was published: the default order ("newest").
+    first_published_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-first_published_at", "-version"], name="incidents_listentry_newest"),
+            models.Index(fields=["-published_at", "-version"], name="incidents_listentry_updated"),
+        ]
+
+    def __str__(self):
+        return f"{self.record_id}/{self.version_id}"

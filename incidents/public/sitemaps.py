@@ -16,10 +16,10 @@ from types import SimpleNamespace
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 
-from incidents.models import Record, RecordVersion
+from incidents.models import Record, RecordVersion, pinned_references
 from pages.models import Page
 from taxonomy.models import Entity, Term
 
@@ -124,20 +124,27 @@ class _IdRangePaginator:
         return SimpleNamespace(object_list=[(record, lang) for record in records for lang in languages])
 
 
+def _shown_by_a_published_version(model) -> Q:
+    """A condition on ``model``'s rows (entities, terms): some part of a
+    published version shows the row. One EXISTS per kind of part, each an
+    index lookup per row (``incidents.pinned_references`` lists the parts),
+    rather than a join of every part of every published version: the
+    sitemap costs the same whatever the number of records."""
+    published = RecordVersion.objects.published()
+    shown = Q()
+    for reference in pinned_references():
+        if reference.target is model:
+            parts = reference.part_model.objects.filter(version__in=published, **{reference.lookup: OuterRef("pk")})
+            shown |= Q(Exists(parts))
+    return shown
+
+
 class EntitySitemap(DossierSitemap):
     """Entities a published version shows (their pages answer 404 otherwise)."""
 
     def items(self):
-        published = RecordVersion.objects.published().values("pk")
         return (
-            Entity.objects.filter(
-                Q(roles__version__in=published)
-                | Q(recommendations__version__in=published)
-                | Q(joint_recommendations__version__in=published)
-            )
-            .order_by("slug")
-            .values_list("slug", flat=True)
-            .distinct()
+            Entity.objects.filter(_shown_by_a_published_version(Entity)).order_by("slug").values_list("slug", flat=True)
         )
 
     def location(self, slug):
@@ -148,12 +155,7 @@ class TermSitemap(DossierSitemap):
     """Terms a published version classifies under, and their broader terms."""
 
     def items(self):
-        published = RecordVersion.objects.published().values("pk")
-        used = set(
-            Term.objects.filter(Q(classifications__version__in=published) | Q(harms__version__in=published))
-            .values_list("pk", flat=True)
-            .distinct()
-        )
+        used = set(Term.objects.filter(_shown_by_a_published_version(Term)).values_list("pk", flat=True))
         if not used:
             return []
         terms = {

@@ -58,6 +58,7 @@ from incidents.models import (
 )
 from incidents.public.page_cache import page_keys
 from incidents.public.record_page import render_cache_key
+from taxonomy.models import Term
 
 from . import notifications
 
@@ -170,6 +171,81 @@ def set_live_version(record, version, *, by):
     writes ``Record.live_version``."""
     record.live_version = version
     _save_workflow_fields(record, by, ["live_version"])
+
+
+# The public list's entries (``ListEntry``) ----------------------------------
+
+# What an entry holds, from its live version, record and parts. The columns
+# after the first nine exist on PostgreSQL only (migration 0014_list_entries):
+# the facet values as arrays, ``term_ids`` with every broader term (walked up
+# the tree, a cycle stops the walk), and per language the version's search
+# document followed by its harms'.
+_ENTRY_COLUMNS = (
+    "version_id, record_id, kind, severity, verification_level, occurred_on, occurred_until, published_at,"
+    " first_published_at"
+)
+_ENTRY_VALUES = """
+    v.id, v.record_id, r.kind, v.severity, v.verification_level, v.occurred_on, v.occurred_until, v.published_at,
+    (SELECT min(p.published_at) FROM incidents_recordversion p
+        WHERE p.record_id = r.id AND p.status IN ('published', 'superseded'))"""
+_PG_ENTRY_COLUMNS = ", countries, entity_ids, term_ids, databases, search_en, search_fr"
+_PG_ENTRY_VALUES = """,
+    ARRAY(SELECT DISTINCT j.country FROM incidents_jurisdiction j WHERE j.version_id = v.id ORDER BY 1),
+    ARRAY(SELECT DISTINCT er.entity_id FROM incidents_entityrole er WHERE er.version_id = v.id ORDER BY 1),
+    ARRAY(
+        WITH RECURSIVE up(id, parent_id) AS (
+            SELECT t.id, t.parent_id FROM taxonomy_term t
+                JOIN incidents_classification c ON c.term_id = t.id WHERE c.version_id = v.id
+            UNION
+            SELECT t.id, t.parent_id FROM taxonomy_term t JOIN up ON t.id = up.parent_id
+        )
+        SELECT DISTINCT id FROM up ORDER BY 1
+    ),
+    ARRAY(SELECT DISTINCT x.database FROM incidents_externalid x WHERE x.version_id = v.id ORDER BY 1),
+    v.search_en || coalesce(
+        (SELECT dossier_tsvector_agg(h.search_en ORDER BY h.id) FROM incidents_harm h WHERE h.version_id = v.id),
+        ''::tsvector),
+    v.search_fr || coalesce(
+        (SELECT dossier_tsvector_agg(h.search_fr ORDER BY h.id) FROM incidents_harm h WHERE h.version_id = v.id),
+        ''::tsvector)"""
+
+
+def refresh_list_entries(record_ids=None, *, using="default"):
+    """Rewrite the public list's entries (``ListEntry``) of these records (of
+    every record with ``None``) from their live versions: an entry for each
+    that has one and is neither withdrawn nor merged into another, none for
+    the others.
+
+    Derived data, not workflow state: the transitions below call it in
+    their transaction for each record whose live version, withdrawal, text
+    or terms they change, so the list never shows a withdrawn, superseded or
+    redacted-away text. Only the bench generator calls it from outside
+    (bench/README.md), after writing its rows directly."""
+    connection = connections[using]
+    postgresql = connection.vendor == "postgresql"
+    where, params = "", []
+    if record_ids is not None:
+        record_ids = sorted(set(record_ids))
+        if not record_ids:
+            return
+        where = f" AND r.id IN ({', '.join(['%s'] * len(record_ids))})"
+        params = record_ids
+    columns = _ENTRY_COLUMNS + (_PG_ENTRY_COLUMNS if postgresql else "")
+    values = _ENTRY_VALUES + (_PG_ENTRY_VALUES if postgresql else "")
+    with connection.cursor() as cursor:
+        if record_ids is None:
+            cursor.execute("DELETE FROM incidents_listentry")
+        else:
+            cursor.execute(
+                f"DELETE FROM incidents_listentry WHERE record_id IN ({', '.join(['%s'] * len(record_ids))})",  # noqa: S608 (placeholders only)
+                params,
+            )
+        cursor.execute(
+            f"INSERT INTO incidents_listentry ({columns}) SELECT {values}"  # noqa: S608 (our own SQL)
+            " FROM incidents_record r JOIN incidents_recordversion v ON v.id = r.live_version_id"
+            f" WHERE r.withdrawn_at IS NULL AND r.merged_into_id IS NULL AND v.status = %s{where}",
+            [Status.PUBLISHED, *params],
+        )
 
 
 def _touch_pages(records, by):
@@ -503,6 +579,8 @@ def publish(version, *, by, change_note_en=None, change_note_fr=None, comment=""
     )
     set_live_version(record, version, by=by)
     originals = _merge(record, version.duplicate_of, now, by)
+    # After the merge: a duplicate has no entry in the public list.
+    refresh_list_entries([record.pk])
     _touch_pages(_linked_records(record), by)
     _refresh_related(record, originals, by)
     _log(record, version, Action.PUBLISHED, by, Status.APPROVED, Status.PUBLISHED, comment)
@@ -525,6 +603,7 @@ def withdraw(record, *, by, reason_en, reason_fr):
     record.withdrawal_reason_en = reason_en.strip()
     record.withdrawal_reason_fr = reason_fr.strip()
     _save_workflow_fields(record, by, ["withdrawn_at", "withdrawn_by", "withdrawal_reason_en", "withdrawal_reason_fr"])
+    refresh_list_entries([record.pk])
     _touch_pages(_linked_records(record), by)
     _refresh_related(record, [], by)
     _log(record, record.live_version, Action.WITHDRAWN, by, comment=f"{reason_en.strip()}\n\n{reason_fr.strip()}")
@@ -593,6 +672,7 @@ def restore_record(*, kind, public_id, versions, live_number, by):
         if status == Status.PUBLISHED:
             live = version
     set_live_version(record, live, by=by)
+    refresh_list_entries([record.pk])
     _touch_pages(_linked_records(record), by)
     _refresh_related(record, [], by)
     return record
@@ -611,6 +691,17 @@ def _versions_showing(obj):
     )
 
 
+def _records_listed_under(term):
+    """The records whose list entry counts under ``term`` (PostgreSQL keeps
+    each entry's terms with their broader terms; SQLite keeps none)."""
+    connection = connections[router.db_for_write(RecordVersion)]
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT record_id FROM incidents_listentry WHERE term_ids @> ARRAY[%s]::bigint[]", [term.pk])
+        return [row[0] for row in cursor.fetchall()]
+
+
 @transaction.atomic
 def change_reference(obj, *, by, comment=""):
     """Save a source, entity, term or taxonomy, and restart the review of
@@ -626,6 +717,10 @@ def change_reference(obj, *, by, comment=""):
     obj._history_user = by
     obj.save()
     _touch_pages(_records_showing_unpinned(obj), by)
+    if isinstance(obj, Term):
+        # A term moved under another term changes the broader terms of the
+        # entries classified under it (``ListEntry``: term_ids).
+        refresh_list_entries(_records_listed_under(obj))
     restarted = []
     for version in _versions_showing(obj):
         version = _lock(version)
@@ -837,7 +932,10 @@ def apply_redaction(redaction, *, by):
     # Re-read after the erasure: the workflow's history rows of these saves
     # must hold the redacted text, not the passage once in memory.
     redacted = RecordVersion.objects.filter(pk__in={redaction.version_id, *touched}, status__in=PUBLIC_STATUSES)
-    for version in redacted.select_related("record__live_version").order_by("pk"):
+    redacted = list(redacted.select_related("record__live_version").order_by("pk"))
+    # The list's search documents hold the erased text too.
+    refresh_list_entries({version.record_id for version in redacted})
+    for version in redacted:
         _forget_rendered(version)
         version.redacted_at = now
         _save_workflow_fields(version, by, ["redacted_at"])

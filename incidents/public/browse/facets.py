@@ -78,6 +78,7 @@ class FacetSet:
         self.active_filters = browser.active_filters
         self.is_filtered = browser.is_filtered
         self.filtered = browser.filtered
+        self.listing = browser.listing
 
     @cached_property
     def counts(self):
@@ -104,6 +105,8 @@ class FacetSet:
         return self.filtered(exclude=name if name in self.active_filters else None)
 
     def _count(self):
+        if self.listing is not None:
+            return self.listing.facet_counts()
         counts = {}
         # Facets whose own filter is not in use share one base, and one query.
         shared = [name for name in CHOICE_FACETS if name not in self.active_filters]
@@ -120,10 +123,11 @@ class FacetSet:
         roles = (
             EntityRole.objects.filter(version__in=self._base("entity").values("pk"))
             .order_by()
-            .values("entity_id")
+            .values("entity_id", "entity__slug")
             .annotate(n=Count("version", distinct=True))
         )
-        entities = dict(roles.order_by("-n", "entity_id").values_list("entity_id", "n")[:ENTITY_FACET_SIZE])
+        # Ties broken by slug, not id: the same facet after a restore.
+        entities = dict(roles.order_by("-n", "entity__slug").values_list("entity_id", "n")[:ENTITY_FACET_SIZE])
         selected = self.form.value("entity", [])
         if selected:
             entities.update(roles.filter(entity__slug__in=selected).values_list("entity_id", "n"))

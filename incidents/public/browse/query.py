@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from core.i18n import DEFAULT_LANGUAGE
 from incidents.models import Classification, EntityRole, ExternalId, Jurisdiction, RecordVersion
 
-from . import search
+from . import listing, search
 from .choices import public_countries, public_taxonomies, publication_stamp
 from .facets import Facet, FacetSet
 from .form import RecordFilterForm, Sort
@@ -52,6 +52,9 @@ class RecordBrowser:
         self.form.is_valid()  # errors are shown; the valid parameters still apply
         self.search = search.Search(self.form.value("q", ""), self.lang)
         self.query = self.search.query
+        # PostgreSQL reads the list from its entries (``listing``); SQLite
+        # from the live versions and their parts, below.
+        self.listing = listing.Listing(self) if listing.available() else None
 
     # Filters -----------------------------------------------------------
 
@@ -124,16 +127,28 @@ class RecordBrowser:
         return with_first_publication(versions).order_by("-first_published_at", "-pk")
 
     def _title_expression(self, using):
-        lang = self.lang
-        title = Coalesce(NullIf(Trim(f"title_{lang}"), Value("")), f"title_{DEFAULT_LANGUAGE}")
-        if connections[using].vendor == "postgresql" and _has_collation(using, TITLE_COLLATIONS[lang]):
-            return Collate(title, TITLE_COLLATIONS[lang])
-        return Lower(title)
+        title = Coalesce(NullIf(Trim(f"title_{self.lang}"), Value("")), f"title_{DEFAULT_LANGUAGE}")
+        collation = self.title_collation(using)
+        return Collate(title, collation) if collation else Lower(title)
+
+    def title_collation(self, using):
+        """The ICU collation of the page's language, where the database has it."""
+        collation = TITLE_COLLATIONS[self.lang]
+        if connections[using].vendor == "postgresql" and _has_collation(using, collation):
+            return collation
+        return None
+
+    def result_versions(self, total=None):
+        """The matching live versions in the page's order: a queryset, or on
+        PostgreSQL a sequence read from the list's entries (``listing``);
+        both slice and ``count()``."""
+        if self.listing is not None:
+            return self.listing.results(total)
+        return self.ordered(self.filtered(rank=bool(self.query))).select_related("record")
 
     @cached_property
     def paginator(self):
-        versions = self.ordered(self.filtered(rank=True)).select_related("record")
-        paginator = Paginator(versions, PAGE_SIZE)
+        paginator = Paginator(self.result_versions(self.total), PAGE_SIZE)
         # Known from the kind facet (every record has one kind): spares a
         # COUNT query over the whole selection.
         paginator.count = self.total
