@@ -431,3 +431,29 @@ def test_new_pages_cost_the_same_queries_for_3_or_12_records(client, lang):
     many = {url: queries(client, url) for url in urls}
     assert many == few
     assert max(many.values()) <= 30, many
+
+
+# Cached until what they show can change -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_statistics_and_indexes_count_a_record_published_after_they_were_served(client):
+    entity = EntityFactory(name_en="Early Entity", name_fr="Entité précoce")
+    sector = SectorTermFactory(name_en="Early sector", name_fr="Secteur précoce")
+    published_record(entities=[entity], terms=[sector])
+    first = (html(client, "/en/statistics/"), html(client, "/en/entities/"), html(client, "/en/taxonomy/"))
+    later = EntityFactory(name_en="Later Entity", name_fr="Entité tardive")
+    published_record(entities=[later, entity], terms=[sector])
+    stats, entities, taxonomy = html(client, "/en/statistics/"), html(client, "/en/entities/"), html(client, "/en/taxonomy/")
+    assert "Later Entity" not in first[1] and "Later Entity" in entities
+    assert stats != first[0] and "<strong>2</strong>" in stats
+    assert taxonomy != first[2]
+
+
+@pytest.mark.django_db
+def test_the_taxonomy_index_shows_a_code_mapped_after_it_was_served(client):
+    sector = SectorTermFactory(name_en="Mapped sector", name_fr="Secteur associé")
+    published_record(terms=[sector])
+    assert "9.99" not in html(client, "/en/taxonomy/")
+    TermMapping.objects.create(term=sector, scheme="mit", code="9.99", label="A new code")
+    assert "9.99" in html(client, "/en/taxonomy/")

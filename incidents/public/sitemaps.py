@@ -20,6 +20,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 
 from incidents.models import Record, RecordVersion, pinned_references
+from incidents.public.browse.choices import cached, publication_stamp, reference_stamp
 from pages.models import Page
 from taxonomy.models import Entity, Term
 
@@ -139,6 +140,12 @@ def _shown_by_a_published_version(model) -> Q:
     return shown
 
 
+def _public_entity_slugs():
+    return list(
+        Entity.objects.filter(_shown_by_a_published_version(Entity)).order_by("slug").values_list("slug", flat=True)
+    )
+
+
 class EntitySitemap(DossierSitemap):
     """Entities a published version shows (their pages answer 404 otherwise)."""
 
@@ -155,24 +162,30 @@ class TermSitemap(DossierSitemap):
     """Terms a published version classifies under, and their broader terms."""
 
     def items(self):
-        used = set(Term.objects.filter(_shown_by_a_published_version(Term)).values_list("pk", flat=True))
-        if not used:
-            return []
-        terms = {
-            pk: (parent, taxonomy, slug)
-            for pk, parent, taxonomy, slug in Term.objects.filter(taxonomy__terms__in=used)
-            .distinct()
-            .values_list("pk", "parent_id", "taxonomy__slug", "slug")
-        }
-        shown = set()
-        for pk in used:
-            while pk in terms and pk not in shown:  # up to the top (a cycle stops the walk)
-                shown.add(pk)
-                pk = terms[pk][0]
-        return sorted((terms[pk][1], terms[pk][2]) for pk in shown)
+        return cached("sitemap-terms", _public_term_paths, publication_stamp() + reference_stamp())
 
     def location(self, item):
         return reverse("incidents:term", args=list(item))
+
+
+def _public_term_paths():
+    """(taxonomy slug, term slug) of every term a published version shows,
+    and of its broader terms, in order."""
+    used = set(Term.objects.filter(_shown_by_a_published_version(Term)).values_list("pk", flat=True))
+    if not used:
+        return []
+    terms = {
+        pk: (parent, taxonomy, slug)
+        for pk, parent, taxonomy, slug in Term.objects.filter(taxonomy__terms__in=used)
+        .distinct()
+        .values_list("pk", "parent_id", "taxonomy__slug", "slug")
+    }
+    shown = set()
+    for pk in used:
+        while pk in terms and pk not in shown:  # up to the top (a cycle stops the walk)
+            shown.add(pk)
+            pk = terms[pk][0]
+    return sorted((terms[pk][1], terms[pk][2]) for pk in shown)
 
 
 SITEMAPS = {"pages": PagesSitemap, "records": RecordSitemap, "entities": EntitySitemap, "terms": TermSitemap}

@@ -21,13 +21,22 @@ from django_countries import countries
 from core.i18n import Localized, current_language, localized
 from incidents import pins
 from incidents.models import Classification, Harm, Jurisdiction, Kind, RecordVersion, Severity, VerificationLevel
+from incidents.public.browse.choices import cached
 from taxonomy.models import HARM_TYPE, SECTOR, Term
 
 
 def counts() -> dict:
     """Published records (their live versions) counted by facet: {"total":
     n, facet: {value: n}}, values being years (None when the date is
-    unknown), kinds, term ids, country codes, severities and levels."""
+    unknown), kinds, term ids, country codes, severities and levels.
+
+    Only a publication, a withdrawal or a merge (a publication) changes
+    them: cached under the publication stamp (``browse.choices.cached``),
+    so the page and the API count 100,000 records once per publication."""
+    return cached("statistics", _count)
+
+
+def _count() -> dict:
     live = RecordVersion.objects.live()
     live_ids = live.values("pk")
 

@@ -20,7 +20,7 @@ from django.core.validators import validate_slug
 from django.db.models import Subquery
 
 from incidents.models import PUBLIC_STATUSES, Classification, EntityRole, Jurisdiction, Record, RecordVersion
-from taxonomy.models import Term
+from taxonomy.models import Entity, Taxonomy, Term, TermMapping
 
 # Term filters are named after their taxonomy ("term-sector"); the prefix keeps
 # a taxonomy called "kind" or "page" from clashing with the other parameters.
@@ -52,17 +52,31 @@ def publication_stamp() -> str:
     last_id = RecordVersion.objects.filter(status__in=PUBLIC_STATUSES).order_by("-pk").values("pk")[:1]
     last_at = RecordVersion.objects.filter(published_at__isnull=False).order_by("-published_at")
     withdrawn = Record.objects.filter(withdrawn_at__isnull=False).order_by("-withdrawn_at")
+    # A redaction erases text that cached names and labels may hold.
+    redacted = RecordVersion.objects.filter(redacted_at__isnull=False).order_by("-redacted_at")
     row = (
         RecordVersion.objects.filter(pk=Subquery(last_id))
         .annotate(
             last=Subquery(last_at.values("published_at")[:1]),
             withdrawn=Subquery(withdrawn.values("withdrawn_at")[:1]),
+            redacted=Subquery(redacted.values("redacted_at")[:1]),
         )
-        .values("pk", "last", "withdrawn")
+        .values("pk", "last", "withdrawn", "redacted")
         .first()
-    ) or {"pk": None, "last": None, "withdrawn": None}
-    last, withdrawn = row["last"], row["withdrawn"]
-    return f"{last and last.isoformat()}/{row['pk']}/{withdrawn and withdrawn.isoformat()}"
+    ) or {"pk": None, "last": None, "withdrawn": None, "redacted": None}
+    stamps = [row["last"], row["pk"], row["withdrawn"], row["redacted"]]
+    return "/".join(str(value.isoformat() if hasattr(value, "isoformat") else value) for value in stamps)
+
+
+def reference_stamp() -> str:
+    """Changes whenever an entity, term, term mapping or taxonomy is saved:
+    for what shows their current slugs and codes beside their published
+    names (the indexes). Each part reads the end of a history table's key."""
+    latest = [
+        model.history.order_by("-history_id").values_list("history_id", flat=True).first()
+        for model in (Entity, Term, TermMapping, Taxonomy)
+    ]
+    return "/".join(str(value) for value in latest)
 
 
 def cached(name, compute, stamp=None):

@@ -26,6 +26,7 @@ from incidents.models import (
     RecordVersion,
 )
 from incidents.public import charts, statistics
+from incidents.public.browse.choices import cached, publication_stamp, reference_stamp
 from taxonomy.models import Entity, Taxonomy, Term, TermMapping
 
 # Statistics ------------------------------------------------------------------------
@@ -75,7 +76,12 @@ def _live_counts(pairs) -> dict:
 
 def entity_entries():
     """Every public entity as published, with the current slug its page
-    answers at and its number of published records, by name."""
+    answers at and its number of published records, by name; cached until
+    the next publication or change of reference data."""
+    return cached("entity-index", _entity_entries, publication_stamp() + reference_stamp())
+
+
+def _entity_entries():
     live = RecordVersion.objects.live().values("pk")
     pairs = [
         *EntityRole.objects.filter(version__in=live).values_list("entity_id", "version_id"),
@@ -128,7 +134,12 @@ def taxonomy_trees() -> list[Tree]:
     """Every taxonomy a published version shows, as a tree of the terms
     published versions show and their broader terms, each term with its
     external codes and the number of published records classified under it
-    or a narrower term (a harm's type counts, as on the term's page)."""
+    or a narrower term (a harm's type counts, as on the term's page); cached
+    until the next publication or change of reference data."""
+    return cached("taxonomy-index", _taxonomy_trees, publication_stamp() + reference_stamp())
+
+
+def _taxonomy_trees() -> list[Tree]:
     published_terms = {term.pk: term for term in pins.public_rows(Term)}
     if not published_terms:
         return []
