@@ -444,7 +444,11 @@ def test_statistics_and_indexes_count_a_record_published_after_they_were_served(
     first = (html(client, "/en/statistics/"), html(client, "/en/entities/"), html(client, "/en/taxonomy/"))
     later = EntityFactory(name_en="Later Entity", name_fr="Entité tardive")
     published_record(entities=[later, entity], terms=[sector])
-    stats, entities, taxonomy = html(client, "/en/statistics/"), html(client, "/en/entities/"), html(client, "/en/taxonomy/")
+    stats, entities, taxonomy = (
+        html(client, "/en/statistics/"),
+        html(client, "/en/entities/"),
+        html(client, "/en/taxonomy/"),
+    )
     assert "Later Entity" not in first[1] and "Later Entity" in entities
     assert stats != first[0] and "<strong>2</strong>" in stats
     assert taxonomy != first[2]
