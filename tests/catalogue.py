@@ -45,6 +45,9 @@ SECRETS = {
     "pending_revision": "pendingsecretword",
     # Published, then redacted: erased everywhere.
     "redacted": "redactedsecretword",
+    # Published, then merged into another record: its URLs answer 301 and
+    # its content shows nowhere.
+    "merged": "mergedsecretword",
 }
 
 
@@ -219,6 +222,15 @@ def build_catalogue():
     )
     publisher = PublisherFactory()
     workflow.withdraw(record_of(withdrawn), by=publisher, reason_en="Duplicate record.", reason_fr="Fiche en double.")
+    # A record merged into deepfakes' through review: deepfakes' page names it.
+    merged = published_record(
+        **_secret_fields(SECRETS["merged"]),
+        terms=[banking],
+        entities=[rcmp],
+        countries=["CA"],
+        harms=[(f"Harm {SECRETS['merged']}", f"Préjudice {SECRETS['merged']}")],
+    )
+    merged = publish_revision(record_of(merged), duplicate_of=record_of(deepfakes))
     # Reports from the public: one received, one declined, one published as deepfakes' record.
     report = received_report(contact_email="reporter@example.net", links=["https://example.org/report"])
     declined = received_report(language="fr")
@@ -247,6 +259,7 @@ def build_catalogue():
         in_review=in_review,
         approved=approved,
         withdrawn=withdrawn,
+        merged=merged,
         published=[deepfakes, voice, chatbot_v2, translation],
         report=report,
         declined_report=declined,

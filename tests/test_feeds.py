@@ -63,9 +63,10 @@ def test_atom_feed_is_valid_and_lists_each_publication(client, catalogue, lang):
     # v1 and v2 of the revised record are two publications.
     assert f"http://testserver/{lang}/incidents/{chatbot}/v1/" in entries
     assert f"http://testserver/{lang}/incidents/{chatbot}/v2/" in entries
-    # 4 records, one of them with two versions, and the withdrawn record's
-    # entry, which carries only its withdrawal notice.
-    assert len(parsed.entries) == 6
+    # 4 records, one of them with two versions, the withdrawn record's
+    # entry, which carries only its withdrawal notice, and the two versions
+    # of the record merged into another, which say only where it went.
+    assert len(parsed.entries) == 8
     for entry in parsed.entries:
         assert entry.link.startswith(f"http://testserver/{lang}/incidents/")
         assert entry.published and entry.updated and entry.summary
@@ -80,7 +81,7 @@ def test_json_feed_is_valid_and_lists_each_publication(client, catalogue, lang):
     assert document["language"] == lang
     assert document["feed_url"] == f"http://testserver/{lang}/feeds/records.json"
     assert document["home_page_url"] == f"http://testserver/{lang}/"
-    assert len(document["items"]) == 6  # as in the Atom feed
+    assert len(document["items"]) == 8  # as in the Atom feed
     assert_valid_json_feed(document)
     assert_no_secret(response.content.decode())
 

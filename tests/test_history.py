@@ -8,7 +8,17 @@ from simple_history.models import HistoricalChanges
 
 from core.models import Preference
 from evidence.models import Source
-from incidents.models import Harm, PublicIdCounter, RecordVersion, Redaction, SignOff, SignOffAnswer, WorkflowEvent
+from incidents.models import (
+    Harm,
+    ListEntry,
+    PublicIdCounter,
+    RecordVersion,
+    Redaction,
+    RelatedRecord,
+    SignOff,
+    SignOffAnswer,
+    WorkflowEvent,
+)
 from tests.factories import DraftVersionFactory, EntityFactory, HarmFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +47,12 @@ WITHOUT_HISTORY = {
     # The audit of a redaction, written by the workflow: its own history
     # would keep the passage it exists to forget (the row keeps a hash).
     Redaction,
+    # Derived data the workflow rewrites from the live versions at each
+    # publication, withdrawal, merge, redaction or restore: the versions it
+    # is computed from keep their history (incidents/related.py,
+    # workflow.refresh_list_entries).
+    RelatedRecord,
+    ListEntry,
 }
 
 

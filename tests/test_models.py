@@ -21,6 +21,7 @@ from incidents.models import (
     EntityRole,
     ExternalId,
     HazardLink,
+    ListEntry,
     PolicyRecommendation,
     RecommendationAuthority,
     Record,
@@ -477,6 +478,23 @@ def test_two_records_cannot_share_a_live_version():
     refused(
         Record._meta.get_field("live_version"),
         lambda: Record.objects.filter(pk=other.pk).update(live_version=live),
+    )
+
+
+def test_a_record_has_one_entry_in_the_public_list():
+    live = PublishedVersionFactory()
+    (entry,) = ListEntry.objects.filter(record=live.record)
+    refused(
+        ListEntry._meta.get_field("record"),
+        lambda: ListEntry.objects.create(
+            record=live.record,
+            version=revise(live.record),
+            kind=entry.kind,
+            severity=entry.severity,
+            verification_level=entry.verification_level,
+            published_at=entry.published_at,
+            first_published_at=entry.first_published_at,
+        ),
     )
 
 

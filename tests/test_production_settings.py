@@ -139,7 +139,8 @@ def test_with_redis_sessions_and_the_cache_are_shared_under_the_sites_prefix():
         {"REDIS_URL": "redis://127.0.0.1:6379/3", "REDIS_KEY_PREFIX": "site-a", "STATIC_ROOT": "/srv/static"}
     )
     assert shared["session"] == "django.contrib.sessions.backends.cached_db"
-    assert shared["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis cache with one client per connection pool (core/cache.py).
+    assert shared["cache"]["BACKEND"] == "core.cache.RedisCache"
     assert shared["cache"]["KEY_PREFIX"] == "site-a"
     assert shared["static"] == "/srv/static"
     alone = _settings_with({})
