@@ -410,7 +410,8 @@ def check_publication_seen_at_once(site):
         before.status == 200 and site.token not in before.text,
         f"server B serves v{prepared['live_number']} of {prepared['public_id']} (ETag {old_tag})",
     )
-    key = f"{site.redis_prefix}:1:dossier:record-page:{prepared['record_pk']}:en:live"
+    # incidents.public.page_cache.page_key, under the site's prefix and Django's key version (1).
+    key = f"{site.redis_prefix}:1:dossier:record-page:{prepared['public_id']}:en:live"
     require(site._redis().exists(key) == 1, f"the page is in the shared page cache ({key})")
     require(request(port_b, path, headers={"If-None-Match": old_tag}).status == 304, "B answers 304 to that ETag")
 
