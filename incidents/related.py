@@ -15,11 +15,15 @@ A shared country alone relates nothing (most records of a national monitor
 share one): a related record shares at least an entity, a harm type or a
 sector, and a shared country only adds to its score.
 
-The work is bounded by what the changed record shares: ``refresh`` recomputes
-the record itself, the records that share something with its live version,
-and those that listed it; each in a fixed number of queries
-(``compute``). ``manage.py compute_related`` recomputes every record (through
-``workflow.recompute_related``, which moves the changed pages' stamps).
+The work is bounded: a publication recomputes the record's own list
+(``compute``: a fixed number of queries); its neighbours — the records that
+listed it and the ``NEIGHBOURS`` records sharing the most with it — are
+recomputed by a task (``workflow.refresh_related_neighbours``, queued in the
+publication's transaction: at once in development and tests, by the worker
+in production), since a harm type or a sector can be shared by tens of
+thousands of records. ``manage.py compute_related`` recomputes every record
+(through ``workflow.recompute_related``, which moves the changed pages'
+stamps), for what the bound leaves out.
 """
 
 from dataclasses import dataclass
@@ -34,6 +38,9 @@ from taxonomy.models import SECTOR
 from .models import Classification, EntityRole, Harm, Jurisdiction, Record, RecordVersion, RelatedRecord
 
 MAX_RELATED = 5  # also a check constraint of RelatedRecord
+# How many of the records sharing the most with a newly published one have
+# their lists recomputed at once (besides those that listed it).
+NEIGHBOURS = 50
 
 # How much each thing in common weighs: an organisation named in both
 # records says more than a shared sector.
@@ -146,15 +153,14 @@ def compute(record) -> bool:
 
 
 @transaction.atomic
-def refresh(record) -> list[Record]:
-    """Recompute ``record`` and every record its change may affect: those
-    sharing something with its live version now, and those that listed it.
-    Returns the records whose related records changed, and those that list
-    ``record`` (they show its title, which a publication may have changed)."""
-    affected = {record.pk}
-    affected.update(shared.related_id for shared in candidates(record))
+def refresh_neighbours(record) -> list[Record]:
+    """Recompute the lists ``record``'s change may affect: those that listed
+    it, and those of the ``NEIGHBOURS`` records sharing the most with its
+    live version now. Returns the records whose list changed, and those that
+    list ``record`` (they show its title, which a publication may change)."""
     listing = set(RelatedRecord.objects.filter(related=record).values_list("record_id", flat=True))
-    affected |= listing
+    affected = listing | {shared.related_id for shared in candidates(record)[:NEIGHBOURS]}
+    affected.discard(record.pk)
     changed = set(listing)
     for other in Record.objects.filter(pk__in=affected).order_by("pk"):
         if compute(other):

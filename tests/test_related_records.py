@@ -197,3 +197,35 @@ def test_compute_related_rebuilds_every_list_and_moves_changed_stamps():
     call_command("compute_related", stdout=StringIO())
     assert listed(first) == [second.pk] and listed(second) == [first.pk]
     assert page_stamp(first.public_id).updated_at > before
+
+
+def test_a_publication_recomputes_its_own_list_and_queues_its_neighbours(settings):
+    entities = EntityFactory.create_batch(2)
+    neighbour = record_with(entities=entities)
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    default_task_backend.clear()
+    newcomer = record_with(entities=entities)
+    # Its own list at once, in the publication's transaction...
+    assert listed(newcomer) == [neighbour.pk]
+    # ...its neighbours' by the task the publication queued (the worker's, in production).
+    assert listed(neighbour) == []
+    (queued,) = [r for r in default_task_backend.results if r.task.name == "refresh_related_neighbours"]
+    assert queued.args == [] and queued.kwargs == {"record_id": newcomer.pk}
+    workflow.refresh_related_neighbours.call(record_id=newcomer.pk)
+    assert listed(neighbour) == [newcomer.pk]
+
+
+def test_the_neighbours_recomputed_at_once_are_bounded(monkeypatch):
+    entity = EntityFactory()
+    others = [record_with(entities=[entity]) for _ in range(4)]
+    monkeypatch.setattr(related, "NEIGHBOURS", 2)
+    computed = []
+    real_compute = related.compute
+    monkeypatch.setattr(related, "compute", lambda record: computed.append(record.pk) or real_compute(record))
+    newcomer = record_with(entities=[entity])
+    # Its own list, then the two records sharing the most with it (ties: the
+    # most recently published first), not all four.
+    assert computed[0] == newcomer.pk
+    assert sorted(computed[1:]) == sorted(other.pk for other in others[-2:])

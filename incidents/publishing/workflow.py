@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import Q
+from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -275,11 +276,27 @@ def _merge(record, original, now, by):
 
 
 def _refresh_related(record, others, by):
-    """Recompute the related records of ``record`` and of the records its
-    change affects (incidents/related.py), and move the stamp of every page
-    that shows something else as a result, and of ``others``."""
-    changed = {other.pk: other for other in [*related.refresh(record), *others] if other.pk != record.pk}
-    _touch_pages([changed[pk] for pk in sorted(changed)], by)
+    """Recompute the related records of ``record`` now, move the stamp of
+    ``others``' pages, and queue the recomputation of its neighbours' lists
+    (incidents/related.py says why a task). The task is queued in this
+    transaction: with the database queue it runs only if this commits."""
+    related.compute(record)
+    _touch_pages([other for other in others if other.pk != record.pk], by)
+    refresh_related_neighbours.enqueue(record_id=record.pk)
+
+
+@task()
+def refresh_related_neighbours(record_id):
+    """The lists of the records near ``record_id`` (``related.refresh_neighbours``),
+    and the stamp of every page that shows something else as a result."""
+    _refresh_neighbours(record_id)
+
+
+@transaction.atomic
+def _refresh_neighbours(record_id):
+    record = Record.objects.filter(pk=record_id).first()
+    if record is not None:
+        _touch_pages([other for other in related.refresh_neighbours(record) if other.pk != record.pk], None)
 
 
 @transaction.atomic
