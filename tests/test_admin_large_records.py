@@ -12,7 +12,7 @@ from django.db import connection
 from django.forms.renderers import DjangoTemplates
 from django.test.utils import CaptureQueriesContext
 
-from incidents.admin import form_rendering
+from incidents.admin import form_rendering, versions
 from incidents.models import RecordVersion, Role
 from tests.admin_helpers import change_form_data, version_url
 from tests.factories import (
@@ -120,6 +120,16 @@ def test_a_changed_part_is_still_checked_against_the_unchanged_ones(client, edit
     assert second.key != first.key
 
 
+def djangos_rendering(monkeypatch):
+    """The editor rendered by Django's own form and admin templates alone."""
+    monkeypatch.setattr(form_rendering.FastFormRenderer, "render", DjangoTemplates.render)
+    monkeypatch.setattr(form_rendering, "fieldset", form_rendering.fieldset_from_template)
+    stacked = [inline for inline in versions.RecordVersionAdmin.inlines if inline.template == versions.STACKED_TEMPLATE]
+    assert stacked
+    for inline in stacked:
+        monkeypatch.setattr(inline, "template", "admin/edit_inline/stacked.html")
+
+
 def _without_token(html):
     """The page without what changes at each request (the CSRF token, the CSP nonce)."""
     return re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]*"', "", html)
@@ -132,7 +142,7 @@ def test_the_editor_is_written_as_djangos_form_templates_would_write_it(client, 
     client.force_login(editor)
     url = version_url(draft)
     fast = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
-    monkeypatch.setattr(form_rendering.FastFormRenderer, "render", DjangoTemplates.render)
+    djangos_rendering(monkeypatch)
     django = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
     assert "<option" in fast and "<textarea" in fast
     assert _without_token(fast) == _without_token(django)
@@ -144,7 +154,7 @@ def test_a_refused_save_shows_its_errors_as_djangos_templates_would(client, edit
     client.force_login(editor)
     data = change_form_data(client.get(version_url(draft)), **{"citations-0-key": "not a key!", "title_en": ""})
     fast = client.post(version_url(draft), data)
-    monkeypatch.setattr(form_rendering.FastFormRenderer, "render", DjangoTemplates.render)
+    djangos_rendering(monkeypatch)
     django = client.post(version_url(draft), data)
     assert fast.status_code == django.status_code == 200
     assert 'class="errorlist' in fast.content.decode()

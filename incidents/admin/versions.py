@@ -100,6 +100,9 @@ def read_only_reason(version):
 
 # Inlines ---------------------------------------------------------------------
 
+# Django's stacked inline, each form's fieldsets written in Python (the template says why).
+STACKED_TEMPLATE = "admin/incidents/recordversion/stacked.html"
+
 
 class VersionPartInline(SafeAutocompleteMixin):
     """An inline of a version's parts: editable only while the version is."""
@@ -143,12 +146,14 @@ class HazardLinkInline(LabelledTabularInline, VersionPartInline, admin.TabularIn
 
 class HarmInline(VersionPartInline, TranslationStackedInline):
     model = Harm
+    template = STACKED_TEMPLATE
     fields = ["description", ("harm_type", "severity"), "affected_group", "order"]
     autocomplete_fields = ["harm_type"]
 
 
 class CitationInline(VersionPartInline, TranslationStackedInline):
     model = Citation
+    template = STACKED_TEMPLATE
     formset = CitationFormSet
     fields = ["source", ("key", "is_primary"), "label", "corroborates", "order"]
     autocomplete_fields = ["source"]
@@ -156,6 +161,7 @@ class CitationInline(VersionPartInline, TranslationStackedInline):
 
 class PolicyRecommendationInline(VersionPartInline, TranslationStackedInline):
     model = PolicyRecommendation
+    template = STACKED_TEMPLATE
     fields = ["text", ("authority", "source"), "attribution", "status", "order"]
     autocomplete_fields = ["authority", "source"]
 
@@ -193,6 +199,7 @@ class EntityResponseInline(VersionPartInline, TranslationStackedInline):
     """Right of reply: what an entity named above answered, in its own words."""
 
     model = EntityResponse
+    template = STACKED_TEMPLATE
     formset = EntityResponseFormSet
     fields = [("entity", "responded_on"), "text", "url", "order"]
     autocomplete_fields = ["entity"]
