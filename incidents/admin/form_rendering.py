@@ -17,12 +17,13 @@ in the editor's stacked inlines (an include per form, about 90 on the page).
 and requires the same HTML.
 """
 
+import html
+
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
-from django.utils.html import escape
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 INPUT_TEMPLATES = {
     f"django/forms/widgets/{name}.html"
@@ -57,8 +58,9 @@ def _text(value):
     """``{{ value }}``."""
     if type(value) is str:
         # What the template engine does to a plain string (no localization,
-        # no time zone applies): escape it. The commonest case, made short.
-        return escape(value)
+        # no time zone applies): django.utils.html.escape, without its lazy
+        # wrapper. The commonest case, made short.
+        return SafeString(html.escape(value))
     return render_value_in_context(value, _CONTEXT)
 
 
@@ -66,7 +68,7 @@ def _as_string(value):
     """``{{ value|stringformat:'s' }}`` (the filter keeps a safe value safe)."""
     if type(value) is str or type(value) is int:
         # "%s" of a plain string or integer is its str(), which is not safe.
-        return escape(str(value))
+        return SafeString(html.escape(str(value)))
     text = stringformat(value, "s")
     # Only a value already marked safe stays so, as the template engine does.
     return _text(mark_safe(text) if isinstance(value, SafeData) else text)  # noqa: S308
