@@ -23,6 +23,7 @@ from tests.factories import (
     ExternalIdFactory,
     HarmFactory,
     HarmTypeTermFactory,
+    InReviewVersionFactory,
     JurisdictionFactory,
     PolicyRecommendationFactory,
     RecommendationAuthorityFactory,
@@ -123,11 +124,12 @@ def test_a_changed_part_is_still_checked_against_the_unchanged_ones(client, edit
 def djangos_rendering(monkeypatch):
     """The editor rendered by Django's own form and admin templates alone."""
     monkeypatch.setattr(form_rendering.FastFormRenderer, "render", DjangoTemplates.render)
-    monkeypatch.setattr(form_rendering, "fieldset", form_rendering.fieldset_from_template)
-    stacked = [inline for inline in versions.RecordVersionAdmin.inlines if inline.template == versions.STACKED_TEMPLATE]
-    assert stacked
-    for inline in stacked:
-        monkeypatch.setattr(inline, "template", "admin/edit_inline/stacked.html")
+    djangos = {
+        versions.STACKED_TEMPLATE: "admin/edit_inline/stacked.html",
+        versions.TABULAR_TEMPLATE: "admin/edit_inline/tabular.html",
+    }
+    for inline in versions.RecordVersionAdmin.inlines:
+        monkeypatch.setattr(inline, "template", djangos[inline.template])
 
 
 def _without_token(html):
@@ -148,14 +150,28 @@ def test_the_editor_is_written_as_djangos_form_templates_would_write_it(client, 
     assert _without_token(fast) == _without_token(django)
 
 
+def test_a_read_only_version_is_written_as_djangos_templates_would_write_it(client, editor, monkeypatch):
+    version = InReviewVersionFactory()
+    every_kind_of_part(version, 2)
+    client.force_login(editor)
+    fast = client.get(version_url(version)).content.decode()
+    djangos_rendering(monkeypatch)
+    django = client.get(version_url(version)).content.decode()
+    assert 'class="readonly"' in fast and "<p>" in fast
+    assert _without_token(fast) == _without_token(django)
+
+
 def test_a_refused_save_shows_its_errors_as_djangos_templates_would(client, editor, monkeypatch):
     draft = DraftVersionFactory(created_by=editor)
     every_kind_of_part(draft, 1)
     client.force_login(editor)
-    data = change_form_data(client.get(version_url(draft)), **{"citations-0-key": "not a key!", "title_en": ""})
+    # Errors in the main form, a stacked inline (citations) and a tabular one (entities).
+    errors = {"citations-0-key": "not a key!", "title_en": "", "entity_roles-0-role": "no such role"}
+    data = change_form_data(client.get(version_url(draft)), **errors)
     fast = client.post(version_url(draft), data)
     djangos_rendering(monkeypatch)
     django = client.post(version_url(draft), data)
     assert fast.status_code == django.status_code == 200
     assert 'class="errorlist' in fast.content.decode()
+    assert fast.content.decode().count('<ul class="errorlist"') >= 3
     assert _without_token(fast.content.decode()) == _without_token(django.content.decode())

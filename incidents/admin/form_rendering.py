@@ -11,10 +11,13 @@ templates, from the same context, escaped the same way
 (``render_value_in_context``, as ``{{ }}`` does); any other template,
 including a widget's own, goes to Django's renderer as before.
 
-``fieldset`` does the same for the admin's ``admin/includes/fieldset.html``
-in the editor's stacked inlines (an include per form, about 90 on the page).
-``tests/test_admin_large_records.py`` renders the whole editor both ways
-and requires the same HTML.
+``fieldset`` and ``tabular_cells`` do the same for the admin's inline
+templates, in the editor's own copies of them
+(templates/admin/incidents/recordversion/stacked.html, tabular.html): each
+form's fieldsets (``admin/includes/fieldset.html``, included once per form)
+and each row's cells (the inner loop of ``admin/edit_inline/tabular.html``).
+``tests/test_admin_large_records.py`` renders the whole editor with these
+and with Django's templates alone and requires the same HTML.
 """
 
 import html
@@ -149,8 +152,6 @@ renderer = FastFormRenderer()
 
 # The fieldsets of the editor's stacked inlines --------------------------------------
 
-FIELDSET = "admin/includes/fieldset.html"
-
 
 def _lookup(value, name):
     """``{{ value.name }}`` as the template engine looks it up: a key of a
@@ -161,7 +162,7 @@ def _lookup(value, name):
     return getattr(value, name, "")
 
 
-def fieldset(context, fieldset, heading_level, prefix, id_prefix, id_suffix):
+def fieldset(fieldset, heading_level, prefix, id_prefix, id_suffix):
     """What ``{% include "admin/includes/fieldset.html" with ... %}`` writes
     (Django's template, line by line, with its whitespace): a stacked
     inline of 50 forms includes it 50 times, about 1,000 template nodes each."""
@@ -274,15 +275,31 @@ def fieldset(context, fieldset, heading_level, prefix, id_prefix, id_suffix):
     return mark_safe("".join(html))  # noqa: S308 (every value above is escaped as ``{{ }}`` escapes it)
 
 
-def fieldset_from_template(context, fieldset, heading_level, prefix, id_prefix, id_suffix):
-    """The same, from Django's template (as the include renders it)."""
-    template = context.template.engine.get_template(FIELDSET)
-    values = {
-        "fieldset": fieldset,
-        "heading_level": heading_level,
-        "prefix": prefix,
-        "id_prefix": id_prefix,
-        "id_suffix": id_suffix,
-    }
-    with context.push(**values):
-        return template.render(context)
+def tabular_cells(inline_admin_form):
+    """The cells of one row of Django's admin/edit_inline/tabular.html (its
+    loop over the row's fieldsets, lines and fields), with its whitespace."""
+    html = []
+    write = html.append
+    for fieldset in inline_admin_form:
+        write("\n          ")
+        for line in fieldset:
+            write("\n            ")
+            for field in line:
+                bound = field.field
+                classes = ""
+                field_name = _lookup(bound, "name")
+                if field_name:
+                    classes = f"field-{_text(field_name)}"
+                if _lookup(bound, "is_hidden"):
+                    classes += " hidden"
+                write(f'\n              <td class="{classes}">\n              ')
+                if field.is_readonly:
+                    write(f"\n                  <p>{_text(field.contents())}</p>\n              ")
+                else:
+                    write(
+                        f"\n                  {_text(bound.errors.as_ul())}\n                  {_text(bound)}\n              "
+                    )
+                write("\n              </td>\n            ")
+            write("\n          ")
+        write("\n        ")
+    return mark_safe("".join(html))  # noqa: S308 (every value above is escaped as ``{{ }}`` escapes it)

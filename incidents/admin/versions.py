@@ -100,8 +100,10 @@ def read_only_reason(version):
 
 # Inlines ---------------------------------------------------------------------
 
-# Django's stacked inline, each form's fieldsets written in Python (the template says why).
+# Django's stacked and tabular inlines, each form's fieldsets, or each row's
+# cells, written in Python (form_rendering.py: a page of 150 parts).
 STACKED_TEMPLATE = "admin/incidents/recordversion/stacked.html"
+TABULAR_TEMPLATE = "admin/incidents/recordversion/tabular.html"
 
 
 class VersionPartInline(SafeAutocompleteMixin):
@@ -137,6 +139,7 @@ class VersionPartInline(SafeAutocompleteMixin):
 
 class HazardLinkInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
     model = HazardLink
+    template = TABULAR_TEMPLATE
     formset = HazardLinkFormSet
     fields = ["hazard", "order"]
     autocomplete_fields = ["hazard"]
@@ -171,6 +174,7 @@ class RecommendationAuthorityInline(LabelledTabularInline, VersionPartInline, ad
     authority after the one the recommendation names first."""
 
     model = RecommendationAuthority
+    template = TABULAR_TEMPLATE
     formset = RecommendationAuthorityFormSet
     fields = ["recommendation", "entity", "order"]
     autocomplete_fields = ["entity"]
@@ -189,6 +193,7 @@ class RecommendationAuthorityInline(LabelledTabularInline, VersionPartInline, ad
 
 class EntityRoleInline(LabelledTabularInline, VersionPartInline, TranslationTabularInline):
     model = EntityRole
+    template = TABULAR_TEMPLATE
     formset = EntityRoleFormSet
     fields = ["entity", "role", "note", "order"]
     autocomplete_fields = ["entity"]
@@ -208,6 +213,7 @@ class EntityResponseInline(VersionPartInline, TranslationStackedInline):
 
 class ClassificationInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
     model = Classification
+    template = TABULAR_TEMPLATE
     formset = ClassificationFormSet
     fields = ["term", "order"]
     autocomplete_fields = ["term"]
@@ -216,11 +222,13 @@ class ClassificationInline(LabelledTabularInline, VersionPartInline, admin.Tabul
 
 class JurisdictionInline(LabelledTabularInline, VersionPartInline, TranslationTabularInline):
     model = Jurisdiction
+    template = TABULAR_TEMPLATE
     fields = ["country", "region", "order"]
 
 
 class ExternalIdInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
     model = ExternalId
+    template = TABULAR_TEMPLATE
     fields = ["database", "value", "url", "order"]
 
 
