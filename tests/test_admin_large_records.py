@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import connection
 from django.forms.renderers import DjangoTemplates
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from incidents.admin import form_rendering, versions
 from incidents.models import RecordVersion, Role
@@ -175,3 +177,35 @@ def test_a_refused_save_shows_its_errors_as_djangos_templates_would(client, edit
     assert 'class="errorlist' in fast.content.decode()
     assert fast.content.decode().count('<ul class="errorlist"') >= 3
     assert _without_token(fast.content.decode()) == _without_token(django.content.decode())
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+@pytest.mark.parametrize("limited", [False, True])
+@pytest.mark.parametrize("links", [False, True])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_related_widget_wrapper_is_written_as_djangos_template_writes_it(hidden, limited, links, lang):
+    """Every branch of admin/widgets/related_widget_wrapper.html, the delete
+    link included (no field of the editor shows one)."""
+    context = {
+        "rendered_widget": mark_safe('<select name="entity"></select>'),
+        "is_hidden": hidden,
+        "name": "entity_roles-0-entity",
+        "url_params": "_to_field=id&_popup=1&_source_model=incidents.entityrole",
+        "model": "entity <&>",
+        "model_name": "entity",
+        "can_add_related": links,
+        "can_change_related": links,
+        "can_delete_related": links,
+        "can_view_related": links,
+        "model_has_limit_choices_to": {"kind": "x"} if limited else None,
+        "add_related_url": "/admin/incidents/entity/add/",
+        "delete_related_template_url": "/admin/incidents/entity/__fk__/delete/",
+        "view_related_url_params": "_to_field=id",
+        "change_related_template_url": "/admin/incidents/entity/__fk__/change/",
+    }
+    name = form_rendering.RELATED_WRAPPER
+    with translation.override(lang):
+        fast = form_rendering.renderer.render(name, context)
+        django = DjangoTemplates().render(name, context)
+    assert fast == django
+    assert ("delete-related" in fast) is (links and not hidden)

@@ -26,7 +26,9 @@ from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
+from django.templatetags.static import StaticNode
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import gettext
 
 INPUT_TEMPLATES = {
     f"django/forms/widgets/{name}.html"
@@ -52,6 +54,7 @@ OPTION = "django/forms/widgets/select_option.html"
 TEXTAREA = "django/forms/widgets/textarea.html"
 LABEL = "django/forms/label.html"
 ERRORS = "django/forms/errors/list/ul.html"
+RELATED_WRAPPER = "admin/widgets/related_widget_wrapper.html"
 
 # ``{{ value }}`` with autoescaping on, localization as the settings say.
 _CONTEXT = Context(autoescape=True)
@@ -86,6 +89,11 @@ def _attrs(attrs):
     )
 
 
+def _static(path):
+    """``{% static path %}``."""
+    return _text(StaticNode.handle_simple(path))
+
+
 def _input(widget):
     value = f' value="{_as_string(widget["value"])}"' if widget["value"] is not None else ""
     return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
@@ -117,6 +125,8 @@ class FastFormRenderer(DjangoTemplates):
             return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>".strip()
         if template_name == ERRORS:
             return self._errors(context)
+        if template_name == RELATED_WRAPPER:
+            return self._related_wrapper(context)
         return super().render(template_name, context, request=request)
 
     def _select(self, context):
@@ -136,6 +146,53 @@ class FastFormRenderer(DjangoTemplates):
                 html.append("\n  </optgroup>")
         html.append("\n</select>")
         return "".join(html)
+
+    def _related_wrapper(self, context):
+        """admin/widgets/related_widget_wrapper.html: the widget, then the
+        links its ``{% spaceless %}`` block leaves (the whitespace inside
+        their tags kept, that between them removed)."""
+        model_ref = "" if context["model_has_limit_choices_to"] else f'data-model-ref="{_text(context["model_name"])}"'
+        links = []
+        if not context["is_hidden"]:
+            name = _text(context["name"])
+            params = _text(context["url_params"])
+            model = {"model": _text(context["model"])}
+            if context["can_change_related"]:
+                links.append(
+                    f'<a class="related-widget-wrapper-link change-related" id="change_id_{name}"\n'
+                    f'            data-href-template="{_text(context["change_related_template_url"])}?{params}"\n'
+                    '            data-popup="yes"\n'
+                    f'            title="{gettext("Change selected %(model)s") % model}">'
+                    f'<img src="{_static("admin/img/icon-changelink.svg")}" alt="" width="24" height="24"></a>'
+                )
+            if context["can_add_related"]:
+                links.append(
+                    f'<a class="related-widget-wrapper-link add-related" id="add_id_{name}"\n'
+                    '            data-popup="yes"\n'
+                    f'            href="{_text(context["add_related_url"])}?{params}"\n'
+                    f'            title="{gettext("Add another %(model)s") % model}">'
+                    f'<img src="{_static("admin/img/icon-addlink.svg")}" alt="" width="24" height="24"></a>'
+                )
+            if context["can_delete_related"]:
+                links.append(
+                    f'<a class="related-widget-wrapper-link delete-related" id="delete_id_{name}"\n'
+                    f'            data-href-template="{_text(context["delete_related_template_url"])}?{params}"\n'
+                    '            data-popup="yes"\n'
+                    f'            title="{gettext("Delete selected %(model)s") % model}">'
+                    f'<img src="{_static("admin/img/icon-deletelink.svg")}" alt="" width="24" height="24"></a>'
+                )
+            if context["can_view_related"]:
+                view_params = _text(context["view_related_url_params"])
+                links.append(
+                    f'<a class="related-widget-wrapper-link view-related" id="view_id_{name}"\n'
+                    f'             data-href-template="{_text(context["change_related_template_url"])}?{view_params}"\n'
+                    f'             title="{gettext("View selected %(model)s") % model}">'
+                    f'<img src="{_static("admin/img/icon-viewlink.svg")}" alt="" width="24" height="24"></a>'
+                )
+        return (
+            f'<div class="related-widget-wrapper" {model_ref}>\n    {_text(context["rendered_widget"])}\n    '
+            f"\n        {''.join(links)}\n    \n</div>"
+        )
 
     def _errors(self, context):
         errors = context["errors"]
