@@ -20,6 +20,7 @@ and each row's cells (the inner loop of ``admin/edit_inline/tabular.html``).
 and with Django's templates alone and requires the same HTML.
 """
 
+import functools
 import html
 
 from django.forms.renderers import DjangoTemplates
@@ -99,7 +100,16 @@ def _input(widget):
     return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
 
 
+@functools.lru_cache(maxsize=4096)
+def _plain_option(value, label):
+    return f'<option value="{_as_string(value)}">{_text(label)}</option>'
+
+
 def _option(option):
+    if not option["attrs"] and type(option["value"]) is str and type(option["label"]) is str:
+        # An option of a long list (a country select lists 250, one per
+        # jurisdiction row): the same two strings give the same markup.
+        return _plain_option(option["value"], option["label"])
     return f'<option value="{_as_string(option["value"])}"{_attrs(option["attrs"])}>{_text(option["label"])}</option>'
 
 
