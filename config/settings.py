@@ -167,6 +167,7 @@ TEMPLATES = [
                 "browse": "incidents.public.templatetags.browse",
                 "record_tags": "incidents.public.templatetags.record_tags",
                 "review_tags": "incidents.admin.templatetags.review_tags",
+                "editor_tags": "incidents.admin.templatetags.editor_tags",
             },
         },
     },

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.db import connection
 from django.forms.renderers import DjangoTemplates
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
-from incidents.admin import form_rendering
+from incidents.admin import form_rendering, versions
 from incidents.models import RecordVersion, Role
 from tests.admin_helpers import change_form_data, version_url
 from tests.factories import (
@@ -23,6 +25,7 @@ from tests.factories import (
     ExternalIdFactory,
     HarmFactory,
     HarmTypeTermFactory,
+    InReviewVersionFactory,
     JurisdictionFactory,
     PolicyRecommendationFactory,
     RecommendationAuthorityFactory,
@@ -120,6 +123,17 @@ def test_a_changed_part_is_still_checked_against_the_unchanged_ones(client, edit
     assert second.key != first.key
 
 
+def djangos_rendering(monkeypatch):
+    """The editor rendered by Django's own form and admin templates alone."""
+    monkeypatch.setattr(form_rendering.FastFormRenderer, "render", DjangoTemplates.render)
+    djangos = {
+        versions.STACKED_TEMPLATE: "admin/edit_inline/stacked.html",
+        versions.TABULAR_TEMPLATE: "admin/edit_inline/tabular.html",
+    }
+    for inline in versions.RecordVersionAdmin.inlines:
+        monkeypatch.setattr(inline, "template", djangos[inline.template])
+
+
 def _without_token(html):
     """The page without what changes at each request (the CSRF token, the CSP nonce)."""
     return re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]*"', "", html)
@@ -132,9 +146,20 @@ def test_the_editor_is_written_as_djangos_form_templates_would_write_it(client, 
     client.force_login(editor)
     url = version_url(draft)
     fast = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
-    monkeypatch.setattr(form_rendering.FastFormRenderer, "render", DjangoTemplates.render)
+    djangos_rendering(monkeypatch)
     django = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
     assert "<option" in fast and "<textarea" in fast
+    assert _without_token(fast) == _without_token(django)
+
+
+def test_a_read_only_version_is_written_as_djangos_templates_would_write_it(client, editor, monkeypatch):
+    version = InReviewVersionFactory()
+    every_kind_of_part(version, 2)
+    client.force_login(editor)
+    fast = client.get(version_url(version)).content.decode()
+    djangos_rendering(monkeypatch)
+    django = client.get(version_url(version)).content.decode()
+    assert 'class="readonly"' in fast and "<p>" in fast
     assert _without_token(fast) == _without_token(django)
 
 
@@ -142,10 +167,45 @@ def test_a_refused_save_shows_its_errors_as_djangos_templates_would(client, edit
     draft = DraftVersionFactory(created_by=editor)
     every_kind_of_part(draft, 1)
     client.force_login(editor)
-    data = change_form_data(client.get(version_url(draft)), **{"citations-0-key": "not a key!", "title_en": ""})
+    # Errors in the main form, a stacked inline (citations) and a tabular one (entities).
+    errors = {"citations-0-key": "not a key!", "title_en": "", "entity_roles-0-role": "no such role"}
+    data = change_form_data(client.get(version_url(draft)), **errors)
     fast = client.post(version_url(draft), data)
-    monkeypatch.setattr(form_rendering.FastFormRenderer, "render", DjangoTemplates.render)
+    djangos_rendering(monkeypatch)
     django = client.post(version_url(draft), data)
     assert fast.status_code == django.status_code == 200
     assert 'class="errorlist' in fast.content.decode()
+    assert fast.content.decode().count('<ul class="errorlist"') >= 3
     assert _without_token(fast.content.decode()) == _without_token(django.content.decode())
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+@pytest.mark.parametrize("limited", [False, True])
+@pytest.mark.parametrize("links", [False, True])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_related_widget_wrapper_is_written_as_djangos_template_writes_it(hidden, limited, links, lang):
+    """Every branch of admin/widgets/related_widget_wrapper.html, the delete
+    link included (no field of the editor shows one)."""
+    context = {
+        "rendered_widget": mark_safe('<select name="entity"></select>'),
+        "is_hidden": hidden,
+        "name": "entity_roles-0-entity",
+        "url_params": "_to_field=id&_popup=1&_source_model=incidents.entityrole",
+        "model": "entity <&>",
+        "model_name": "entity",
+        "can_add_related": links,
+        "can_change_related": links,
+        "can_delete_related": links,
+        "can_view_related": links,
+        "model_has_limit_choices_to": {"kind": "x"} if limited else None,
+        "add_related_url": "/admin/incidents/entity/add/",
+        "delete_related_template_url": "/admin/incidents/entity/__fk__/delete/",
+        "view_related_url_params": "_to_field=id",
+        "change_related_template_url": "/admin/incidents/entity/__fk__/change/",
+    }
+    name = form_rendering.RELATED_WRAPPER
+    with translation.override(lang):
+        fast = form_rendering.renderer.render(name, context)
+        django = DjangoTemplates().render(name, context)
+    assert fast == django
+    assert ("delete-related" in fast) is (links and not hidden)

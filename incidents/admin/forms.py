@@ -191,6 +191,13 @@ class VersionPartFormSet(BaseInlineFormSet):
         preload(forms)
         return forms
 
+    @cached_property
+    def empty_form(self):
+        # Django builds a new one at each use: the admin uses it four times
+        # per formset (its row template, its column headings, its media),
+        # each time the same form.
+        return super().empty_form
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         # Django's id field looks its row up once per form; this one can take

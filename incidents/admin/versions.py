@@ -100,6 +100,11 @@ def read_only_reason(version):
 
 # Inlines ---------------------------------------------------------------------
 
+# Django's stacked and tabular inlines, each form's fieldsets, or each row's
+# cells, written in Python (form_rendering.py: a page of 150 parts).
+STACKED_TEMPLATE = "admin/incidents/recordversion/stacked.html"
+TABULAR_TEMPLATE = "admin/incidents/recordversion/tabular.html"
+
 
 class VersionPartInline(SafeAutocompleteMixin):
     """An inline of a version's parts: editable only while the version is."""
@@ -134,6 +139,7 @@ class VersionPartInline(SafeAutocompleteMixin):
 
 class HazardLinkInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
     model = HazardLink
+    template = TABULAR_TEMPLATE
     formset = HazardLinkFormSet
     fields = ["hazard", "order"]
     autocomplete_fields = ["hazard"]
@@ -143,12 +149,14 @@ class HazardLinkInline(LabelledTabularInline, VersionPartInline, admin.TabularIn
 
 class HarmInline(VersionPartInline, TranslationStackedInline):
     model = Harm
+    template = STACKED_TEMPLATE
     fields = ["description", ("harm_type", "severity"), "affected_group", "order"]
     autocomplete_fields = ["harm_type"]
 
 
 class CitationInline(VersionPartInline, TranslationStackedInline):
     model = Citation
+    template = STACKED_TEMPLATE
     formset = CitationFormSet
     fields = ["source", ("key", "is_primary"), "label", "corroborates", "order"]
     autocomplete_fields = ["source"]
@@ -156,6 +164,7 @@ class CitationInline(VersionPartInline, TranslationStackedInline):
 
 class PolicyRecommendationInline(VersionPartInline, TranslationStackedInline):
     model = PolicyRecommendation
+    template = STACKED_TEMPLATE
     fields = ["text", ("authority", "source"), "attribution", "status", "order"]
     autocomplete_fields = ["authority", "source"]
 
@@ -165,6 +174,7 @@ class RecommendationAuthorityInline(LabelledTabularInline, VersionPartInline, ad
     authority after the one the recommendation names first."""
 
     model = RecommendationAuthority
+    template = TABULAR_TEMPLATE
     formset = RecommendationAuthorityFormSet
     fields = ["recommendation", "entity", "order"]
     autocomplete_fields = ["entity"]
@@ -183,6 +193,7 @@ class RecommendationAuthorityInline(LabelledTabularInline, VersionPartInline, ad
 
 class EntityRoleInline(LabelledTabularInline, VersionPartInline, TranslationTabularInline):
     model = EntityRole
+    template = TABULAR_TEMPLATE
     formset = EntityRoleFormSet
     fields = ["entity", "role", "note", "order"]
     autocomplete_fields = ["entity"]
@@ -193,6 +204,7 @@ class EntityResponseInline(VersionPartInline, TranslationStackedInline):
     """Right of reply: what an entity named above answered, in its own words."""
 
     model = EntityResponse
+    template = STACKED_TEMPLATE
     formset = EntityResponseFormSet
     fields = [("entity", "responded_on"), "text", "url", "order"]
     autocomplete_fields = ["entity"]
@@ -201,6 +213,7 @@ class EntityResponseInline(VersionPartInline, TranslationStackedInline):
 
 class ClassificationInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
     model = Classification
+    template = TABULAR_TEMPLATE
     formset = ClassificationFormSet
     fields = ["term", "order"]
     autocomplete_fields = ["term"]
@@ -209,11 +222,13 @@ class ClassificationInline(LabelledTabularInline, VersionPartInline, admin.Tabul
 
 class JurisdictionInline(LabelledTabularInline, VersionPartInline, TranslationTabularInline):
     model = Jurisdiction
+    template = TABULAR_TEMPLATE
     fields = ["country", "region", "order"]
 
 
 class ExternalIdInline(LabelledTabularInline, VersionPartInline, admin.TabularInline):
     model = ExternalId
+    template = TABULAR_TEMPLATE
     fields = ["database", "value", "url", "order"]
 
 

@@ -8,6 +8,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms import ModelChoiceField, Select
 from django.utils.translation import get_language_info
+from django_countries.fields import LazyTypedChoiceField
 
 from . import form_rendering
 
@@ -105,7 +106,7 @@ def preload(forms):
     need once for all of them: the rows selected in their autocompletes
     (to show them) and, on a submitted formset, the rows each submitted id
     names (to validate it), in one query per field; the choices of a plain
-    select once, instead of once per form."""
+    select, and the list of countries, once, instead of once per form."""
     forms = list(forms)
     if not forms:
         return
@@ -114,6 +115,13 @@ def preload(forms):
         if not isinstance(field, ModelChoiceField):
             continue
         widget = _unwrapped(field.widget)
+        if isinstance(field, LazyTypedChoiceField):
+            # A country: its choices are the countries' names in the page's
+            # language, sorted, computed again at each use (three per form).
+            choices = list(field.choices)
+            for form in forms:
+                form.fields[name].choices = choices
+            continue
         if type(widget) is Select:
             # A plain select lists its whole queryset, read again by each form.
             choices = list(field.choices)
