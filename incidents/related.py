@@ -41,6 +41,13 @@ MAX_RELATED = 5  # also a check constraint of RelatedRecord
 # How many of the records sharing the most with a newly published one have
 # their lists recomputed at once (besides those that listed it).
 NEIGHBOURS = 50
+# Records sharing only a harm type or a sector are sought among this many
+# most recently published: tens of thousands share a common harm type, and
+# counting them all cost a publication seconds at 100,000 records. Records
+# sharing an entity are sought among all; a country only adds to the score
+# of a record found otherwise.
+RECENT_WINDOW = 5000
+BROAD = ("harm_types", "sectors")
 
 # How much each thing in common weighs: an organisation named in both
 # records says more than a shared sector.
@@ -91,14 +98,26 @@ def candidates(record) -> list[Shared]:
     live = Record.objects.published().filter(pk=record.pk).values_list("live_version_id", flat=True).first()
     if live is None:
         return []
-    others = RecordVersion.objects.live().exclude(record_id=record.pk).values("pk")
+    others = RecordVersion.objects.live().exclude(record_id=record.pk)
+    # The oldest publication in the window of RECENT_WINDOW (read from the
+    # end of the published_at index), or None when there are fewer.
+    window_start = (
+        others.order_by("-published_at")
+        .values_list("published_at", flat=True)[RECENT_WINDOW - 1 : RECENT_WINDOW]
+        .first()
+    )
     found: dict[int, Shared] = {}
     for name, values in _features(live).items():
         if not values:
             continue
         model, column, extra = next((m, c, e) for n, m, c, e in FEATURES if n == name)
+        among = others
+        if name in BROAD and window_start is not None:
+            among = others.filter(published_at__gte=window_start)
+        elif name == "countries":
+            among = others.filter(record_id__in=list(found))
         rows = (
-            model.objects.filter(version__in=others, **{f"{column}__in": values}, **extra)
+            model.objects.filter(version__in=among.values("pk"), **{f"{column}__in": values}, **extra)
             .values("version__record_id", "version__published_at")
             .annotate(n=Count(column, distinct=True))
             .order_by()

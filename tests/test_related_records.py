@@ -229,3 +229,16 @@ def test_the_neighbours_recomputed_at_once_are_bounded(monkeypatch):
     # most recently published first), not all four.
     assert computed[0] == newcomer.pk
     assert sorted(computed[1:]) == sorted(other.pk for other in others[-2:])
+
+
+def test_a_shared_sector_alone_is_sought_among_the_most_recent_records(monkeypatch):
+    entity, sector = EntityFactory(), SectorTermFactory()
+    old_by_entity = record_with(entities=[entity])
+    old_by_sector = record_with(sectors=[sector])
+    recent = [record_with(sectors=[sector]) for _ in range(2)]
+    monkeypatch.setattr(related, "RECENT_WINDOW", 2)
+    newcomer = record_with(entities=[entity], sectors=[sector])
+    found = {shared.related_id for shared in related.candidates(newcomer)}
+    # An entity in common is found however old; a sector alone, among the two newest.
+    assert found == {old_by_entity.pk, *(record.pk for record in recent)}
+    assert old_by_sector.pk not in found
