@@ -212,8 +212,8 @@ def test_a_publication_recomputes_its_own_list_and_queues_its_neighbours(setting
     # ...its neighbours' by the task the publication queued (the worker's, in production).
     assert listed(neighbour) == []
     (queued,) = [r for r in default_task_backend.results if r.task.name == "refresh_related_neighbours"]
-    assert queued.args == [] and queued.kwargs == {"record_id": newcomer.pk}
-    workflow.refresh_related_neighbours.call(record_id=newcomer.pk)
+    assert queued.args == [] and queued.kwargs["record_id"] == newcomer.pk
+    workflow.refresh_related_neighbours.call(**queued.kwargs)
     assert listed(neighbour) == [newcomer.pk]
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, router, transaction
@@ -282,21 +283,22 @@ def _refresh_related(record, others, by):
     transaction: with the database queue it runs only if this commits."""
     related.compute(record)
     _touch_pages([other for other in others if other.pk != record.pk], by)
-    refresh_related_neighbours.enqueue(record_id=record.pk)
+    refresh_related_neighbours.enqueue(record_id=record.pk, by_id=by.pk if by is not None else None)
 
 
 @task()
-def refresh_related_neighbours(record_id):
+def refresh_related_neighbours(record_id, by_id=None):
     """The lists of the records near ``record_id`` (``related.refresh_neighbours``),
-    and the stamp of every page that shows something else as a result."""
-    _refresh_neighbours(record_id)
+    and the stamp of every page that shows something else as a result, in
+    the name of whoever's action queued it (``by_id``)."""
+    _refresh_neighbours(record_id, get_user_model().objects.filter(pk=by_id).first() if by_id else None)
 
 
 @transaction.atomic
-def _refresh_neighbours(record_id):
+def _refresh_neighbours(record_id, by):
     record = Record.objects.filter(pk=record_id).first()
     if record is not None:
-        _touch_pages([other for other in related.refresh_neighbours(record) if other.pk != record.pk], None)
+        _touch_pages([other for other in related.refresh_neighbours(record) if other.pk != record.pk], by)
 
 
 @transaction.atomic
