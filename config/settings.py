@@ -120,6 +120,9 @@ MIDDLEWARE = [
     # A 503 page while the database is down: outside everything that reads
     # it (sessions, auth), inside the security headers (core/availability.py).
     "core.availability.DatabaseUnavailableMiddleware",
+    # A reader revalidating a record page gets its 304 here, before
+    # sessions and the rest (incidents/public/revalidation.py).
+    "incidents.public.revalidation.AnonymousRevalidationMiddleware",
     # Hostile input to the admin (a NUL byte, a value the database's column
     # types refuse) answers 400, not 500 (core/bad_input.py).
     "core.bad_input.AdminBadInputMiddleware",

@@ -111,16 +111,23 @@ def _is_public_number(live_number, number):
     return number is not None and live_number is not None and 1 <= number <= live_number
 
 
+def anonymous_etag(stamp, lang, number=None, extension=None) -> str | None:
+    """The ETag an anonymous reader gets for a record's page in ``lang``
+    (``number``: a version's permalink; ``extension``: a citation file),
+    None when there is no such public page. The one definition, which the
+    views and ``middleware.AnonymousRevalidationMiddleware`` both use."""
+    if stamp is None or (number is not None and not _is_public_number(stamp.live_number, number)):
+        return None
+    # The licence settings too: the page states the licence they give.
+    return etag(stamp, lang, number, extension, licence.settings_fingerprint())
+
+
 def _page_etag(request, public_id, number=None, extension=None):
     # Only anonymous pages: a signed-in reader's page may differ, and must
     # never be answered from someone else's validator.
     if request.user.is_authenticated:
         return None
-    stamp = _stamp(request, public_id)
-    if stamp is None or (number is not None and not _is_public_number(stamp.live_number, number)):
-        return None
-    # The licence settings too: the page states the licence they give.
-    return etag(stamp, current_language(), number, extension, licence.settings_fingerprint())
+    return anonymous_etag(_stamp(request, public_id), current_language(), number, extension)
 
 
 def _version_page_etag(request, public_id, number=None):
