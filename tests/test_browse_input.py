@@ -110,6 +110,45 @@ def test_counts_follow_each_publication_and_withdrawal(client, db):
     assert "<strong>1</strong> incident" in page(client, "/en/")
 
 
+@pytest.mark.parametrize("selection", ["term-sector=finance", "q=deepfake", "q=deepfake&country=CA"])
+def test_a_selections_cached_counts_follow_each_publication_and_withdrawal(client, db, selection):
+    """A filtered list's or a search's counts are cached for the next
+    readers and pages of the same selection, until the next publication or
+    withdrawal."""
+    finance = TermFactory(taxonomy=TaxonomyFactory(slug="sector"), slug="finance", name_en="Finance")
+    first = published_record(terms=[finance], countries=["CA"], summary_en="A deepfake of a banker.")
+    assert 'role="status">1 record' in page(client, f"/en/incidents/?{selection}")
+
+    second = published_record(terms=[finance], countries=["CA"], summary_en="Another deepfake.")
+    assert 'role="status">2 records' in page(client, f"/en/incidents/?{selection}")
+
+    workflow.withdraw(record_of(first), by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
+    assert 'role="status">1 record' in page(client, f"/en/incidents/?{selection}&sort=title")
+    workflow.withdraw(record_of(second), by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
+    assert 'role="status">0 records' in page(client, f"/en/incidents/?{selection}")
+
+
+def test_the_next_page_of_a_selection_counts_nothing_again(client, db, monkeypatch):
+    from incidents.public.browse.facets import FacetSet
+
+    counted = []
+    count = FacetSet._count
+    monkeypatch.setattr(FacetSet, "_count", lambda facet_set: counted.append(1) or count(facet_set))
+    finance = TermFactory(taxonomy=TaxonomyFactory(slug="sector"), slug="finance", name_en="Finance")
+    for index in range(25):
+        published_record(terms=[finance], summary_en=f"Deepfake number {index}.")
+    url = "/en/incidents/?q=deepfake&term-sector=finance"
+    assert 'role="status">25 records' in page(client, url)
+    assert 'role="status">25 records' in page(client, url + "&page=2")
+    assert 'role="status">25 records' in page(client, url + "&sort=title")
+    assert len(counted) == 1
+    # Another language stems the search differently, another filter counts
+    # other records: each is counted afresh.
+    page(client, url.replace("/en/", "/fr/"))
+    page(client, url + "&severity=3")
+    assert len(counted) == 3
+
+
 def test_renaming_a_term_shows_at_once(client, db):
     """Names are never cached: a publisher's correction is public at once."""
     term = TermFactory(taxonomy=TaxonomyFactory(slug="sector"), slug="finance", name_en="Finanse")
