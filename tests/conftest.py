@@ -36,6 +36,16 @@ def superuser(db):
 
 
 @pytest.fixture(autouse=True)
+def no_facet_index_from_another_test():
+    """Each process keeps the list's facet index by publication stamp
+    (incidents/public/browse/facet_index.py): a test starts without the one
+    an earlier test's data built."""
+    from incidents.public.browse import facet_index
+
+    facet_index.forget()
+
+
+@pytest.fixture(autouse=True)
 def english_by_default():
     """A request to /fr/ activates French for the thread; start every test in
     English so no test depends on the one before it."""

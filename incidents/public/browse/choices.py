@@ -12,6 +12,7 @@ publication and withdrawal dates (``publication_stamp``), so it is never
 stale, in any process, and needs no invalidation.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django import forms
@@ -77,6 +78,13 @@ def reference_stamp() -> str:
         for model in (Entity, Term, TermMapping, Taxonomy)
     ]
     return "/".join(str(value) for value in latest)
+
+
+def tree_digest(taxonomies) -> str:
+    """A digest of the public taxonomies' trees (``public_taxonomies``):
+    changes when a term is moved under another."""
+    tree = sorted((pk, sorted(ids)) for t in taxonomies for pk, ids in t.subtree.items())
+    return hashlib.sha256(repr(tree).encode()).hexdigest()[:16]
 
 
 def cached(name, compute, stamp=None):

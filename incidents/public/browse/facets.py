@@ -27,7 +27,7 @@ from incidents.models import (
 )
 from taxonomy.models import Entity
 
-from .choices import cached
+from .choices import cached, tree_digest
 
 # How many entities the entity facet lists (the most frequent, and those chosen).
 ENTITY_FACET_SIZE = 15
@@ -95,9 +95,8 @@ class FacetSet:
         bench/README.md, "List and search at scale").
         """
         # A publisher may move a term under another: the tree is in the key.
-        tree = sorted((pk, sorted(ids)) for t in self.taxonomies for pk, ids in t.subtree.items())
-        digest = hashlib.sha256(repr([tree, self._selection()]).encode()).hexdigest()[:24]
-        return cached(f"counts:{digest}", self._count, self.stamp)
+        selection = hashlib.sha256(repr(self._selection()).encode()).hexdigest()[:24]
+        return cached(f"counts:{tree_digest(self.taxonomies)}:{selection}", self._count, self.stamp)
 
     def _selection(self) -> list:
         """What the counts depend on: every valid filter and the search (with

@@ -26,17 +26,17 @@ checks each). SQLite has no such columns: there the list stays on
 
 from functools import cached_property
 
+import numpy as np
 from django.db import connections, transaction
 
 from incidents.models import RecordVersion
+from taxonomy.models import Entity
 
-from . import search
+from . import facet_index, search
+from .facets import ENTITY_FACET_SIZE
 from .form import Sort
 
 TABLE = "incidents_listentry"
-
-# How many entities the entity facet lists (as facets.ENTITY_FACET_SIZE).
-ENTITY_FACET_SIZE = 15
 
 
 def available(using="default") -> bool:
@@ -134,85 +134,81 @@ class Listing:
 
     # Facet counts ------------------------------------------------------------
 
+    def matching_ids(self) -> list[int]:
+        """The version ids of the entries matching the search (by its GIN index)."""
+        where, params = self._search
+        return [row[0] for row in self._execute(f"SELECT e.version_id FROM {TABLE} e WHERE {where}", params)]  # noqa: S608 (our own SQL; values are parameters)
+
     def facet_counts(self) -> dict:
-        """Every facet's counts, keyed as ``facets.FacetSet.counts``, in one
-        statement. Each facet counts the matching rows with every filter
-        applied but its own."""
-        names = list(self.conditions)
-        flags = {name: f"f{index}" for index, name in enumerate(names)}
-        select, params = [], []
-        for name in names:
-            sql, condition_params = self.conditions[name]
-            select.append(f"coalesce(({sql}), false) AS {flags[name]}")
-            params += condition_params
-        where, where_params = [], []
-        if self._search:
-            where.append(self._search[0])
-            where_params += self._search[1]
-        params += where_params
-        base = (
-            "SELECT e.kind, e.severity, e.verification_level, e.countries, e.entity_ids, e.term_ids, e.databases"  # noqa: S608 (our own SQL; values are parameters)
-            + "".join(f", {expression}" for expression in select)
-            + f" FROM {TABLE} e"
-            + (" WHERE " + " AND ".join(f"({sql})" for sql in where) if where else "")
-        )
-        if len(names) > 1:
-            # A row counts for some facet only if it fails at most one filter.
-            held = " + ".join(f"b.{flags[n]}::int" for n in names)
-            base = f"SELECT * FROM ({base}) b WHERE {held} >= {len(names) - 1}"  # noqa: S608 (our own SQL)
+        """Every facet's counts, keyed as ``facets.FacetSet.counts``, from the
+        process's index of the entries (``facet_index``). Each facet counts
+        the matching rows with every filter applied but its own."""
+        index = facet_index.current(facet_index.key(self.browser.stamp, self.browser.taxonomies), self.using)
+        value = self.form.value
+        masks = {}
+        if value("kind"):
+            masks["kind"] = index.kind.mask(value("kind"))
+        if value("severity"):
+            masks["severity"] = index.severity.mask([int(v) for v in value("severity")])
+        if value("verification"):
+            masks["verification"] = index.verification.mask([int(v) for v in value("verification")])
+        if value("country"):
+            masks["country"] = index.country.mask([str(v) for v in value("country")], index.size)
+        selected_entities = []
+        if value("entity"):
+            selected_entities = list(Entity.objects.filter(slug__in=value("entity")).values_list("pk", flat=True))
+            masks["entity"] = index.entity.mask(selected_entities, index.size)
+        if value("external"):
+            masks["external"] = index.external.mask(value("external"), index.size)
+        for taxonomy in self.browser.taxonomies:
+            slugs = value(taxonomy.field_name)
+            if slugs:
+                ids = set().union(*(taxonomy.subtree[taxonomy.terms[slug].pk] for slug in slugs))
+                masks[taxonomy.field_name] = index.term.mask(ids, index.size)
+        if value("date_from") or value("date_to"):
+            masks["dates"] = index.dates(value("date_from"), value("date_to"))
+        matching = index.among(self.matching_ids()) if self._search else np.ones(index.size, dtype=bool)
 
         def others(name):
-            """Rows that pass every filter but ``name``'s."""
-            held = [f"m.{flags[n]}" for n in names if n != name]
-            return " AND ".join(held) if held else "TRUE"
+            """The rows that match the search and pass every filter but ``name``'s."""
+            rows = matching.copy()
+            for other, mask in masks.items():
+                if other != name:
+                    rows &= mask
+            return rows
 
-        branches, branch_params = [], []
-        for name, column in (("kind", "kind"), ("severity", "severity"), ("verification", "verification_level")):
-            branches.append(f"SELECT '{name}', m.{column}::text, count(*) FROM m WHERE {others(name)} GROUP BY 2")  # noqa: S608 (our own SQL; values are parameters)
-        for name, column in (("country", "countries"), ("external", "databases")):
-            branches.append(
-                f"SELECT '{name}', x::text, count(*) FROM m, unnest(m.{column}) x WHERE {others(name)} GROUP BY 2"  # noqa: S608 (our own SQL; values are parameters)
-            )
-        branches.append(
-            # Ties broken by slug, not id: the same facet after a restore.
-            "(SELECT 'entity', x::text, count(*) FROM m, unnest(m.entity_ids) x"  # noqa: S608 (our own SQL; values are parameters)
-            " JOIN taxonomy_entity te ON te.id = x"
-            f" WHERE {others('entity')} GROUP BY x, te.slug ORDER BY 3 DESC, te.slug LIMIT {ENTITY_FACET_SIZE})"
-        )
-        selected = self.form.value("entity", [])
-        if selected:
-            branches.append(
-                "SELECT 'entity', x::text, count(*) FROM m, unnest(m.entity_ids) x"  # noqa: S608 (our own SQL; values are parameters)
-                f" WHERE {others('entity')} AND x = ANY(ARRAY(SELECT id FROM taxonomy_entity WHERE slug = ANY(%s)))"
-                " GROUP BY x"
-            )
-            branch_params.append(list(selected))
-        taxonomies = self.browser.taxonomies
-        unselected = [t for t in taxonomies if t.field_name not in self.conditions]
-        groups = [(None, unselected)] if unselected else []
-        groups += [(t.field_name, [t]) for t in taxonomies if t.field_name in self.conditions]
-        for name, members in groups:
-            ids = sorted({pk for t in members for pk in t.subtree})
-            branches.append(
-                "SELECT 'term', x::text, count(*) FROM m, unnest(m.term_ids) x"  # noqa: S608 (our own SQL; values are parameters)
-                f" WHERE {others(name)} AND x = ANY(%s::bigint[]) GROUP BY 2"
-            )
-            branch_params.append(ids)
-        sql = f"WITH m AS MATERIALIZED ({base}) " + " UNION ALL ".join(branches)
         counts = {
-            "kind": {},
-            "severity": {},
-            "verification": {},
-            "country": {},
-            "entity": {},
-            "external": {},
+            "kind": index.kind.counts(others("kind")),
+            "severity": index.severity.counts(others("severity")),
+            "verification": index.verification.counts(others("verification")),
+            "country": index.country.counts(others("country")),
+            "external": index.external.counts(others("external")),
+            "entity": self._entity_counts(index, others("entity"), selected_entities),
             "term": {},
         }
-        for facet, key, n in self._execute(sql, params + branch_params):
-            if facet in ("severity", "verification", "entity", "term"):
-                key = int(key)
-            counts[facet][key] = n
+        taxonomies = self.browser.taxonomies
+        unselected = [t for t in taxonomies if t.field_name not in masks]
+        groups = [(None, unselected)] if unselected else []
+        groups += [(t.field_name, [t]) for t in taxonomies if t.field_name in masks]
+        for name, members in groups:
+            counts["term"].update(index.term.counts(others(name), among={pk for t in members for pk in t.subtree}))
         return counts
+
+    def _entity_counts(self, index, rows, selected) -> dict:
+        """The ``ENTITY_FACET_SIZE`` entities most often named in ``rows``
+        (ties broken by slug, not id: the same facet after a restore), and
+        the ``selected`` ones."""
+        found = index.entity.found(rows)
+        codes = np.flatnonzero(found)
+        if len(codes) > ENTITY_FACET_SIZE:
+            threshold = np.partition(found[codes], -ENTITY_FACET_SIZE)[-ENTITY_FACET_SIZE]
+            above = codes[found[codes] > threshold]
+            tied = index.entity.values[codes[found[codes] == threshold]].tolist()
+            first_tied = Entity.objects.filter(pk__in=tied).order_by("slug").values_list("pk", flat=True)
+            kept = set(index.entity.values[above].tolist()) | set(first_tied[: ENTITY_FACET_SIZE - len(above)])
+        else:
+            kept = set(index.entity.values[codes].tolist())
+        return index.entity.counts(rows, among=kept | set(selected))
 
     # Results -----------------------------------------------------------------
 
