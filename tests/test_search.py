@@ -318,3 +318,24 @@ def test_relevance_ranks_only_the_newest_matches_past_the_cap(db, monkeypatch):
     monkeypatch.setattr(search, "RANK_CAP", 10)
     ranked = search.matching(RecordVersion.objects.live(), "capybara", "en").order_by("-search_rank", "-pk")
     assert [v.pk for v in ranked][:2] == [new_title.pk, old_title.pk]
+
+
+@needs_postgresql
+def test_the_list_ranks_the_newest_matches_again_after_each_publication(client, db, monkeypatch):
+    """The relevance threshold (the ``RANK_CAP``-th newest match) is cached
+    per search until the next publication: a newer match pushes the oldest
+    ranked one out at once."""
+    monkeypatch.setattr(search, "RANK_CAP", 2)
+    oldest = record_of(published_record(narrative_en="A capybara in the narrative."))
+    in_title = record_of(published_record(title_en="Capybara in the title"))
+    newer = record_of(published_record(narrative_en="Another capybara, in the narrative."))
+
+    def first(records):
+        html = client.get("/en/incidents/?q=capybara").content.decode()
+        return min(records, key=lambda record: html.index(f"/incidents/{record.public_id}/"))
+
+    # Ranked: the two newest matches, the title match first.
+    assert first([oldest, in_title, newer]) == in_title
+    newest = record_of(published_record(narrative_en="Yet another capybara, in the narrative."))
+    # Ranked now: the two newest; the title match follows them, unranked.
+    assert first([oldest, in_title, newer, newest]) != in_title

@@ -10,7 +10,6 @@ reader until the next publication, and cached until then
 (``choices.cached``).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -27,7 +26,7 @@ from incidents.models import (
 )
 from taxonomy.models import Entity
 
-from .choices import cached, tree_digest
+from .choices import cached
 
 # How many entities the entity facet lists (the most frequent, and those chosen).
 ENTITY_FACET_SIZE = 15
@@ -94,22 +93,7 @@ class FacetSet:
         counting a common word's matches is most of its page's time:
         bench/README.md, "List and search at scale").
         """
-        # A publisher may move a term under another: the tree is in the key.
-        selection = hashlib.sha256(repr(self._selection()).encode()).hexdigest()[:24]
-        return cached(f"counts:{tree_digest(self.taxonomies)}:{selection}", self._count, self.stamp)
-
-    def _selection(self) -> list:
-        """What the counts depend on: every valid filter and the search (with
-        its language, which stems it), not the order or the page."""
-        selection = []
-        for name in self.form.fields:
-            value = self.form.value(name)
-            if name in ("q", "sort", "page") or not value:
-                continue
-            selection.append((name, sorted(map(str, value)) if isinstance(value, list) else str(value)))
-        if self.browser.query:
-            selection.append(("q", self.browser.query, self.browser.lang))
-        return selection
+        return cached(f"counts:{self.browser.selection_key}", self._count, self.stamp)
 
     @cached_property
     def total(self):

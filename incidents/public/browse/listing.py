@@ -33,6 +33,7 @@ from incidents.models import RecordVersion
 from taxonomy.models import Entity
 
 from . import facet_index, search
+from .choices import cached
 from .facets import ENTITY_FACET_SIZE
 from .form import Sort
 
@@ -251,6 +252,11 @@ class Listing:
         not by walking the primary key and reading each row's document."""
         if total <= search.RANK_CAP:
             return None
+        # The same for every reader and page of the selection until the next
+        # publication: it re-reads every match, as the counts do.
+        return cached(f"rank-threshold:{self.browser.selection_key}", self._read_rank_threshold, self.browser.stamp)
+
+    def _read_rank_threshold(self):
         where, params = self._where()
         rows = self._execute(
             f"SELECT min(id) FROM (SELECT e.version_id + 0 AS id FROM {TABLE} e{where}"  # noqa: S608 (our own SQL)

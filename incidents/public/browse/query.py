@@ -15,6 +15,7 @@ The other jobs of the list live beside this module: what may be chosen
 each filter with their counts (``facets``) and full-text search (``search``).
 """
 
+import hashlib
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, Paginator
@@ -28,7 +29,7 @@ from core.i18n import DEFAULT_LANGUAGE
 from incidents.models import Classification, EntityRole, ExternalId, Jurisdiction, RecordVersion
 
 from . import listing, search
-from .choices import public_countries, public_taxonomies, publication_stamp
+from .choices import public_countries, public_taxonomies, publication_stamp, tree_digest
 from .facets import Facet, FacetSet
 from .form import RecordFilterForm, Sort
 
@@ -102,6 +103,24 @@ class RecordBrowser:
     @property
     def is_filtered(self):
         return bool(self.query or self.active_filters)
+
+    @cached_property
+    def selection_key(self) -> str:
+        """What the matching records depend on, besides what is published:
+        every valid filter, the search with its language (which stems it)
+        and the taxonomies' tree (a term moved under another); not the
+        order or the page. What is cached per selection (the facet counts,
+        the relevance threshold) is keyed by it and the publication stamp."""
+        selection = []
+        for name in self.form.fields:
+            value = self.form.value(name)
+            if name in ("q", "sort", "page") or not value:
+                continue
+            selection.append((name, sorted(map(str, value)) if isinstance(value, list) else str(value)))
+        if self.query:
+            selection.append(("q", self.query, self.lang))
+        digest = hashlib.sha256(repr(selection).encode()).hexdigest()[:24]
+        return f"{tree_digest(self.taxonomies)}:{digest}"
 
     # Results -------------------------------------------------------------
 
