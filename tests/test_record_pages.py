@@ -664,7 +664,7 @@ def count_queries(client, url):
 
 
 # The parts of a version: on PostgreSQL, every kind in one statement
-# (incidents/public/record_parts.py); elsewhere one query per kind of part:
+# (incidents/public/record_reads.py); elsewhere one query per kind of part:
 # harms, citations, recommendations, their further authorities, entity
 # roles, responses, classifications, jurisdictions, hazard links, external
 # ids.

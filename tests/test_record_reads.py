@@ -1,6 +1,6 @@
 """
 A version's parts read in one statement on PostgreSQL
-(incidents/public/record_parts.py) are the parts the ORM reads: the same
+(incidents/public/record_reads.py) are the parts the ORM reads: the same
 rows, the same reference rows shown as reviewed, and pages byte for byte
 the same. SQLite has only the ORM's path, so these tests run on PostgreSQL.
 """
@@ -11,13 +11,14 @@ from django.db import connection
 from django.db.models import prefetch_related_objects
 
 from incidents import pins
-from incidents.models import VERSION_PART_MODELS, Record, RecordVersion, Status
-from incidents.public import record_page, record_parts
+from incidents.models import VERSION_PART_MODELS, Record, RecordVersion, RelatedRecord, Status
+from incidents.public import record_page, record_reads
 from incidents.publishing import workflow
 from tests.factories import (
     CitationFactory,
     ClassificationFactory,
     DraftVersionFactory,
+    EntityFactory,
     EntityResponseFactory,
     EntityRoleFactory,
     ExternalIdFactory,
@@ -25,6 +26,7 @@ from tests.factories import (
     HazardLinkFactory,
     JurisdictionFactory,
     PolicyRecommendationFactory,
+    PublishedVersionFactory,
     PublisherFactory,
     RecommendationAuthorityFactory,
     approve,
@@ -82,7 +84,7 @@ def both_ways(pks):
     orm = list(RecordVersion.objects.filter(pk__in=pks).order_by("pk"))
     orm_prefetch(orm)
     fast = list(RecordVersion.objects.filter(pk__in=pks).order_by("pk"))
-    record_parts.load(fast)
+    record_reads.load(fast)
     return orm, fast
 
 
@@ -202,5 +204,62 @@ def test_record_pages_and_api_answers_are_the_same_either_way(client, monkeypatc
         f"/api/v1/records/{record.public_id}/?version=1",
     ]
     fast = pages(client, urls)
-    monkeypatch.setattr(record_parts, "available", lambda using="default": False)
+    monkeypatch.setattr(record_reads, "available", lambda using="default": False)
     assert pages(client, urls) == fast
+
+
+def neighbour_values(records):
+    return [
+        (
+            values(r),
+            values(r.live_version),
+            *(getattr(r, name) for name in record_reads.NEIGHBOUR_COUNTS[1:]),
+            r.related_rank,
+        )
+        for r in sorted(records, key=lambda r: r.pk)
+    ]
+
+
+def test_one_statement_reads_the_neighbours_the_orm_reads():
+    from tests.test_related_records import record_with
+
+    entities = EntityFactory.create_batch(3)
+    record = record_with(entities=entities)
+    closest = record_with(entities=entities)
+    other = record_with(entities=entities[:2])
+    gone = record_with(entities=entities)
+    workflow.withdraw(gone, by=PublisherFactory(), reason_en="Wrong", reason_fr="Erroné")
+    # A row left behind for a withdrawn record is never read.
+    RelatedRecord.objects.create(record=record, related=gone, rank=5, score=1, shared_entities=1)
+    duplicate = PublishedVersionFactory().record
+    publish_revision(duplicate, duplicate_of=record)
+    record.refresh_from_db()
+    fast = record_reads.neighbours(record.pk)
+    assert {r.pk for r in fast} == {closest.pk, other.pk, duplicate.pk}
+    assert neighbour_values(fast) == neighbour_values(record_page._neighbours(record))
+
+
+def test_one_statement_reads_the_stamp_and_versions_the_orm_reads(monkeypatch):
+    live = full_record()
+    v2 = publish_revision(live.record)
+    revise(v2.record)  # a draft, never read
+    withdrawn = PublishedVersionFactory().record
+    workflow.withdraw(withdrawn, by=PublisherFactory(), reason_en="Wrong", reason_fr="Erroné")
+    duplicate = PublishedVersionFactory().record
+    publish_revision(duplicate, duplicate_of=v2.record)
+    never = DraftVersionFactory().record
+    ids = [v2.record.public_id, withdrawn.public_id, duplicate.public_id, never.public_id, "INC-9999"]
+    fast = {public_id: record_page._read_stamp(public_id) for public_id in ids}
+    monkeypatch.setattr(record_reads, "available", lambda using="default": False)
+    assert fast == {public_id: record_page._read_stamp(public_id) for public_id in ids}
+    assert fast[never.public_id] is None and fast[withdrawn.public_id].is_withdrawn
+    assert fast[duplicate.public_id].merged_into == v2.record.public_id
+    monkeypatch.undo()
+    record, versions = record_page.record_with_versions(fast[v2.record.public_id])
+    assert [values(v) for v in versions] == [
+        values(v) for v in RecordVersion.objects.published().filter(record=record).order_by("number")
+    ]
+    assert values(record) == values(Record.objects.get(pk=record.pk))
+    assert all(version.record is record for version in versions)
+    assert record.live_version is versions[-1]
+    assert [version.number for version in versions] == [1, 2]

@@ -18,7 +18,7 @@ the API and the export) reads them unchanged.
 What the ORM path filters, this one filters with the same querysets: a
 hazard link shows only a hazard in ``Record.objects.published()``, whose SQL
 is compiled from that queryset. SQLite keeps the ORM path
-(``record_page.prefetch_parts``); tests/test_record_parts.py checks that both
+(``record_page.prefetch_parts``); tests/test_record_reads.py checks that both
 load the same objects and that the pages are byte for byte the same.
 """
 
@@ -29,7 +29,7 @@ from functools import cache
 
 from django.db import connections
 
-from incidents.models import VERSION_PART_MODELS, Record, RecordVersion
+from incidents.models import VERSION_PART_MODELS, Record, RecordVersion, RelatedRecord
 from incidents.status import EDITABLE_STATUSES
 
 
@@ -115,7 +115,46 @@ class Shape:
         return self.model.from_db(using, self.attnames, values)
 
 
-# The statement ---------------------------------------------------------------
+# Running a statement ------------------------------------------------------------
+
+
+class Param(str):
+    """A parameter given when the statement runs (``_bind``), by name;
+    any other value in a statement's parameters is a constant compiled
+    with it."""
+
+
+@cache
+def named_read(name, using) -> tuple[str, list]:
+    """(SQL, parameters) selecting the ids of a named read
+    (incidents/querysets.py), compiled once from the queryset itself: what
+    "published" means stays written in one place."""
+    querysets = {
+        "published records": lambda: Record.objects.published(),
+        "merged records": lambda: Record.objects.merged(),
+        "public records": lambda: Record.objects.published() | Record.objects.withdrawn() | Record.objects.merged(),
+        "published versions": lambda: RecordVersion.objects.published(),
+    }
+    sql, params = querysets[name]().order_by().values("pk").query.get_compiler(using).as_sql()
+    return sql, list(params)
+
+
+def _bind(params, values) -> list:
+    return [values[param] if isinstance(param, Param) else param for param in params]
+
+
+def _rows(using, sql, params, **values) -> list[tuple]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, _bind(params, values))
+        return cursor.fetchall()
+
+
+def _json(using, sql, params, **values):
+    ((text,),) = _rows(using, sql, params, **values)
+    return json.loads(text)
+
+
+# The parts' statement ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -180,10 +219,10 @@ def kinds() -> tuple[Kind, ...]:
     return tuple(found)
 
 
-def _kind_sql(kind, published_hazards) -> tuple[str, list[str]]:
-    """(SQL giving the JSON array of this kind's parts of the versions, the
-    names of its parameters in order). Each part is ``[version id, part,
-    reference, …]``, a reference ``null`` when the part has none."""
+def _kind_sql(kind, using) -> tuple[str, list]:
+    """(SQL giving the JSON array of this kind's parts of the versions, its
+    parameters in order: ``_bind`` fills them). Each part is ``[version id,
+    part, reference, …]``, a reference ``null`` when the part has none."""
     model = kind.model
     table = model._meta.db_table
     params = []
@@ -209,9 +248,9 @@ def _kind_sql(kind, published_hazards) -> tuple[str, list[str]]:
             f'WHEN p.version_id = ANY(%s) AND {state}."id" = {live}."{target.pk.column}" '
             f"THEN {shape.sql(state, reference.state_model)} ELSE {shape.sql(live)} END"
         )
-        params.append("pinned")
+        params.append(Param("pinned"))
     where = "p.version_id = ANY(%s)"
-    params.append("versions")
+    params.append(Param("versions"))
     if model._meta.model_name == "hazardlink":
         # Only hazards the public may read, with their live version (the
         # ORM path: filter(hazard__in=Record.objects.published())).
@@ -222,8 +261,9 @@ def _kind_sql(kind, published_hazards) -> tuple[str, list[str]]:
             Shape.of(Record).sql("h"),
             f"CASE WHEN hv.id IS NULL THEN NULL ELSE {Shape.of(RecordVersion).sql('hv')} END",
         ]
-        where += f" AND p.hazard_id IN ({published_hazards[0]})"
-        params.append("published_hazards")
+        published_sql, published_params = named_read("published records", using)
+        where += f" AND p.hazard_id IN ({published_sql})"
+        params += published_params
     # Names from the models' metadata; values are parameters.
     aggregate = f"json_agg(json_build_array(p.version_id, {', '.join(values)}) ORDER BY {_order_by(model, 'p')})"
     sql = f"(SELECT COALESCE({aggregate}, '[]') FROM \"{table}\" p {' '.join(joins)} WHERE {where})"  # noqa: S608 (our own SQL)
@@ -236,16 +276,14 @@ def kind_reference(kind, path) -> Reference:
 
 
 @cache
-def statement(using) -> tuple[str, list[str], list]:
-    """(the statement, its parameters' names in order, the compiled
-    parameters of ``Record.objects.published()``)."""
-    published = Record.objects.published().values("pk").query.get_compiler(using).as_sql()
-    columns, names = [], []
+def parts_statement(using) -> tuple[str, list]:
+    """The statement reading the parts of versions, and its parameters."""
+    columns, params = [], []
     for kind in kinds():
-        sql, params = _kind_sql(kind, published)
+        sql, kind_params = _kind_sql(kind, using)
         columns.append(f"'{kind.accessor}', {sql}")
-        names += params
-    return f"SELECT json_build_object({', '.join(columns)})::text", names, list(published[1])
+        params += kind_params
+    return f"SELECT json_build_object({', '.join(columns)})::text", params
 
 
 # Loading -----------------------------------------------------------------------
@@ -258,21 +296,14 @@ def load(versions, using="default"):
     versions = list(versions)
     if not versions:
         return
-    sql, names, published_params = statement(using)
-    values = {
-        "versions": [version.pk for version in versions],
-        "pinned": [version.pk for version in versions if version.status not in EDITABLE_STATUSES],
-    }
-    params = []
-    for name in names:
-        if name == "published_hazards":
-            params += published_params
-        else:
-            params.append(values[name])
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        (text,) = cursor.fetchone()
-    data = json.loads(text)
+    sql, params = parts_statement(using)
+    data = _json(
+        using,
+        sql,
+        params,
+        versions=[version.pk for version in versions],
+        pinned=[version.pk for version in versions if version.status not in EDITABLE_STATUSES],
+    )
     by_id = {version.pk: version for version in versions}
     for kind in kinds():
         parts = {version.pk: [] for version in versions}
@@ -324,3 +355,105 @@ def _link_authorities(version):
         recommendation = recommendations.get(row.recommendation_id)
         if recommendation is not None:
             row._meta.get_field("recommendation").set_cached_value(row, recommendation)
+
+
+# The record's stamp, versions and neighbours -------------------------------------
+
+
+@cache
+def _stamp_statement(using) -> tuple[str, list]:
+    public_sql, public_params = named_read("public records", using)
+    record, version = Record._meta.db_table, RecordVersion._meta.db_table
+    sql = (
+        "SELECT r.id, r.public_id, r.live_version_id, lv.number, r.updated_at, r.withdrawn_at, m.public_id "  # noqa: S608 (our own SQL)
+        f'FROM "{record}" r LEFT JOIN "{version}" lv ON lv.id = r.live_version_id '
+        f'LEFT JOIN "{record}" m ON m.id = r.merged_into_id '
+        f"WHERE r.public_id = %s AND r.id IN ({public_sql})"
+    )
+    return sql, [Param("public_id"), *public_params]
+
+
+def stamp_row(public_id, using="default") -> tuple | None:
+    """The row of ``record_page.PageStamp`` (pk, public id, live version id
+    and number, updated, withdrawn, the public id of the record it was
+    merged into) of the public record at ``public_id``, or None."""
+    sql, params = _stamp_statement(using)
+    rows = _rows(using, sql, params, public_id=public_id)
+    return rows[0] if rows else None
+
+
+@cache
+def _versions_statement(using) -> tuple[str, list]:
+    published_sql, published_params = named_read("published versions", using)
+    record, version = Record._meta.db_table, RecordVersion._meta.db_table
+    versions = (
+        f"SELECT COALESCE(json_agg({Shape.of(RecordVersion).sql('v')} ORDER BY v.number), '[]') "  # noqa: S608 (our own SQL)
+        f'FROM "{version}" v WHERE v.record_id = %s AND v.id IN ({published_sql})'
+    )
+    sql = (
+        f"SELECT json_build_array(({versions}), "  # noqa: S608 (our own SQL)
+        f'(SELECT {Shape.of(Record).sql("r")} FROM "{record}" r WHERE r.id = %s))::text'
+    )
+    return sql, [Param("record"), *published_params, Param("record")]
+
+
+def versions_with_record(record_pk, using="default") -> list:
+    """``RecordVersion.objects.published().filter(record_id=record_pk)
+    .select_related("record").order_by("number")`` in one statement: the
+    versions, each with the record attached."""
+    sql, params = _versions_statement(using)
+    version_rows, record_row = _json(using, sql, params, record=record_pk)
+    if not version_rows:
+        return []
+    record = Shape.of(Record).instance(record_row, using)
+    field = RecordVersion._meta.get_field("record")
+    versions = []
+    for row in version_rows:
+        version = Shape.of(RecordVersion).instance(row, using)
+        field.set_cached_value(version, record)
+        versions.append(version)
+    return versions
+
+
+NEIGHBOUR_COUNTS = ("rank", "shared_entities", "shared_harm_types", "shared_sectors", "shared_countries")
+
+
+@cache
+def _neighbours_statement(using) -> tuple[str, list]:
+    published_sql, published_params = named_read("published records", using)
+    merged_sql, merged_params = named_read("merged records", using)
+    record, version = Record._meta.db_table, RecordVersion._meta.db_table
+    counts = ", ".join(f'rr."{column}"' for column in NEIGHBOUR_COUNTS)
+    sql = (
+        f"SELECT COALESCE(json_agg(json_build_array({Shape.of(Record).sql('o')}, "  # noqa: S608 (our own SQL)
+        f"CASE WHEN lv.id IS NULL THEN NULL ELSE {Shape.of(RecordVersion).sql('lv')} END, {counts})), '[]')::text "
+        f'FROM "{record}" o '
+        f'LEFT JOIN "{RelatedRecord._meta.db_table}" rr ON rr.related_id = o.id AND rr.record_id = %s '
+        f'LEFT JOIN "{version}" lv ON lv.id = o.live_version_id '
+        f"WHERE (rr.id IS NOT NULL AND o.id IN ({published_sql})) "
+        f"OR (o.merged_into_id = %s AND o.id IN ({merged_sql}))"
+    )
+    return sql, [Param("record"), *published_params, Param("record"), *merged_params]
+
+
+def neighbours(record_pk, using="default") -> list:
+    """The records ``record_page.neighbours`` reads, in one statement: the
+    published records the record's related records name, and the records
+    merged into it; each with its live version and the counts of its row
+    (``related_rank``, ``shared_entities``, … ; None for a merged record
+    that is not listed)."""
+    sql, params = _neighbours_statement(using)
+    found = []
+    field = Record._meta.get_field("live_version")
+    for record_row, live_row, *counts in _json(using, sql, params, record=record_pk):
+        other = Shape.of(Record).instance(record_row, using)
+        field.set_cached_value(other, Shape.of(RecordVersion).instance(live_row, using) if live_row else None)
+        (
+            other.related_rank,
+            other.shared_entities,
+            other.shared_harm_types,
+            other.shared_sectors,
+            other.shared_countries,
+        ) = counts
+        found.append(other)
+    return found
