@@ -68,13 +68,17 @@ def main():
             return f"/api/v1/records/{public_id}/"
         return f"/{rng.choice(['en', 'fr'])}/incidents/{public_id}/"
 
-    def one(public_id, profiler=None):
+    def one(public_id, profiler=None, counted=None):
         forget(public_id)
         url = path(public_id)
         cpu, wall = time.process_time(), time.perf_counter()
         if profiler is not None:
             profiler.enable()
-        response = client.get(url)
+        if counted is not None:
+            with connection.execute_wrapper(lambda execute, sql, *rest: counted.append(sql) or execute(sql, *rest)):
+                response = client.get(url)
+        else:
+            response = client.get(url)
         if profiler is not None:
             profiler.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -87,8 +91,7 @@ def main():
     # Counted by a wrapper: the test client's request_started signal empties
     # connection.queries.
     queries = []
-    with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
-        one(rng.choice(public_ids))
+    one(rng.choice(public_ids), counted=queries)
     profiler = cProfile.Profile() if args.profile else None
     cpus, walls = [], []
     for public_id in rng.sample(public_ids, args.requests):
@@ -96,7 +99,9 @@ def main():
         cpus.append(cpu * 1000)
         walls.append(wall * 1000)
     what = "API record" if args.api else "record page"
-    print(f"{what}, cold, in-process: {args.requests} requests, {len(queries)} queries each (first one counted)")
+    print(f"{what}, cold, in-process: {args.requests} requests, {len(queries)} queries each (the first one's)")
+    if os.environ.get("SHOW_QUERIES"):
+        print("\n".join(sql[:150] for sql in queries))
     print(f"CPU ms:  median {statistics.median(cpus):.2f}  p90 {statistics.quantiles(cpus, n=10)[-1]:.2f}")
     print(f"wall ms: median {statistics.median(walls):.2f}  p90 {statistics.quantiles(walls, n=10)[-1]:.2f}")
     print("load average: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))

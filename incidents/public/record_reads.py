@@ -1,25 +1,30 @@
 """
-The parts of versions in one statement, on PostgreSQL.
+A record page's reads in hand-written statements, on PostgreSQL.
 
-``record_page.prefetch_parts`` loads a version's parts (harms, citations, …)
-with the reference rows they show, as their reviewers saw them. Through the
-ORM that was one query per kind of part, and most of a cold record page's
-time went into Django building those queries and their model instances, not
-into PostgreSQL (bench/README.md, "Record page cache"). Here one statement,
-written once per process from the models' metadata, returns every part of
-every kind as JSON (``json_agg`` per kind), with each reference row already
-chosen as the page shows it: its pinned state when the version is out of
-draft and the pin is of that very row, else the row as it is
-(incidents/pins.py, ``apply``, says the same in Python). The rows become
-the same model instances the ORM would build (``Model.from_db``), attached
-as the ORM's prefetch attaches them, so every reader (templates, citations,
-the API and the export) reads them unchanged.
+A cold record page spent most of its time in Django building queries and
+model instances, not in PostgreSQL (bench/README.md, "Record page cache").
+Here each read the page needs is one statement written once per process
+from the models' metadata, whose rows become the same model instances the
+ORM would build (``Model.from_db``), attached as the ORM attaches them, so
+every reader (templates, citations, the API and the export) reads them
+unchanged:
 
-What the ORM path filters, this one filters with the same querysets: a
-hazard link shows only a hazard in ``Record.objects.published()``, whose SQL
-is compiled from that queryset. SQLite keeps the ORM path
-(``record_page.prefetch_parts``); tests/test_record_reads.py checks that both
-load the same objects and that the pages are byte for byte the same.
+- ``load``: the parts of versions, every kind in one statement (``json_agg``
+  per kind), each reference row already chosen as the page shows it: its
+  pinned state when the version is out of draft and the pin is of that
+  very row, else the row as it is (incidents/pins.py, ``apply``, says the
+  same in Python);
+- ``stamp_row``: the record's stamp (``record_page.PageStamp``);
+- ``versions_with_record``: its published versions with the record;
+- ``neighbours``: its related records and the records merged into it.
+
+What the ORM's reads filter, these filter with the same querysets: the
+conditions of ``Record.objects.published()`` and the other named reads
+(incidents/querysets.py) are compiled from the querysets themselves
+(``named_read``), so what "published" means stays written in one place.
+SQLite keeps the ORM's reads (``record_page``); tests/test_record_reads.py
+checks that both read the same objects and that the pages are byte for byte
+the same.
 """
 
 import datetime
