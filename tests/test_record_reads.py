@@ -184,24 +184,34 @@ def test_a_version_without_parts_has_none():
 
 def pages(client, urls):
     found = {}
-    for url in urls:
+    for url, status in urls:
         cache.clear()
         response = client.get(url)
-        assert response.status_code == 200, url
-        found[url] = response.content.decode()
+        assert response.status_code == status, url
+        found[url] = (response.content.decode(), response.get("Location"), response.get("ETag"))
     return found
 
 
 def test_record_pages_and_api_answers_are_the_same_either_way(client, monkeypatch):
     record = rich_record()
+    hazard = record.live_version.hazard_links.filter(hazard__in=Record.objects.published()).first().hazard
+    withdrawn = PublishedVersionFactory().record
+    workflow.withdraw(withdrawn, by=PublisherFactory(), reason_en="Wrong", reason_fr="Erroné")
+    duplicate = PublishedVersionFactory().record
+    publish_revision(duplicate, duplicate_of=record)
     urls = [
-        *(f"/{lang}/incidents/{record.public_id}/" for lang in ("en", "fr")),
-        *(f"/{lang}/incidents/{record.public_id}/v1/" for lang in ("en", "fr")),
-        f"/en/incidents/{record.public_id}/v2/",
-        f"/en/incidents/{record.public_id}/changes/?from=1&to=3",
-        f"/en/incidents/{record.public_id}/v1/cite.json",
-        f"/api/v1/records/{record.public_id}/",
-        f"/api/v1/records/{record.public_id}/?version=1",
+        *((f"/{lang}/incidents/{record.public_id}/", 200) for lang in ("en", "fr")),
+        *((f"/{lang}/incidents/{record.public_id}/v1/", 200) for lang in ("en", "fr")),
+        (f"/en/incidents/{record.public_id}/v2/", 200),
+        (f"/en/incidents/{record.public_id}/changes/?from=1&to=3", 200),
+        (f"/en/incidents/{record.public_id}/v1/cite.json", 200),
+        (f"/fr/incidents/{hazard.public_id}/", 200),
+        (f"/en/incidents/{withdrawn.public_id}/", 410),
+        (f"/en/incidents/{duplicate.public_id}/", 301),
+        (f"/en/incidents/{record.public_id}/v9/", 404),
+        (f"/api/v1/records/{record.public_id}/", 200),
+        (f"/api/v1/records/{record.public_id}/?version=1", 200),
+        (f"/api/v1/records/{withdrawn.public_id}/", 410),
     ]
     fast = pages(client, urls)
     monkeypatch.setattr(record_reads, "available", lambda using="default": False)

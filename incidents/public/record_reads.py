@@ -83,7 +83,6 @@ class Shape:
 
     model: type
     attnames: tuple[str, ...]
-    columns: tuple[str, ...]
     converters: tuple[tuple[int, object], ...]  # (position, function) of values to convert
 
     @classmethod
@@ -99,12 +98,7 @@ class Shape:
                 # A field type this module has not been taught to read back
                 # from JSON: refuse rather than build a wrong instance.
                 raise TypeError(f"{model.__name__}.{field.name}: {kind} is not read back from JSON")
-        return cls(
-            model,
-            tuple(field.attname for field in fields),
-            tuple(field.column for field in fields),
-            tuple(converters),
-        )
+        return cls(model, tuple(field.attname for field in fields), tuple(converters))
 
     def sql(self, alias, table_model=None) -> str:
         """``json_build_array`` of the row's columns, read from ``alias``
@@ -115,6 +109,8 @@ class Shape:
         return "json_build_array({})".format(", ".join(f'{alias}."{column}"' for column in columns))
 
     def instance(self, values, using):
+        """The model instance of a row read back from JSON (``values``, a
+        list in the order of ``attnames``, converted in place)."""
         for position, convert in self.converters:
             values[position] = convert(values[position])
         return self.model.from_db(using, self.attnames, values)
@@ -137,11 +133,19 @@ def named_read(name, using) -> tuple[str, list]:
     querysets = {
         "published records": lambda: Record.objects.published(),
         "merged records": lambda: Record.objects.merged(),
-        "public records": lambda: Record.objects.published() | Record.objects.withdrawn() | Record.objects.merged(),
+        # Those whose pages answer (published, withdrawn or merged): the
+        # record page's own definition.
+        "public records": lambda: _record_page()._public_records(),
         "published versions": lambda: RecordVersion.objects.published(),
     }
     sql, params = querysets[name]().order_by().values("pk").query.get_compiler(using).as_sql()
     return sql, list(params)
+
+
+def _record_page():
+    from incidents.public import record_page  # it imports this module
+
+    return record_page
 
 
 def _bind(params, values) -> list:
@@ -235,7 +239,7 @@ def _kind_sql(kind, using) -> tuple[str, list]:
     aliases = {"": "p"}
     for n, reference in enumerate(kind.references):
         parent = aliases[reference.parent]
-        holder = model if not reference.parent else kind_reference(kind, reference.parent).model
+        holder = model if not reference.parent else _reference(kind, reference.parent).model
         fk_column = holder._meta.get_field(reference.name).column
         live, state = f"r{n}", f"s{n}"
         aliases[reference.path] = live
@@ -276,7 +280,7 @@ def _kind_sql(kind, using) -> tuple[str, list]:
     return sql, params
 
 
-def kind_reference(kind, path) -> Reference:
+def _reference(kind, path) -> Reference:
     return next(reference for reference in kind.references if reference.path == path)
 
 
@@ -342,8 +346,9 @@ def _part(kind, row, version, using):
 
 
 def _attach(version, kind, parts):
-    """As the ORM's prefetch does: the version's manager answers ``.all()``
-    with these parts, without a query."""
+    """As the ORM's prefetch does (``prefetch_one_level``): the version's
+    manager answers ``.all()`` with these parts, without a query, and any
+    other use of it (``.filter()``) is still limited to the version."""
     manager = getattr(version, kind.accessor)
     queryset = manager._apply_rel_filters(kind.model.objects.all())
     queryset._result_cache = parts
