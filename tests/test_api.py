@@ -21,6 +21,7 @@ from tests.factories import (
     record_of,
     revise,
 )
+from tests.test_record_pages import ONE_STATEMENT, PART_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -299,12 +300,13 @@ def test_a_spoofed_forwarded_header_does_not_escape_the_rate_limit(client, setti
 
 # The record's detail: the record's stamp (for the ETag, then reused: none
 # on Redis), the record with its versions, the parts of the version and of
-# the one before it (ten kinds, one query each), the terms' codes, its
-# related records (record_page.neighbours).
-RECORD_QUERIES = 14
-# Without recommendations, their further authorities are not read
-# (record_page.prefetch_parts).
-RECORD_QUERIES_WITHOUT_RECOMMENDATIONS = RECORD_QUERIES - 1
+# the one before it (test_record_pages.PART_QUERIES: one statement on
+# PostgreSQL, else one query per kind), the terms' codes, its related
+# records (record_page.neighbours).
+RECORD_QUERIES = 4 + PART_QUERIES
+# Without recommendations, their further authorities are not read on the
+# ORM's path (record_page.prefetch_parts).
+RECORD_QUERIES_WITHOUT_RECOMMENDATIONS = RECORD_QUERIES - (0 if ONE_STATEMENT else 1)
 
 
 def queries(client, url):

@@ -2,7 +2,8 @@
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_script_prefix, get_urlconf, translate_url
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import get_language_info
 
@@ -97,3 +98,33 @@ def language_alternates(context):
             }
         )
     return alternates
+
+
+@register.tag
+def same_on_every_page(parser, token):
+    """``{% same_on_every_page %}…{% end_same_on_every_page %}``: markup that
+    depends only on the language and the site's URLs (the footer's links,
+    the search form), rendered once per process and language and then
+    reused: the template engine spent about a millisecond of every page on
+    the footer alone (bench/README.md, "Record page cache"). Nothing inside
+    may read the page's context: it would be shown on every other page."""
+    nodelist = parser.parse(("end_same_on_every_page",))
+    parser.delete_first_token()
+    return SameOnEveryPageNode(nodelist)
+
+
+class SameOnEveryPageNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.rendered = {}
+
+    def render(self, context):
+        if settings.DEBUG:
+            return self.nodelist.render(context)
+        # Everything the markup can depend on: the language, and which URLs
+        # the site serves, under which prefix.
+        key = (translation.get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+        rendered = self.rendered.get(key)
+        if rendered is None:
+            rendered = self.rendered[key] = self.nodelist.render(context)
+        return rendered

@@ -59,6 +59,7 @@ from incidents.models import (
     RedactionStatus,
     Status,
 )
+from incidents.public import record_reads
 from taxonomy.models import SECTOR, Taxonomy, Term
 
 # Parts of a version, each in one query with the reference rows it shows and
@@ -106,8 +107,12 @@ def prefetch_parts(versions):
     """Load the parts of these versions, one query per kind of part (none for
     the further authorities of versions without recommendations), showing
     the reference rows as the versions' reviewers saw them (drafts show them
-    as they are)."""
+    as they are). On PostgreSQL, all of it in one statement
+    (``record_reads.load``)."""
     versions = list(versions)
+    if versions and record_reads.available(versions[0]._state.db or "default"):
+        record_reads.load(versions, using=versions[0]._state.db or "default")
+        return
     prefetch_related_objects(versions, *PART_PREFETCHES)
     recommending = [version for version in versions if version.recommendations.all()]
     prefetch_related_objects(recommending, AUTHORITIES)
@@ -185,6 +190,9 @@ def stamps_cached() -> bool:
 
 
 def _read_stamp(public_id) -> PageStamp | None:
+    if record_reads.available():
+        row = record_reads.stamp_row(public_id)
+        return PageStamp(*row) if row is not None else None
     row = (
         _public_records()
         .filter(public_id=public_id)
@@ -321,9 +329,12 @@ def record_with_versions(stamp: PageStamp) -> tuple[Record, list[RecordVersion]]
     may read, oldest first, in one query (the record comes with its
     versions); None if it has none to show (withdrawn, since its stamp was
     read, or never published)."""
-    versions = list(
-        RecordVersion.objects.published().filter(record_id=stamp.pk).select_related("record").order_by("number")
-    )
+    if record_reads.available():
+        versions = record_reads.versions_with_record(stamp.pk)
+    else:
+        versions = list(
+            RecordVersion.objects.published().filter(record_id=stamp.pk).select_related("record").order_by("number")
+        )
     if not versions:
         return None
     record = versions[0].record
@@ -351,9 +362,21 @@ def neighbours(record, lang) -> tuple[list[RelatedEntry], list[Record]]:
     merger first), in one query: the related records stored when versions
     were published (incidents/related.py), of which only published ones,
     and the duplicates merged into it."""
+    found = record_reads.neighbours(record.pk) if record_reads.available() else _neighbours(record)
+    duplicates = sorted((r for r in found if r.merged_into_id == record.pk), key=lambda r: (r.merged_at, r.pk))
+    with translation.override(lang):
+        listed_entries = [
+            RelatedEntry(r, related.reasons(r))
+            for r in sorted(found, key=lambda r: r.related_rank or 0)
+            if r.merged_into_id is None and r.related_rank is not None
+        ]
+    return listed_entries, duplicates
+
+
+def _neighbours(record) -> list[Record]:
     listed = Record.objects.published().filter(related_to_rows__record=record.pk).values("pk")
     merged = Record.objects.merged().filter(merged_into=record.pk).values("pk")
-    found = list(
+    return list(
         Record.objects.filter(Q(pk__in=listed) | Q(pk__in=merged))
         .annotate(
             row=FilteredRelation("related_to_rows", condition=Q(related_to_rows__record=record.pk)),
@@ -365,14 +388,6 @@ def neighbours(record, lang) -> tuple[list[RelatedEntry], list[Record]]:
         )
         .select_related("live_version")
     )
-    duplicates = sorted((r for r in found if r.merged_into_id == record.pk), key=lambda r: (r.merged_at, r.pk))
-    with translation.override(lang):
-        listed_entries = [
-            RelatedEntry(r, related.reasons(r))
-            for r in sorted(found, key=lambda r: r.related_rank or 0)
-            if r.merged_into_id is None and r.related_rank is not None
-        ]
-    return listed_entries, duplicates
 
 
 def materialized_incidents(hazard):
