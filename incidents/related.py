@@ -28,8 +28,9 @@ stamps), for what the bound leaves out.
 
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -59,7 +60,6 @@ class Shared:
     """What a record has in common with one other record."""
 
     related_id: int
-    published_at: object  # the other record's live version's, to order ties
     entities: int = 0
     harm_types: int = 0
     sectors: int = 0
@@ -69,68 +69,91 @@ class Shared:
     def score(self) -> int:
         return sum(getattr(self, name) * weight for name, weight in WEIGHTS.items())
 
-    @property
-    def counts(self) -> bool:
-        """Whether this is enough to call the records related."""
-        return bool(self.entities or self.harm_types or self.sectors)
 
-
-# (kind of thing, part model, the thing's column on the part, extra filter)
-FEATURES = (
+# What finds a related record: (kind of thing, part model, the thing's column
+# on the part, which of the record's own parts show one). A country
+# (``Jurisdiction.country``) only adds to the score of a record found.
+FINDING = (
     ("entities", EntityRole, "entity_id", {}),
     ("harm_types", Harm, "harm_type_id", {"harm_type__isnull": False}),
     ("sectors", Classification, "term_id", {"term__taxonomy__slug": SECTOR}),
-    ("countries", Jurisdiction, "country", {}),
 )
+FINDING_KINDS = tuple(name for name, _model, _column, _extra in FINDING)
 
 
-def _features(version_id) -> dict:
-    """{kind of thing: the values the version shows}, one query per kind."""
-    return {
-        name: set(model.objects.filter(version_id=version_id, **extra).values_list(column, flat=True))
-        for name, model, column, extra in FEATURES
-    }
-
-
-def candidates(record) -> list[Shared]:
-    """Every published record sharing something with ``record``'s live
-    version, with what, best first (none if ``record`` is not published)."""
-    live = Record.objects.published().filter(pk=record.pk).values_list("live_version_id", flat=True).first()
-    if live is None:
-        return []
-    others = RecordVersion.objects.live().exclude(record_id=record.pk)
-    # The oldest publication in the window of RECENT_WINDOW (read from the
-    # end of the published_at index), or None when there are fewer.
-    window_start = (
-        others.order_by("-published_at")
-        .values_list("published_at", flat=True)[RECENT_WINDOW - 1 : RECENT_WINDOW]
-        .first()
+def _shared_by_version(model, column, extra, own, among):
+    """Per version of ``among`` (``version_id``): how many of the values of
+    ``column`` that ``own``'s parts show (those matching ``extra``) its parts
+    show too (as ``n``); versions sharing none are left out."""
+    values = model.objects.filter(version__in=own, **extra).values(column)
+    return (
+        model.objects.filter(version__in=among.values("pk"), **{f"{column}__in": values})
+        .values("version_id")
+        .annotate(n=Count(column, distinct=True))
+        .order_by()
     )
-    found: dict[int, Shared] = {}
-    for name, values in _features(live).items():
-        if not values:
-            continue
-        model, column, extra = next((m, c, e) for n, m, c, e in FEATURES if n == name)
-        among = others
-        if name in BROAD and window_start is not None:
-            among = others.filter(published_at__gte=window_start)
-        elif name == "countries":
-            among = others.filter(record_id__in=list(found))
-        rows = (
-            model.objects.filter(version__in=among.values("pk"), **{f"{column}__in": values}, **extra)
-            .values("version__record_id", "version__published_at")
-            .annotate(n=Count(column, distinct=True))
-            .order_by()
-        )
-        for row in rows:
-            shared = found.setdefault(
-                row["version__record_id"], Shared(row["version__record_id"], row["version__published_at"])
-            )
-            setattr(shared, name, row["n"])
-    ranked = [shared for shared in found.values() if shared.counts]
-    # Best first; among equals, the most recently published, then the oldest id.
-    ranked.sort(key=lambda shared: (-shared.score, -shared.published_at.timestamp(), shared.related_id))
-    return ranked
+
+
+def _statement(record, limit):
+    """The SQL and parameters of ``candidates``: every kind scored in one
+    statement (issue 12: one query per kind cost a publication about 250 ms
+    at 100,000 records; bench/README.md, "Publishing after related records").
+
+    Entities, harm types and sectors each give their matches per version; a
+    UNION ALL of the three, summed per version, is every record found. A
+    country is counted only for those, by a count per found version (a
+    country alone is shared by tens of thousands). The querysets inside are
+    the ORM's, so "live", "published" and the window keep one definition."""
+    own = Record.objects.published().filter(pk=record.pk).values("live_version_id")
+    others = RecordVersion.objects.live().exclude(record_id=record.pk).order_by()
+    # The window: publications at or after the RECENT_WINDOW-th most recent
+    # (so ties with it are in), or all when there are fewer (then the oldest
+    # bounds it). Both are read from an end of the published_at index.
+    newest = others.order_by("-published_at").values("published_at")
+    bound = Coalesce(Subquery(newest[RECENT_WINDOW - 1 : RECENT_WINDOW]), Subquery(newest.reverse()[:1]))
+    recent = others.filter(published_at__gte=bound)
+    # Parameters in the order of their placeholders in the statement below:
+    # the countries' count comes first.
+    countries, params = (
+        Jurisdiction.objects.filter(version__in=own).values("country").order_by().query.sql_with_params()
+    )
+    params = list(params)
+    matches = []
+    for name, model, column, extra in FINDING:
+        among = recent if name in BROAD else others
+        sql, kind_params = _shared_by_version(model, column, extra, own, among).query.sql_with_params()
+        counts = ", ".join(f"{'n' if kind == name else '0'} AS {kind}" for kind in FINDING_KINDS)
+        matches.append(f"SELECT version_id, {counts} FROM ({sql}) {name}")  # noqa: S608 (names and the ORM's SQL)
+        params += kind_params
+    quote = connection.ops.quote_name
+    versions, jurisdictions = quote(RecordVersion._meta.db_table), quote(Jurisdiction._meta.db_table)
+    sums = ", ".join(f"SUM({kind}) AS {kind}" for kind in FINDING_KINDS)
+    score = " + ".join(f"{weight} * {kind}" for kind, weight in WEIGHTS.items())
+    statement = f"""
+        SELECT record_id, entities, harm_types, sectors, countries FROM (
+            SELECT v.record_id, v.published_at, found.entities, found.harm_types, found.sectors,
+                (SELECT COUNT(DISTINCT j.country) FROM {jurisdictions} j
+                    WHERE j.version_id = found.version_id AND j.country IN ({countries})) AS countries
+            FROM (SELECT version_id, {sums} FROM ({" UNION ALL ".join(matches)}) matches GROUP BY version_id) found
+            JOIN {versions} v ON v.id = found.version_id
+        ) scored
+        ORDER BY {score} DESC, published_at DESC, record_id"""  # noqa: S608 (names and the ORM's SQL; values as parameters)
+    if limit is not None:
+        statement += " LIMIT %s"
+        params.append(limit)
+    return statement, params
+
+
+def candidates(record, limit=None) -> list[Shared]:
+    """The published records sharing something with ``record``'s live
+    version, with what, best first: by score, then the most recently
+    published, then the oldest id; the first ``limit`` of them (all with
+    None; none if ``record`` is not published). One query."""
+    statement, params = _statement(record, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        # int(): PostgreSQL's SUM of counts is a numeric.
+        return [Shared(*map(int, row)) for row in cursor.fetchall()]
 
 
 def _rows(record) -> list[tuple]:
@@ -147,7 +170,7 @@ def _rows(record) -> list[tuple]:
 def compute(record) -> bool:
     """Store ``record``'s related records afresh; return whether they changed
     (then its pages show something else: the caller moves their stamp)."""
-    best = candidates(record)[:MAX_RELATED]
+    best = candidates(record, MAX_RELATED)
     wanted = [
         (s.related_id, rank, s.score, s.entities, s.harm_types, s.sectors, s.countries)
         for rank, s in enumerate(best, start=1)
@@ -178,7 +201,7 @@ def refresh_neighbours(record) -> list[Record]:
     live version now. Returns the records whose list changed, and those that
     list ``record`` (they show its title, which a publication may change)."""
     listing = set(RelatedRecord.objects.filter(related=record).values_list("record_id", flat=True))
-    affected = listing | {shared.related_id for shared in candidates(record)[:NEIGHBOURS]}
+    affected = listing | {shared.related_id for shared in candidates(record, NEIGHBOURS)}
     affected.discard(record.pk)
     changed = set(listing)
     for other in Record.objects.filter(pk__in=affected).order_by("pk"):
