@@ -519,6 +519,10 @@ class Harm(VersionPart):
     class Meta(VersionPart.Meta):
         verbose_name = _("harm")
         verbose_name_plural = _("harms")
+        # Related records read the harm types of the most recently published
+        # versions from this index alone, never the harms' wide rows
+        # (incidents/related.py; bench/README.md, "Publishing after related records").
+        indexes = [models.Index(fields=["version", "harm_type"], name="incidents_harm_version_type")]
 
     def __str__(self):
         # The active language's, as every name the admin shows (core.i18n).

@@ -16,9 +16,10 @@ share one): a related record shares at least an entity, a harm type or a
 sector, and a shared country only adds to its score.
 
 The work is bounded: a publication recomputes the record's own list
-(``compute``: a fixed number of queries); its neighbours — the records that
-listed it and the ``NEIGHBOURS`` records sharing the most with it — are
-recomputed by a task (``workflow.refresh_related_neighbours``, queued in the
+(``compute``: one statement, ``candidates``, scores every record it has
+something in common with; the stored rows are rewritten if that changed);
+its neighbours — the records that listed it and the ``NEIGHBOURS`` records
+sharing the most with it — are recomputed by a task (``workflow.refresh_related_neighbours``, queued in the
 publication's transaction: at once in development and tests, by the worker
 in production), since a harm type or a sector can be shared by tens of
 thousands of records. ``manage.py compute_related`` recomputes every record
@@ -29,14 +30,12 @@ stamps), for what the bound leaves out.
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from taxonomy.models import SECTOR
+from taxonomy.models import SECTOR, Taxonomy, Term
 
-from .models import Classification, EntityRole, Harm, Jurisdiction, Record, RecordVersion, RelatedRecord
+from .models import Classification, EntityRole, Harm, Jurisdiction, ListEntry, Record, RelatedRecord
 
 MAX_RELATED = 5  # also a check constraint of RelatedRecord
 # How many of the records sharing the most with a newly published one have
@@ -48,7 +47,6 @@ NEIGHBOURS = 50
 # sharing an entity are sought among all; a country only adds to the score
 # of a record found otherwise.
 RECENT_WINDOW = 5000
-BROAD = ("harm_types", "sectors")
 
 # How much each thing in common weighs: an organisation named in both
 # records says more than a shared sector.
@@ -70,90 +68,116 @@ class Shared:
         return sum(getattr(self, name) * weight for name, weight in WEIGHTS.items())
 
 
-# What finds a related record: (kind of thing, part model, the thing's column
-# on the part, which of the record's own parts show one). A country
-# (``Jurisdiction.country``) only adds to the score of a record found.
-FINDING = (
-    ("entities", EntityRole, "entity_id", {}),
-    ("harm_types", Harm, "harm_type_id", {"harm_type__isnull": False}),
-    ("sectors", Classification, "term_id", {"term__taxonomy__slug": SECTOR}),
+# Every published record sharing something with a record's live version, in
+# one statement (``candidates``; bench/README.md, "Publishing after related
+# records": one query per kind cost a publication about 250 ms at 100,000
+# records). The live versions the public sees are read from the public
+# list's entries (``ListEntry``: one per live version of a record neither
+# withdrawn nor merged, kept by the workflow in the same transaction, before
+# related records are computed), whose index on published_at gives the
+# window without reading versions or records.
+#
+# - ``own``: the record's live version (none if it is not published);
+# - ``recent``: the window for harm types and sectors: the RECENT_WINDOW
+#   most recently published others (``newest``), and those published at the
+#   same instant as the last of them (ties are in; all when there are fewer);
+# - ``matches``: per kind, the other live versions sharing it and how many
+#   distinct things they share (entities among all, the broad kinds in the
+#   window), their UNION ALL summed per version in ``found``;
+# - countries are counted for the versions found only: a country alone finds
+#   nothing, and tens of thousands of records may share one.
+#
+# Best first: by score, then the most recently published, then the oldest id.
+_CANDIDATES = """
+WITH own AS (SELECT version_id FROM {entries} WHERE record_id = %(record)s),
+newest AS (
+    SELECT version_id, published_at FROM {entries} WHERE record_id <> %(record)s
+    ORDER BY published_at DESC LIMIT %(window)s
+),
+recent AS (
+    SELECT version_id FROM newest
+    UNION
+    SELECT version_id FROM {entries}
+    WHERE record_id <> %(record)s AND published_at = (SELECT MIN(published_at) FROM newest)
+),
+matches AS (
+    SELECT e.version_id, COUNT(DISTINCT e.entity_id) AS entities, 0 AS harm_types, 0 AS sectors
+    FROM {entity_roles} e JOIN {entries} other ON other.version_id = e.version_id
+    WHERE other.record_id <> %(record)s
+        AND e.entity_id IN (SELECT entity_id FROM {entity_roles} WHERE version_id IN (SELECT version_id FROM own))
+    GROUP BY e.version_id
+    UNION ALL
+    SELECT h.version_id, 0, COUNT(DISTINCT h.harm_type_id), 0
+    FROM {harms} h
+    WHERE h.version_id IN (SELECT version_id FROM recent)
+        AND h.harm_type_id IN (SELECT harm_type_id FROM {harms} WHERE version_id IN (SELECT version_id FROM own))
+    GROUP BY h.version_id
+    UNION ALL
+    SELECT c.version_id, 0, 0, COUNT(DISTINCT c.term_id)
+    FROM {classifications} c
+    WHERE c.version_id IN (SELECT version_id FROM recent)
+        AND c.term_id IN (
+            SELECT own_c.term_id FROM {classifications} own_c
+            JOIN {terms} t ON t.id = own_c.term_id
+            JOIN {taxonomies} x ON x.id = t.taxonomy_id
+            WHERE x.slug = %(sector)s AND own_c.version_id IN (SELECT version_id FROM own)
+        )
+    GROUP BY c.version_id
+),
+found AS (
+    SELECT version_id, SUM(entities) AS entities, SUM(harm_types) AS harm_types, SUM(sectors) AS sectors
+    FROM matches GROUP BY version_id
 )
-FINDING_KINDS = tuple(name for name, _model, _column, _extra in FINDING)
-
-
-def _shared_by_version(model, column, extra, own, among):
-    """Per version of ``among`` (``version_id``): how many of the values of
-    ``column`` that ``own``'s parts show (those matching ``extra``) its parts
-    show too (as ``n``); versions sharing none are left out."""
-    values = model.objects.filter(version__in=own, **extra).values(column)
-    return (
-        model.objects.filter(version__in=among.values("pk"), **{f"{column}__in": values})
-        .values("version_id")
-        .annotate(n=Count(column, distinct=True))
-        .order_by()
-    )
+SELECT other.record_id, found.entities, found.harm_types, found.sectors, COUNT(DISTINCT j.country) AS countries,
+    {score} AS score
+FROM found
+JOIN {entries} other ON other.version_id = found.version_id
+LEFT JOIN {jurisdictions} j ON j.version_id = found.version_id
+    AND j.country IN (SELECT country FROM {jurisdictions} WHERE version_id IN (SELECT version_id FROM own))
+GROUP BY other.record_id, other.published_at, found.entities, found.harm_types, found.sectors
+ORDER BY score DESC, other.published_at DESC, other.record_id
+"""
+# The score in SQL: WEIGHTS over the statement's columns.
+_SCORE_TERMS = {
+    "entities": "found.entities",
+    "harm_types": "found.harm_types",
+    "sectors": "found.sectors",
+    "countries": "COUNT(DISTINCT j.country)",
+}
 
 
 def _statement(record, limit):
-    """The SQL and parameters of ``candidates``: every kind scored in one
-    statement (issue 12: one query per kind cost a publication about 250 ms
-    at 100,000 records; bench/README.md, "Publishing after related records").
-
-    Entities, harm types and sectors each give their matches per version; a
-    UNION ALL of the three, summed per version, is every record found. A
-    country is counted only for those, by a count per found version (a
-    country alone is shared by tens of thousands). The querysets inside are
-    the ORM's, so "live", "published" and the window keep one definition."""
-    own = Record.objects.published().filter(pk=record.pk).values("live_version_id")
-    others = RecordVersion.objects.live().exclude(record_id=record.pk).order_by()
-    # The window: publications at or after the RECENT_WINDOW-th most recent
-    # (so ties with it are in), or all when there are fewer (then the oldest
-    # bounds it). Both are read from an end of the published_at index.
-    newest = others.order_by("-published_at").values("published_at")
-    bound = Coalesce(Subquery(newest[RECENT_WINDOW - 1 : RECENT_WINDOW]), Subquery(newest.reverse()[:1]))
-    recent = others.filter(published_at__gte=bound)
-    # Parameters in the order of their placeholders in the statement below:
-    # the countries' count comes first.
-    countries, params = (
-        Jurisdiction.objects.filter(version__in=own).values("country").order_by().query.sql_with_params()
-    )
-    params = list(params)
-    matches = []
-    for name, model, column, extra in FINDING:
-        among = recent if name in BROAD else others
-        sql, kind_params = _shared_by_version(model, column, extra, own, among).query.sql_with_params()
-        counts = ", ".join(f"{'n' if kind == name else '0'} AS {kind}" for kind in FINDING_KINDS)
-        matches.append(f"SELECT version_id, {counts} FROM ({sql}) {name}")  # noqa: S608 (names and the ORM's SQL)
-        params += kind_params
-    quote = connection.ops.quote_name
-    versions, jurisdictions = quote(RecordVersion._meta.db_table), quote(Jurisdiction._meta.db_table)
-    sums = ", ".join(f"SUM({kind}) AS {kind}" for kind in FINDING_KINDS)
-    score = " + ".join(f"{weight} * {kind}" for kind, weight in WEIGHTS.items())
-    statement = f"""
-        SELECT record_id, entities, harm_types, sectors, countries FROM (
-            SELECT v.record_id, v.published_at, found.entities, found.harm_types, found.sectors,
-                (SELECT COUNT(DISTINCT j.country) FROM {jurisdictions} j
-                    WHERE j.version_id = found.version_id AND j.country IN ({countries})) AS countries
-            FROM (SELECT version_id, {sums} FROM ({" UNION ALL ".join(matches)}) matches GROUP BY version_id) found
-            JOIN {versions} v ON v.id = found.version_id
-        ) scored
-        ORDER BY {score} DESC, published_at DESC, record_id"""  # noqa: S608 (names and the ORM's SQL; values as parameters)
+    """The SQL of ``candidates`` for ``record`` and its parameters."""
+    table = {
+        name: connection.ops.quote_name(model._meta.db_table)
+        for name, model in [
+            ("entries", ListEntry),
+            ("entity_roles", EntityRole),
+            ("harms", Harm),
+            ("classifications", Classification),
+            ("jurisdictions", Jurisdiction),
+            ("terms", Term),
+            ("taxonomies", Taxonomy),
+        ]
+    }
+    score = " + ".join(f"{weight} * {_SCORE_TERMS[kind]}" for kind, weight in WEIGHTS.items())
+    statement = _CANDIDATES.format(score=score, **table)
+    params = {"record": record.pk, "window": RECENT_WINDOW, "sector": SECTOR}
     if limit is not None:
-        statement += " LIMIT %s"
-        params.append(limit)
+        statement += "LIMIT %(limit)s\n"
+        params["limit"] = limit
     return statement, params
 
 
 def candidates(record, limit=None) -> list[Shared]:
     """The published records sharing something with ``record``'s live
-    version, with what, best first: by score, then the most recently
-    published, then the oldest id; the first ``limit`` of them (all with
+    version, with what, best first; the first ``limit`` of them (all with
     None; none if ``record`` is not published). One query."""
     statement, params = _statement(record, limit)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         # int(): PostgreSQL's SUM of counts is a numeric.
-        return [Shared(*map(int, row)) for row in cursor.fetchall()]
+        return [Shared(*map(int, row[:5])) for row in cursor.fetchall()]
 
 
 def _rows(record) -> list[tuple]:
