@@ -83,7 +83,10 @@ class Shared:
 #   same instant as the last of them (ties are in; all when there are fewer);
 # - ``matches``: per kind, the other live versions sharing it and how many
 #   distinct things they share (entities among all, the broad kinds in the
-#   window), their UNION ALL summed per version in ``found``;
+#   window), their UNION ALL summed per version in ``found``; a version
+#   classifies under a term once (a unique constraint), but may show a harm
+#   type twice, hence its DISTINCT pairs (hashed, where a COUNT(DISTINCT …)
+#   would sort);
 # - countries are counted for the versions found only: a country alone finds
 #   nothing, and tens of thousands of records may share one.
 #
@@ -107,13 +110,15 @@ matches AS (
         AND e.entity_id IN (SELECT entity_id FROM {entity_roles} WHERE version_id IN (SELECT version_id FROM own))
     GROUP BY e.version_id
     UNION ALL
-    SELECT h.version_id, 0, COUNT(DISTINCT h.harm_type_id), 0
-    FROM {harms} h
-    WHERE h.version_id IN (SELECT version_id FROM recent)
-        AND h.harm_type_id IN (SELECT harm_type_id FROM {harms} WHERE version_id IN (SELECT version_id FROM own))
-    GROUP BY h.version_id
+    SELECT version_id, 0, COUNT(*), 0 FROM (
+        SELECT DISTINCT h.version_id, h.harm_type_id
+        FROM {harms} h
+        WHERE h.version_id IN (SELECT version_id FROM recent)
+            AND h.harm_type_id IN (SELECT harm_type_id FROM {harms} WHERE version_id IN (SELECT version_id FROM own))
+    ) shared_harm_types
+    GROUP BY version_id
     UNION ALL
-    SELECT c.version_id, 0, 0, COUNT(DISTINCT c.term_id)
+    SELECT c.version_id, 0, 0, COUNT(*)
     FROM {classifications} c
     WHERE c.version_id IN (SELECT version_id FROM recent)
         AND c.term_id IN (

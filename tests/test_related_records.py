@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from incidents import related
-from incidents.models import Classification, EntityRole, Harm, Jurisdiction, RecordVersion, RelatedRecord
+from incidents.models import Classification, EntityRole, Harm, Jurisdiction, RecordVersion, RelatedRecord, Role
 from incidents.public.record_page import page_stamp
 from incidents.publishing import workflow
 from taxonomy.models import SECTOR
@@ -23,6 +23,7 @@ from tests.factories import (
     EntityRoleFactory,
     HarmFactory,
     HarmTypeTermFactory,
+    JurisdictionFactory,
     PublisherFactory,
     SectorTermFactory,
     TermFactory,
@@ -324,6 +325,16 @@ def test_candidates_are_what_the_live_versions_share_counted_plainly(monkeypatch
     # Five at one instant: ties of score and date, one of them at the window's edge.
     records += published_together(monkeypatch, lambda: [record_with(**some()) for _ in range(5)])
     records += [record_with(**some()) for _ in range(3)]
+    # One thing shown twice counts once: an entity in two roles, two harms of
+    # one type, two regions of one country.
+    twice = DraftVersionFactory()
+    for role in (Role.DEPLOYER, Role.DEVELOPER):
+        EntityRoleFactory(version=twice, entity=entities[0], role=role)
+    for _ in range(2):
+        HarmFactory(version=twice, harm_type=harm_types[0])
+        JurisdictionFactory(version=twice, country="CA")
+    workflow.submit(twice, by=twice.created_by)
+    records.append(publish(approve(twice)).record)
     # Only what the public sees counts: a withdrawn record, a duplicate, a
     # record whose live version is a revision showing something else.
     workflow.withdraw(records[9], by=PublisherFactory(), reason_en="Wrong", reason_fr="Erroné")
