@@ -16,9 +16,10 @@ share one): a related record shares at least an entity, a harm type or a
 sector, and a shared country only adds to its score.
 
 The work is bounded: a publication recomputes the record's own list
-(``compute``: a fixed number of queries); its neighbours — the records that
-listed it and the ``NEIGHBOURS`` records sharing the most with it — are
-recomputed by a task (``workflow.refresh_related_neighbours``, queued in the
+(``compute``: one statement, ``candidates``, scores every record it has
+something in common with; the stored rows are rewritten if that changed);
+its neighbours — the records that listed it and the ``NEIGHBOURS`` records
+sharing the most with it — are recomputed by a task (``workflow.refresh_related_neighbours``, queued in the
 publication's transaction: at once in development and tests, by the worker
 in production), since a harm type or a sector can be shared by tens of
 thousands of records. ``manage.py compute_related`` recomputes every record
@@ -28,14 +29,13 @@ stamps), for what the bound leaves out.
 
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from taxonomy.models import SECTOR
+from taxonomy.models import SECTOR, Taxonomy, Term
 
-from .models import Classification, EntityRole, Harm, Jurisdiction, Record, RecordVersion, RelatedRecord
+from .models import Classification, EntityRole, Harm, Jurisdiction, ListEntry, Record, RelatedRecord
 
 MAX_RELATED = 5  # also a check constraint of RelatedRecord
 # How many of the records sharing the most with a newly published one have
@@ -47,7 +47,6 @@ NEIGHBOURS = 50
 # sharing an entity are sought among all; a country only adds to the score
 # of a record found otherwise.
 RECENT_WINDOW = 5000
-BROAD = ("harm_types", "sectors")
 
 # How much each thing in common weighs: an organisation named in both
 # records says more than a shared sector.
@@ -59,7 +58,6 @@ class Shared:
     """What a record has in common with one other record."""
 
     related_id: int
-    published_at: object  # the other record's live version's, to order ties
     entities: int = 0
     harm_types: int = 0
     sectors: int = 0
@@ -69,68 +67,122 @@ class Shared:
     def score(self) -> int:
         return sum(getattr(self, name) * weight for name, weight in WEIGHTS.items())
 
-    @property
-    def counts(self) -> bool:
-        """Whether this is enough to call the records related."""
-        return bool(self.entities or self.harm_types or self.sectors)
 
-
-# (kind of thing, part model, the thing's column on the part, extra filter)
-FEATURES = (
-    ("entities", EntityRole, "entity_id", {}),
-    ("harm_types", Harm, "harm_type_id", {"harm_type__isnull": False}),
-    ("sectors", Classification, "term_id", {"term__taxonomy__slug": SECTOR}),
-    ("countries", Jurisdiction, "country", {}),
-)
-
-
-def _features(version_id) -> dict:
-    """{kind of thing: the values the version shows}, one query per kind."""
-    return {
-        name: set(model.objects.filter(version_id=version_id, **extra).values_list(column, flat=True))
-        for name, model, column, extra in FEATURES
-    }
-
-
-def candidates(record) -> list[Shared]:
-    """Every published record sharing something with ``record``'s live
-    version, with what, best first (none if ``record`` is not published)."""
-    live = Record.objects.published().filter(pk=record.pk).values_list("live_version_id", flat=True).first()
-    if live is None:
-        return []
-    others = RecordVersion.objects.live().exclude(record_id=record.pk)
-    # The oldest publication in the window of RECENT_WINDOW (read from the
-    # end of the published_at index), or None when there are fewer.
-    window_start = (
-        others.order_by("-published_at")
-        .values_list("published_at", flat=True)[RECENT_WINDOW - 1 : RECENT_WINDOW]
-        .first()
-    )
-    found: dict[int, Shared] = {}
-    for name, values in _features(live).items():
-        if not values:
-            continue
-        model, column, extra = next((m, c, e) for n, m, c, e in FEATURES if n == name)
-        among = others
-        if name in BROAD and window_start is not None:
-            among = others.filter(published_at__gte=window_start)
-        elif name == "countries":
-            among = others.filter(record_id__in=list(found))
-        rows = (
-            model.objects.filter(version__in=among.values("pk"), **{f"{column}__in": values}, **extra)
-            .values("version__record_id", "version__published_at")
-            .annotate(n=Count(column, distinct=True))
-            .order_by()
+# Every published record sharing something with a record's live version, in
+# one statement (``candidates``; bench/README.md, "Publishing after related
+# records": one query per kind cost a publication about 250 ms at 100,000
+# records). The live versions the public sees are read from the public
+# list's entries (``ListEntry``: one per live version of a record neither
+# withdrawn nor merged, kept by the workflow in the same transaction, before
+# related records are computed), whose index on published_at gives the
+# window without reading versions or records.
+#
+# - ``own``: the record's live version (none if it is not published);
+# - ``recent``: the window for harm types and sectors: the RECENT_WINDOW
+#   most recently published others (``newest``), and those published at the
+#   same instant as the last of them (ties are in; all when there are fewer);
+# - ``matches``: per kind, the other live versions sharing it and how many
+#   distinct things they share (entities among all, the broad kinds in the
+#   window), their UNION ALL summed per version in ``found``; a version
+#   classifies under a term once (a unique constraint), but may show a harm
+#   type twice, hence its DISTINCT pairs (hashed, where a COUNT(DISTINCT …)
+#   would sort);
+# - countries are counted for the versions found only: a country alone finds
+#   nothing, and tens of thousands of records may share one.
+#
+# Best first: by score, then the most recently published, then the oldest id.
+_CANDIDATES = """
+WITH own AS (SELECT version_id FROM {entries} WHERE record_id = %(record)s),
+newest AS (
+    SELECT version_id, published_at FROM {entries} WHERE record_id <> %(record)s
+    ORDER BY published_at DESC LIMIT %(window)s
+),
+recent AS (
+    SELECT version_id FROM newest
+    UNION
+    SELECT version_id FROM {entries}
+    WHERE record_id <> %(record)s AND published_at = (SELECT MIN(published_at) FROM newest)
+),
+matches AS (
+    SELECT e.version_id, COUNT(DISTINCT e.entity_id) AS entities, 0 AS harm_types, 0 AS sectors
+    FROM {entity_roles} e JOIN {entries} other ON other.version_id = e.version_id
+    WHERE other.record_id <> %(record)s
+        AND e.entity_id IN (SELECT entity_id FROM {entity_roles} WHERE version_id IN (SELECT version_id FROM own))
+    GROUP BY e.version_id
+    UNION ALL
+    SELECT version_id, 0, COUNT(*), 0 FROM (
+        SELECT DISTINCT h.version_id, h.harm_type_id
+        FROM {harms} h
+        WHERE h.version_id IN (SELECT version_id FROM recent)
+            AND h.harm_type_id IN (SELECT harm_type_id FROM {harms} WHERE version_id IN (SELECT version_id FROM own))
+    ) shared_harm_types
+    GROUP BY version_id
+    UNION ALL
+    SELECT c.version_id, 0, 0, COUNT(*)
+    FROM {classifications} c
+    WHERE c.version_id IN (SELECT version_id FROM recent)
+        AND c.term_id IN (
+            SELECT own_c.term_id FROM {classifications} own_c
+            JOIN {terms} t ON t.id = own_c.term_id
+            JOIN {taxonomies} x ON x.id = t.taxonomy_id
+            WHERE x.slug = %(sector)s AND own_c.version_id IN (SELECT version_id FROM own)
         )
-        for row in rows:
-            shared = found.setdefault(
-                row["version__record_id"], Shared(row["version__record_id"], row["version__published_at"])
-            )
-            setattr(shared, name, row["n"])
-    ranked = [shared for shared in found.values() if shared.counts]
-    # Best first; among equals, the most recently published, then the oldest id.
-    ranked.sort(key=lambda shared: (-shared.score, -shared.published_at.timestamp(), shared.related_id))
-    return ranked
+    GROUP BY c.version_id
+),
+found AS (
+    SELECT version_id, SUM(entities) AS entities, SUM(harm_types) AS harm_types, SUM(sectors) AS sectors
+    FROM matches GROUP BY version_id
+)
+SELECT other.record_id, found.entities, found.harm_types, found.sectors, COUNT(DISTINCT j.country) AS countries,
+    {score} AS score
+FROM found
+JOIN {entries} other ON other.version_id = found.version_id
+LEFT JOIN {jurisdictions} j ON j.version_id = found.version_id
+    AND j.country IN (SELECT country FROM {jurisdictions} WHERE version_id IN (SELECT version_id FROM own))
+GROUP BY other.record_id, other.published_at, found.entities, found.harm_types, found.sectors
+ORDER BY score DESC, other.published_at DESC, other.record_id
+"""
+# The score in SQL: WEIGHTS over the statement's columns.
+_SCORE_TERMS = {
+    "entities": "found.entities",
+    "harm_types": "found.harm_types",
+    "sectors": "found.sectors",
+    "countries": "COUNT(DISTINCT j.country)",
+}
+
+
+def _statement(record, limit):
+    """The SQL of ``candidates`` for ``record`` and its parameters."""
+    table = {
+        name: connection.ops.quote_name(model._meta.db_table)
+        for name, model in [
+            ("entries", ListEntry),
+            ("entity_roles", EntityRole),
+            ("harms", Harm),
+            ("classifications", Classification),
+            ("jurisdictions", Jurisdiction),
+            ("terms", Term),
+            ("taxonomies", Taxonomy),
+        ]
+    }
+    score = " + ".join(f"{weight} * {_SCORE_TERMS[kind]}" for kind, weight in WEIGHTS.items())
+    statement = _CANDIDATES.format(score=score, **table)
+    params = {"record": record.pk, "window": RECENT_WINDOW, "sector": SECTOR}
+    if limit is not None:
+        statement += "LIMIT %(limit)s\n"
+        params["limit"] = limit
+    return statement, params
+
+
+def candidates(record, limit=None) -> list[Shared]:
+    """The published records sharing something with ``record``'s live
+    version, with what, best first; the first ``limit`` of them (all with
+    None; none if ``record`` is not published). One query."""
+    statement, params = _statement(record, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        # int(): PostgreSQL's SUM of counts is a numeric.
+        return [Shared(*map(int, row[:5])) for row in cursor.fetchall()]
 
 
 def _rows(record) -> list[tuple]:
@@ -147,7 +199,7 @@ def _rows(record) -> list[tuple]:
 def compute(record) -> bool:
     """Store ``record``'s related records afresh; return whether they changed
     (then its pages show something else: the caller moves their stamp)."""
-    best = candidates(record)[:MAX_RELATED]
+    best = candidates(record, MAX_RELATED)
     wanted = [
         (s.related_id, rank, s.score, s.entities, s.harm_types, s.sectors, s.countries)
         for rank, s in enumerate(best, start=1)
@@ -178,7 +230,7 @@ def refresh_neighbours(record) -> list[Record]:
     live version now. Returns the records whose list changed, and those that
     list ``record`` (they show its title, which a publication may change)."""
     listing = set(RelatedRecord.objects.filter(related=record).values_list("record_id", flat=True))
-    affected = listing | {shared.related_id for shared in candidates(record)[:NEIGHBOURS]}
+    affected = listing | {shared.related_id for shared in candidates(record, NEIGHBOURS)}
     affected.discard(record.pk)
     changed = set(listing)
     for other in Record.objects.filter(pk__in=affected).order_by("pk"):

@@ -2,25 +2,31 @@
 entities, harm types, sectors or countries, with why, computed when versions
 are published, withdrawn or merged (incidents/related.py), never per request."""
 
+import random
 from io import StringIO
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.utils import translation
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
 from incidents import related
-from incidents.models import RelatedRecord
+from incidents.models import Classification, EntityRole, Harm, Jurisdiction, RecordVersion, RelatedRecord, Role
 from incidents.public.record_page import page_stamp
 from incidents.publishing import workflow
+from taxonomy.models import SECTOR
 from tests.factories import (
     DraftVersionFactory,
     EntityFactory,
     EntityRoleFactory,
     HarmFactory,
     HarmTypeTermFactory,
+    JurisdictionFactory,
     PublisherFactory,
     SectorTermFactory,
+    TermFactory,
     add_parts,
     approve,
     publish,
@@ -242,3 +248,189 @@ def test_a_shared_sector_alone_is_sought_among_the_most_recent_records(monkeypat
     # An entity in common is found however old; a sector alone, among the two newest.
     assert found == {old_by_entity.pk, *(record.pk for record in recent)}
     assert old_by_sector.pk not in found
+
+
+# The statement scoring every kind at once (issue 12: publishing at 100,000
+# records), against the rule counted plainly ---------------------------------------
+
+
+def things(version):
+    """What a version shows that related records compare."""
+    return {
+        "entities": set(EntityRole.objects.filter(version=version).values_list("entity_id", flat=True)),
+        "harm_types": set(
+            Harm.objects.filter(version=version, harm_type__isnull=False).values_list("harm_type_id", flat=True)
+        ),
+        "sectors": set(
+            Classification.objects.filter(version=version, term__taxonomy__slug=SECTOR).values_list(
+                "term_id", flat=True
+            )
+        ),
+        "countries": set(Jurisdiction.objects.filter(version=version).values_list("country", flat=True)),
+    }
+
+
+def expected_candidates(record):
+    """The rule, counted in Python from every live version: an entity in
+    common counts however old the other record, a harm type or a sector
+    only among the RECENT_WINDOW most recently published others (and those
+    published at the same instant as the last of them), a country only for a
+    record found otherwise; best score first, then the most recent, then the
+    oldest id."""
+    live = {version.record_id: version for version in RecordVersion.objects.live()}
+    if record.pk not in live:
+        return []
+    own = things(live.pop(record.pk))
+    newest = sorted((version.published_at for version in live.values()), reverse=True)
+    window_start = newest[related.RECENT_WINDOW - 1] if len(newest) >= related.RECENT_WINDOW else None
+    found = []
+    for version in live.values():
+        theirs = things(version)
+        recent = window_start is None or version.published_at >= window_start
+        counts = {
+            kind: len(own[kind] & theirs[kind]) if kind == "entities" or recent else 0
+            for kind in ("entities", "harm_types", "sectors")
+        }
+        if any(counts.values()):
+            shared = related.Shared(version.record_id, **counts, countries=len(own["countries"] & theirs["countries"]))
+            found.append((-shared.score, -version.published_at.timestamp(), shared.related_id, shared))
+    return [shared for *_key, shared in sorted(found)]
+
+
+def published_together(monkeypatch, make):
+    """Call ``make`` with every publication at the same instant (ties)."""
+    instant = timezone.now()
+    with monkeypatch.context() as patched:
+        patched.setattr(timezone, "now", lambda: instant)
+        return make()
+
+
+def test_candidates_are_what_the_live_versions_share_counted_plainly(monkeypatch):
+    monkeypatch.setattr(related, "RECENT_WINDOW", 6)
+    rng = random.Random(12)
+    entities = EntityFactory.create_batch(3)
+    harm_types = HarmTypeTermFactory.create_batch(2)
+    sectors = SectorTermFactory.create_batch(2)
+    other_terms = TermFactory.create_batch(2)  # terms of another taxonomy: never a reason
+
+    def some():
+        return {
+            "entities": rng.sample(entities, rng.randint(0, 2)),
+            "harm_types": rng.sample(harm_types, rng.randint(0, 2)),
+            "sectors": rng.sample(sectors, rng.randint(0, 1)) + rng.sample(other_terms, rng.randint(0, 1)),
+            "countries": rng.sample(["CA", "US", "FR"], rng.randint(0, 2)),
+        }
+
+    records = [record_with(**some()) for _ in range(8)]
+    # Five at one instant: ties of score and date, one of them at the window's edge.
+    records += published_together(monkeypatch, lambda: [record_with(**some()) for _ in range(5)])
+    records += [record_with(**some()) for _ in range(3)]
+    # One thing shown twice counts once: an entity in two roles, two harms of
+    # one type, two regions of one country.
+    twice = DraftVersionFactory()
+    for role in (Role.DEPLOYER, Role.DEVELOPER):
+        EntityRoleFactory(version=twice, entity=entities[0], role=role)
+    for _ in range(2):
+        HarmFactory(version=twice, harm_type=harm_types[0])
+        JurisdictionFactory(version=twice, country="CA")
+    workflow.submit(twice, by=twice.created_by)
+    records.append(publish(approve(twice)).record)
+    # Only what the public sees counts: a withdrawn record, a duplicate, a
+    # record whose live version is a revision showing something else.
+    workflow.withdraw(records[9], by=PublisherFactory(), reason_en="Wrong", reason_fr="Erroné")
+    publish_revision(records[3], duplicate_of=records[4])
+    draft = revise(records[5])
+    EntityRoleFactory(version=draft, entity=entities[2])
+    HarmFactory(version=draft, harm_type=harm_types[0])
+    workflow.submit(draft, by=draft.created_by)
+    publish(approve(draft))
+    # ...and a draft shows nothing.
+    EntityRoleFactory(version=revise(records[6]), entity=entities[0])
+
+    found_any = False
+    for record in records:
+        expected = expected_candidates(record)
+        found_any = found_any or bool(expected)
+        assert related.candidates(record) == expected, record.pk
+        assert related.candidates(record, 3) == expected[:3]
+    assert found_any
+    related.compute_all()
+    for record in records:
+        assert [(row[0], row[2:]) for row in related._rows(record)] == [
+            (s.related_id, (s.score, s.entities, s.harm_types, s.sectors, s.countries))
+            for s in expected_candidates(record)[: related.MAX_RELATED]
+        ]
+
+
+def test_finding_related_records_is_one_query_however_much_is_shared():
+    entities = EntityFactory.create_batch(4)
+    harm_types, sectors = HarmTypeTermFactory.create_batch(2), SectorTermFactory.create_batch(2)
+    everything = {"entities": entities, "harm_types": harm_types, "sectors": sectors, "countries": ["CA", "US"]}
+    for _ in range(7):
+        record_with(**everything)
+    little = record_with(entities=entities[:1])
+    much = record_with(**everything)
+    for record in (little, much):
+        with CaptureQueriesContext(connection) as queries:
+            assert len(related.candidates(record)) == 8
+        assert len(queries) == 1
+        # compute: the candidates and the stored rows, then nothing to write.
+        related.compute(record)
+        with CaptureQueriesContext(connection) as queries:
+            assert related.compute(record) is False
+        assert len(queries) == 2
+
+
+def test_a_record_that_is_not_published_has_no_candidates():
+    entity = EntityFactory()
+    record_with(entities=[entity])
+    gone = record_with(entities=[entity])
+    workflow.withdraw(gone, by=PublisherFactory(), reason_en="Wrong", reason_fr="Erroné")
+    assert related.candidates(gone) == []
+    assert related.candidates(DraftVersionFactory().record) == []
+
+
+def test_a_country_adds_only_to_a_record_found_otherwise(monkeypatch):
+    entity, sector = EntityFactory(), SectorTermFactory()
+    old_sector_and_country = record_with(sectors=[sector], countries=["CA"])
+    by_entity = record_with(entities=[entity], countries=["CA", "US"])
+    record_with(countries=["CA", "US"])  # a country alone
+    monkeypatch.setattr(related, "RECENT_WINDOW", 2)
+    subject = record_with(entities=[entity], sectors=[sector], countries=["CA", "US"])
+    # The sector is out of the window for the oldest record: its country does not bring it back.
+    assert related.candidates(subject) == [related.Shared(by_entity.pk, entities=1, countries=2)]
+    assert old_sector_and_country.pk not in listed(subject)
+    assert RelatedRecord.objects.get(record=subject).score == 3 + 2
+
+
+def test_records_published_with_the_last_of_the_window_are_in_it(monkeypatch):
+    sector = SectorTermFactory()
+    record_with(sectors=[sector])  # the oldest: out
+    together = published_together(monkeypatch, lambda: [record_with(sectors=[sector]) for _ in range(3)])
+    latest = record_with(sectors=[sector])
+    monkeypatch.setattr(related, "RECENT_WINDOW", 2)
+    subject = record_with(sectors=[sector])
+    # The second most recent was published with two others: all three are in.
+    found = [shared.related_id for shared in related.candidates(subject)]
+    assert found == [latest.pk, *sorted(record.pk for record in together)]
+
+
+def test_the_window_counts_only_records_the_public_sees(monkeypatch):
+    sector = SectorTermFactory()
+    in_window = record_with(sectors=[sector])
+    revised = record_with()
+    publish_revision(revised, title_en="Second version")  # one live version, not two
+    withdrawn = record_with()
+    workflow.withdraw(withdrawn, by=PublisherFactory(), reason_en="Wrong", reason_fr="Erroné")
+    monkeypatch.setattr(related, "RECENT_WINDOW", 2)
+    subject = record_with(sectors=[sector])
+    assert [shared.related_id for shared in related.candidates(subject)] == [in_window.pk]
+
+
+def test_ties_go_to_the_most_recent_then_the_oldest_id(monkeypatch):
+    entity = EntityFactory()
+    earlier = record_with(entities=[entity])
+    together = published_together(monkeypatch, lambda: [record_with(entities=[entity]) for _ in range(3)])
+    stronger = record_with(entities=[entity], countries=["CA"])
+    subject = record_with(entities=[entity], countries=["CA"])
+    assert listed(subject) == [stronger.pk, *sorted(record.pk for record in together), earlier.pk]

@@ -11,6 +11,7 @@ from incidents.publishing.roles import EDITORS, REVIEWERS
 from tests.factories import (
     ApprovedVersionFactory,
     DraftVersionFactory,
+    EntityRoleFactory,
     HarmFactory,
     InReviewVersionFactory,
     PublishedVersionFactory,
@@ -60,6 +61,22 @@ def test_contributor_filter_agrees_with_contributor_ids(editor, other_editor, re
             == pks(versions) - expected
         )
     assert pks(RecordVersion.objects.contributed_to_by(editor)) == {own.pk, edited.pk, part_added.pk}
+
+
+def test_contributors_are_read_in_one_query_whatever_the_parts(editor, other_editor, reviewer):
+    version = DraftVersionFactory(created_by=other_editor)
+    for n in range(3):
+        harm = HarmFactory(version=version)
+        harm.description_en = f"Edited by Edith ({n})."
+        harm._history_user = editor
+        harm.save()
+    entity = EntityRoleFactory(version=version).entity
+    entity.name_en = "Renamed after the version was started"
+    entity._history_user = reviewer
+    entity.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert version.contributor_ids() == {other_editor.pk, editor.pk, reviewer.pk}
+    assert len(queries) == 1
 
 
 # Editors ------------------------------------------------------------------------
