@@ -100,20 +100,15 @@ def test_the_entity_facet_keeps_the_most_named_and_breaks_ties_by_slug(catalogue
     assert entities == counts("", from_index=False)["entity"]
 
 
-def test_counts_follow_a_publication_and_a_withdrawal(catalogue):
+def test_counts_follow_each_publication_and_withdrawal_read_once_per_publication(catalogue):
+    counts("kind=incident")
+    index = facet_index._indexes[connection.alias][1]
     before = counts("country=CA")
+    # Another selection under the same publications: the same index.
+    assert facet_index._indexes[connection.alias][1] is index
     published_record(countries=["CA"], summary_en="One more.")
     after = counts("country=CA")
+    assert facet_index._indexes[connection.alias][1] is not index
     assert sum(after["kind"].values()) == sum(before["kind"].values()) + 1
     workflow.withdraw(catalogue[0], by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
     assert counts("country=CA") == counts("country=CA", from_index=False)
-
-
-def test_a_process_reads_the_entries_once_per_publication(catalogue, django_assert_num_queries):
-    counts("kind=incident")
-    index = facet_index._indexes[connection.alias][1]
-    counts("severity=2")
-    assert facet_index._indexes[connection.alias][1] is index
-    published_record(summary_en="One more.")
-    counts("kind=incident")
-    assert facet_index._indexes[connection.alias][1] is not index
