@@ -143,3 +143,20 @@ def test_the_related_items_are_the_templates_markup(lang):
     with translation.override(lang):
         expected = render_to_string("incidents/record_markup/related_items.html", {"related_records": entries})
         assert related_items(entries) == expected
+
+
+def test_catalogue_texts_are_escaped_as_the_templates_translate_tag_escapes_them(monkeypatch):
+    """``{% translate %}`` escapes what the catalogue gives; so must the
+    Python lists, whatever a translator writes."""
+    from django.template import Context, Template
+
+    monkeypatch.setattr("incidents.public.templatetags.record_tags.gettext", lambda text: f"{text} <b>&</b>")
+    harm = HarmFactory(harm_type=HarmTypeTermFactory())
+    markup = harm_items([harm])
+    assert "<b>" not in markup
+    assert "Severity &lt;b&gt;&amp;&lt;/b&gt;" in markup
+    # What the template engine writes for the same text.
+    assert (
+        Template("{% load i18n %}{% translate t %}").render(Context({"t": "x <b>&</b>"}))
+        == "x &lt;b&gt;&amp;&lt;/b&gt;"
+    )

@@ -45,7 +45,8 @@ class Single:
     values: list
 
     def mask(self, wanted) -> np.ndarray:
-        wanted_codes = [code for code, value in enumerate(self.values) if value in set(wanted)]
+        wanted = set(wanted)
+        wanted_codes = [code for code, value in enumerate(self.values) if value in wanted]
         return np.isin(self.codes, wanted_codes)
 
     def counts(self, rows) -> dict:
@@ -198,7 +199,7 @@ def current(key, using="default") -> FacetIndex:
 
 
 def forget():
-    """Drop every process's index in this process (tests restore databases)."""
+    """Drop this process's indexes (tests start each from its own data)."""
     _indexes.clear()
 
 

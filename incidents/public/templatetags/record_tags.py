@@ -69,12 +69,12 @@ def evidence_items(entries):
     because the template engine made it a fifth of a cold page's template
     time. The tests render both and require the same HTML
     (tests/test_record_markup.py); change both together."""
-    primary = mark_safe(gettext("Primary source"))  # noqa: S308 (our catalogue's text, as {% translate %} inserts it)
-    archived = mark_safe(gettext("Archived copy"))  # noqa: S308 (as above)
-    unverified = mark_safe(gettext("No verified web address: find it by its author, publisher and date"))  # noqa: S308 (as above)
-    citing = mark_safe(gettext("Records citing this source"))  # noqa: S308 (as above)
-    what = mark_safe(gettext("What it corroborates:"))  # noqa: S308 (as above)
-    back = mark_safe(gettext("Back to its first citation in the text"))  # noqa: S308 (as above)
+    primary = gettext("Primary source")
+    archived = gettext("Archived copy")
+    unverified = gettext("No verified web address: find it by its author, publisher and date")
+    citing = gettext("Records citing this source")
+    what = gettext("What it corroborates:")
+    back = gettext("Back to its first citation in the text")
     items = []
     for entry in entries:
         citation = entry.citation
@@ -145,9 +145,9 @@ def evidence_items(entries):
 @register.simple_tag
 def harm_items(harms):
     """The items of the list of harms (record_markup/harm_items.html)."""
-    harm_type = mark_safe(gettext("Harm type"))  # noqa: S308 (our catalogue's text, as {% translate %} inserts it)
-    severity = mark_safe(gettext("Severity"))  # noqa: S308 (as above)
-    affected = mark_safe(gettext("Affected group"))  # noqa: S308 (as above)
+    harm_type = gettext("Harm type")
+    severity = gettext("Severity")
+    affected = gettext("Affected group")
     items = []
     for harm in harms:
         term = harm.harm_type
