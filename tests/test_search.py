@@ -2,13 +2,19 @@
 over published text only, with snippets that stay inert."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from core.rendering import text_from_markdown
-from incidents.models import RecordVersion, Status
+from incidents.models import RecordVersion, Severity, Status
+from incidents.public.browse import query as query_module
 from incidents.public.browse import search
+from incidents.public.browse.query import RecordBrowser
 from incidents.publishing import workflow
 from tests.factories import (
     DraftVersionFactory,
@@ -339,3 +345,42 @@ def test_the_list_ranks_the_newest_matches_again_after_each_publication(client, 
     newest = record_of(published_record(narrative_en="Yet another capybara, in the narrative."))
     # Ranked now: the two newest; the title match follows them, unranked.
     assert first([oldest, in_title, newer, newest]) != in_title
+
+
+@needs_postgresql
+@pytest.mark.parametrize("query", ["capybara", '"capybara herd"'])
+def test_a_page_read_by_the_selections_ids_is_the_page_the_search_gives(db, monkeypatch, query):
+    """When a request has just counted the selection (its counts were not
+    cached), its pages are read by the matching ids rather than by running
+    the search again (incidents/public/browse/listing.py): every page, the
+    ranked ones and those past the cap, in the same order either way."""
+    monkeypatch.setattr(search, "RANK_CAP", 3)
+    monkeypatch.setattr(query_module, "PAGE_SIZE", 2)
+    for n in range(7):
+        published_record(
+            title_en="A capybara herd" if n % 3 == 0 else f"Record {n}",
+            summary_en="A capybara herd crossed." if n % 2 else "Nothing here.",
+            narrative_en="Capybara herd, again: capybara herd." if n % 4 == 0 else "A capybara, alone.",
+            severity=[Severity.LOW, Severity.HIGH][n % 2],
+        )
+
+    def page(query_string, number):
+        """The page's record ids, and how many statements ran the text search."""
+        browser = RecordBrowser(QueryDict(f"{query_string}&page={number}"), "en")
+        with CaptureQueriesContext(connection) as queries:
+            ids = [version.pk for version, _snippet in browser.results()]
+        return ids, sum(" @@ " in q["sql"] for q in queries.captured_queries)
+
+    for query_string in (urlencode({"q": query}), urlencode({"q": query, "severity": Severity.HIGH})):
+        by_ids, by_search = [], []
+        for number in range(1, 5):
+            cache.clear()  # nothing counted yet: this request counts, then reads its page by ids
+            ids, searches = page(query_string, number)
+            by_ids.append(ids)
+            if number == 1:
+                assert searches == 1  # the matches read once, for the counts
+            # The counts are cached now: the same page again runs the search.
+            by_search.append(page(query_string, number)[0])
+        assert by_ids == by_search
+        total = RecordBrowser(QueryDict(query_string), "en").total
+        assert total >= 3 and sum(map(len, by_ids)) == total

@@ -51,6 +51,10 @@ class Listing:
         self.browser = browser
         self.form = browser.form
         self.using = using
+        # The version ids of the entries matching the search and every
+        # filter, when this request counted the facets (``facet_counts``);
+        # None when the counts came from the cache.
+        self.selected_ids = None
 
     # Conditions ------------------------------------------------------------
 
@@ -169,6 +173,13 @@ class Listing:
         if value("date_from") or value("date_to"):
             masks["dates"] = index.dates(value("date_from"), value("date_to"))
         matching = index.among(self.matching_ids()) if self._search else np.ones(index.size, dtype=bool)
+        if self._search:
+            # What the page's results are, known now: its ids spare the
+            # next statements another run of the search (``version_ids``).
+            selected = matching.copy()
+            for mask in masks.values():
+                selected &= mask
+            self.selected_ids = index.version_ids[selected]
 
         def others(name):
             """The rows that match the search and pass every filter but ``name``'s."""
@@ -253,8 +264,13 @@ class Listing:
         if total <= search.RANK_CAP:
             return None
         # The same for every reader and page of the selection until the next
-        # publication: it re-reads every match, as the counts do.
-        return cached(f"rank-threshold:{self.browser.selection_key}", self._read_rank_threshold, self.browser.stamp)
+        # publication: it re-reads every match, as the counts do, unless
+        # this request already holds them.
+        read = self._read_rank_threshold if self.selected_ids is None else self._rank_threshold_of_selected
+        return cached(f"rank-threshold:{self.browser.selection_key}", read, self.browser.stamp)
+
+    def _rank_threshold_of_selected(self):
+        return int(np.partition(self.selected_ids, -search.RANK_CAP)[-search.RANK_CAP])
 
     def _read_rank_threshold(self):
         where, params = self._where()
@@ -266,11 +282,36 @@ class Listing:
         return rows[0][0]
 
     def version_ids(self, offset, limit, total) -> list[int]:
+        ranked = self._ranked_ids(total)
+        if ranked is not None and offset + limit <= len(ranked):
+            return self._page_of_ranked(ranked, offset, limit)
         where, params = self._where()
         join, order, order_params = self._order(total)
         rows = self._execute(
             f"SELECT e.version_id FROM {TABLE} e{join}{where} ORDER BY {order} LIMIT %s OFFSET %s",  # noqa: S608 (our own SQL)
             [*params, *order_params, limit, offset],
+        )
+        return [row[0] for row in rows]
+
+    def _ranked_ids(self, total):
+        """The ids ranked by relevance (the ``RANK_CAP`` newest matches),
+        when this request holds the selection's ids; else None."""
+        if self.selected_ids is None or self.browser.sort != Sort.RELEVANCE:
+            return None
+        threshold = self._rank_threshold(total)
+        ids = self.selected_ids
+        return ids if threshold is None else ids[ids >= threshold]
+
+    def _page_of_ranked(self, ranked, offset, limit):
+        """A page among the ranked ids, read by id: the search's index is
+        not scanned again, nor is a phrase's every candidate re-read for
+        its words' positions (bench/README.md, "Search at scale")."""
+        sql, params = self._search
+        rank = f"ts_rank(e.search_{search._language(self.browser.lang)}, {sql.split(' @@ ', 1)[1]})"
+        rows = self._execute(
+            f"SELECT e.version_id FROM {TABLE} e WHERE e.version_id = ANY(%s)"  # noqa: S608 (our own SQL)
+            f" ORDER BY {rank} DESC, e.published_at DESC, e.version_id DESC LIMIT %s OFFSET %s",
+            [ranked.tolist(), *params, limit, offset],
         )
         return [row[0] for row in rows]
 
