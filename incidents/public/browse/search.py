@@ -283,6 +283,52 @@ def _pg_query(query, lang):
     return SearchQuery(query, search_type="websearch", config=CONFIGS[_language(lang)])
 
 
+# A tsquery as PostgreSQL writes it: quoted lexemes (a quote written '',
+# a backslash \\) with an optional :* or weight, and operators.
+_TSQUERY_TOKEN = re.compile(r"\s*(?:'((?:[^'\\]|''|\\.)*)'(:[*A-D]+)?|(<->|<\d+>|&|\||!|\(|\)))")
+
+
+def adjacent_pairs(query, lang, using="default") -> str | None:
+    """A tsquery of the pairs of words a query's phrases put side by side
+    (``"medical advice" bank`` gives ``'medic advic'``), which every match
+    holds among its document's pairs (``dossier_bigrams``, migration
+    0016_phrase_index), or None.
+
+    Only a condition every match meets: the search's own tsquery still
+    decides. So it is given only for a query that is all AND: one with OR, a
+    negation or a group gives None, as does one without a phrase."""
+    if '"' not in query:
+        return None  # a phrase (<->) comes from quotes; a hyphenated word is left to the search itself
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [CONFIGS[_language(lang)], query])
+        (text,) = cursor.fetchone()
+    return pairs_of_tsquery(text)
+
+
+def pairs_of_tsquery(text) -> str | None:
+    """``'medic' <-> 'advic' & 'bank'`` -> ``'medic advic'``; None when the
+    tsquery is not a plain AND of words and phrases, or has no phrase."""
+    tokens, position = [], 0
+    text = text.rstrip()
+    while position < len(text):
+        found = _TSQUERY_TOKEN.match(text, position)
+        if not found:
+            return None
+        lexeme, suffix, operator = found.groups()
+        if suffix or operator in ("|", "!", "(", ")"):
+            return None
+        tokens.append(operator or lexeme.replace("''", "'").replace("\\\\", "\\"))
+        position = found.end()
+    pairs = []
+    for index in range(1, len(tokens) - 1, 2):
+        if tokens[index] == "<->":
+            pair = f"{tokens[index - 1]} {tokens[index + 1]}"
+            if pair not in pairs:
+                pairs.append(pair)
+    quoted = ("'" + pair.replace("\\", "\\\\").replace("'", "''") + "'" for pair in pairs)
+    return " & ".join(quoted) or None
+
+
 def _fallback_text(field, lang):
     """SQL for the text of ``field`` the page shows: its own language, or
     English where that is missing."""
