@@ -86,7 +86,7 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _numbers(text) -> np.ndarray:
+def numbers(text) -> np.ndarray:
     # Parsed in C, without a Python string per number.
     return np.fromstring(text, dtype=np.int64, sep=" ") if text.strip() else np.zeros(0, dtype=np.int64)
 
@@ -95,7 +95,7 @@ def _multiple(sizes, flat, position) -> Multiple:
     """Pairs from each entry's number of values (``sizes``, as text), all
     the values in the entries' order (``flat``), and where each entry goes
     in the index (``position``)."""
-    sizes = _numbers(sizes)
+    sizes = numbers(sizes)
     values, codes = np.unique(flat, return_inverse=True)
     return Multiple(rows=np.repeat(position, sizes), codes=codes.ravel(), values=values)
 
@@ -106,21 +106,21 @@ class FacetIndex:
     def __init__(self, columns: dict):
         # The statement reads the entries in no set order (every column in
         # the same one: one input row feeds every aggregate): sorted here.
-        version_ids = _numbers(columns["version_id"])
+        version_ids = numbers(columns["version_id"])
         order = np.argsort(version_ids, kind="stable")
         position = np.empty_like(order)
         position[order] = np.arange(len(order))
         self.version_ids = version_ids[order]
         self.size = len(order)
         self.kind = _single(np.array(columns["kind"].split(), dtype=object)[order])
-        self.severity = _single(_numbers(columns["severity"])[order])
-        self.verification = _single(_numbers(columns["verification_level"])[order])
-        self.occurred_on = _numbers(columns["occurred_on"])[order]
-        self.occurred_until = _numbers(columns["occurred_until"])[order]
+        self.severity = _single(numbers(columns["severity"])[order])
+        self.verification = _single(numbers(columns["verification_level"])[order])
+        self.occurred_on = numbers(columns["occurred_on"])[order]
+        self.occurred_until = numbers(columns["occurred_until"])[order]
         multiple = {
             "country": ("countries", np.array(columns["countries"].split(), dtype="U2")),
-            "entity": ("entity_ids", _numbers(columns["entity_ids"])),
-            "term": ("term_ids", _numbers(columns["term_ids"])),
+            "entity": ("entity_ids", numbers(columns["entity_ids"])),
+            "term": ("term_ids", numbers(columns["term_ids"])),
             "external": ("databases", np.array(columns["databases"].split(), dtype="U20")),
         }
         for name, (column, flat) in multiple.items():
@@ -153,7 +153,7 @@ class FacetIndex:
 
     def among(self, version_ids) -> np.ndarray:
         """The mask of the entries of ``version_ids`` (ids without an entry are ignored)."""
-        ids = np.asarray(sorted(version_ids), dtype=np.int64)
+        ids = np.sort(np.asarray(version_ids, dtype=np.int64))
         positions = np.searchsorted(self.version_ids, ids)
         inside = positions < self.size
         positions, ids = positions[inside], ids[inside]

@@ -165,10 +165,13 @@ class Listing:
 
     # Facet counts ------------------------------------------------------------
 
-    def matching_ids(self) -> list[int]:
-        """The version ids of the entries matching the search (by its GIN index)."""
+    def matching_ids(self) -> np.ndarray:
+        """The version ids of the entries matching the search (by its GIN
+        index), as one text that numpy parses: 35,000 rows turned into
+        Python ints one by one took about 10 ms."""
         where, params = self._search
-        return [row[0] for row in self._execute(f"SELECT e.version_id FROM {TABLE} e WHERE {where}", params)]  # noqa: S608 (our own SQL; values are parameters)
+        rows = self._execute(f"SELECT string_agg(e.version_id::text, ' ') FROM {TABLE} e WHERE {where}", params)  # noqa: S608 (our own SQL; values are parameters)
+        return facet_index.numbers(rows[0][0] or "")
 
     def facet_counts(self) -> dict:
         """Every facet's counts, keyed as ``facets.FacetSet.counts``, from the
