@@ -452,3 +452,23 @@ def test_a_phrase_finds_through_its_pairs_exactly_what_the_search_finds(db):
     # phrase matching finds it) and in a harm.
     phrase = RecordBrowser(QueryDict('q="medical+advice"'), "en").listing
     assert "dossier_bigrams" in phrase._search[0] and len(phrase.matching_ids()) == 4
+
+
+@needs_postgresql
+def test_a_pages_ids_cached_for_the_next_reader_follow_each_publication(client, db, monkeypatch):
+    """The ids of a page of results are cached until the next publication
+    (incidents/public/browse/listing.py): the same page again runs no
+    statement on the list's entries, and a newly published match is on it
+    at once."""
+    monkeypatch.setattr(query_module, "PAGE_SIZE", 1)  # the same slice before and after
+    # No terms: a new term would change the taxonomies' tree, which the
+    # cache key holds too; here only the publication stamp moves.
+    older = record_of(published_record(title_en="An okapi seen", terms=[]))
+    url = "/en/incidents/?q=okapi&sort=newest"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert older.public_id in client.get(url).content.decode()
+    assert not [q for q in queries.captured_queries if "incidents_listentry" in q["sql"]]
+    newer = record_of(published_record(title_en="Another okapi", terms=[]))
+    html = client.get(url).content.decode()
+    assert newer.public_id in html and older.public_id not in html

@@ -309,6 +309,15 @@ class Listing:
         return rows[0][0]
 
     def version_ids(self, offset, limit, total) -> list[int]:
+        """The ids of a slice of the results, in the page's order: the same
+        for every reader until the next publication (the stamp), so cached
+        as the counts are, by selection, order, language (titles sort by
+        it) and slice. Only ids: the versions themselves are read live."""
+        browser = self.browser
+        key = f"page-ids:{browser.selection_key}:{browser.sort}:{browser.lang}:{offset}:{limit}"
+        return cached(key, lambda: self._read_version_ids(offset, limit, total), browser.stamp)
+
+    def _read_version_ids(self, offset, limit, total) -> list[int]:
         ranked = self._ranked_ids(total)
         if ranked is not None and offset + limit <= len(ranked):
             return self._page_of_ranked(ranked, offset, limit)
