@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.cache import cache
 from django.core.validators import validate_slug
+from django.db import connections
 from django.db.models import Subquery
 
 from incidents.models import PUBLIC_STATUSES, Classification, EntityRole, Jurisdiction, Record, RecordVersion
@@ -41,12 +42,30 @@ TERM_PREFIX = "term-"
 CACHE_SECONDS = 24 * 3600
 
 
-def publication_stamp() -> str:
+def publication_stamp(using="default") -> str:
     """Changes whenever a version is published or a record withdrawn.
 
     The last public version's id is part of it: a database restored from an
     export (imports/dossier.py) has the same publication dates under new ids,
     and what is cached by this stamp holds ids."""
+    if using not in _stamp_statements:
+        _stamp_statements[using] = _stamp_query().query.get_compiler(using=using).as_sql()
+    sql, params = _stamp_statements[using]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone() or (None, None, None, None)
+    # An opaque key: the values as the database gives them (on SQLite,
+    # dates as text), never compared with anything but another stamp.
+    return "/".join(str(value.isoformat() if hasattr(value, "isoformat") else value) for value in row)
+
+
+# The stamp's statement per database, compiled once per process: building
+# its four subqueries with the ORM took several milliseconds of every list,
+# search and home page, for a statement that runs in 0.3 ms.
+_stamp_statements: dict = {}
+
+
+def _stamp_query():
     # Each part reads the end of an index (published_at, the primary key,
     # withdrawn_at), in one statement: an aggregate with a FILTER would read
     # every version, on every request of the list and the home page.
@@ -55,18 +74,16 @@ def publication_stamp() -> str:
     withdrawn = Record.objects.filter(withdrawn_at__isnull=False).order_by("-withdrawn_at")
     # A redaction erases text that cached names and labels may hold.
     redacted = RecordVersion.objects.filter(redacted_at__isnull=False).order_by("-redacted_at")
-    row = (
+    return (
         RecordVersion.objects.filter(pk=Subquery(last_id))
         .annotate(
             last=Subquery(last_at.values("published_at")[:1]),
             withdrawn=Subquery(withdrawn.values("withdrawn_at")[:1]),
             redacted=Subquery(redacted.values("redacted_at")[:1]),
         )
-        .values("pk", "last", "withdrawn", "redacted")
-        .first()
-    ) or {"pk": None, "last": None, "withdrawn": None, "redacted": None}
-    stamps = [row["last"], row["pk"], row["withdrawn"], row["redacted"]]
-    return "/".join(str(value.isoformat() if hasattr(value, "isoformat") else value) for value in stamps)
+        .order_by()
+        .values_list("pk", "last", "withdrawn", "redacted")[:1]
+    )
 
 
 def reference_stamp() -> str:
