@@ -54,3 +54,18 @@ def english_by_default():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Mark ``transactional`` the tests that really commit: Django empties
+    the database after each of them, rows of the data migrations (checklist
+    items, methodology pages) included, so the tests run after them in the
+    same process would find none. CI runs them apart, in one process, after
+    the others (.ci/run)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
+            getattr(item, "fixturenames", ())
+        ):
+            item.add_marker(pytest.mark.transactional)
