@@ -11,12 +11,11 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, Value, When
-from django.template.defaultfilters import date as date_filter
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.timezone import localtime
 
-from core.i18n import Localized
+from core.i18n import Localized, date_format
 from incidents.models import Record, RecordVersion
 from incidents.public import feeds
 from incidents.publishing import workflow
@@ -233,7 +232,8 @@ def withdrawn_after_a_revision():
 def test_a_withdrawal_appears_in_the_feeds_as_an_updated_entry_with_the_notice_only(client, lang, reason, notice):
     v1, v2, other, record = withdrawn_after_a_revision()
     with translation.override(lang):
-        notice = notice.format(date=date_filter(localtime(record.withdrawn_at), "DATE_FORMAT"))
+        # The site's own date: « 1er décembre » on the first of a month.
+        notice = notice.format(date=date_format(localtime(record.withdrawn_at), "DATE_FORMAT"))
     base = f"http://testserver/{lang}/incidents/{record.public_id}"
 
     response = client.get(f"/{lang}/feeds/records.atom")
