@@ -74,6 +74,11 @@ def default_database(environ, sqlite_path):
     database = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
     if database["ENGINE"] == "django.db.backends.postgresql":
         database.setdefault("OPTIONS", {}).setdefault("connect_timeout", CONNECT_TIMEOUT)
+        # No JIT compilation: PostgreSQL compiles a statement whose estimated
+        # cost passes jit_above_cost, which pays off for analytics minutes
+        # long, never for a page. At 100,000 records the sitemap's entities
+        # took 840 ms, 550 of them compiling (bench/README.md).
+        database["OPTIONS"].setdefault("options", "-c jit=off")
         if pooled:
             database["OPTIONS"]["pool"] = pool_options(environ)
     elif pooled:

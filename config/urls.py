@@ -1,13 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from api.pages import api_page, data_download, data_page
 from api.views import api
 from core.availability import healthz
 from core.views import set_language
-from incidents.public.sitemaps import SITEMAPS
+from incidents.public import sitemaps
 from incidents.public.views.discovery import robots_txt
 
 urlpatterns = [
@@ -22,13 +21,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Crawlers look for these at the root, whatever the language.
     path("robots.txt", robots_txt, name="robots-txt"),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap-index",
-    ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("sitemap.xml", sitemaps.index, name="sitemap-index"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
     # The read-only JSON API (api/views.py), described at /api/v1/openapi.json.
     path("api/v1/", api.urls),
     # The latest bulk export (api/export.py), described at /en/data/.

@@ -20,7 +20,14 @@ from incidents.models import Record, RecordVersion
 from incidents.public import feeds
 from incidents.publishing import workflow
 from tests.catalogue import SECRETS, build_catalogue
-from tests.factories import PublisherFactory, SourceFactory, publish_revision, published_record, record_of
+from tests.factories import (
+    EntityFactory,
+    PublisherFactory,
+    SourceFactory,
+    publish_revision,
+    published_record,
+    record_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -484,6 +491,7 @@ def test_sitemap_pages_split_the_records_by_id_range_within_the_limit(client, db
 def test_sitemap_index_and_pages_cost_the_same_queries_whatever_the_number_of_records(client, db):
     def queries(url):
         client.get(url)
+        cache.clear()  # written again, not the kept copy
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return len(captured)
@@ -494,3 +502,81 @@ def test_sitemap_index_and_pages_cost_the_same_queries_whatever_the_number_of_re
     for _ in range(4):
         published_record()
     assert {url: queries(url) for url in urls} == few
+
+
+# Sitemaps kept until the next publication ------------------------------------------------------
+
+
+def record_locations(client):
+    return set(sitemap_page(client, 1))
+
+
+def sitemap_locations(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return [loc.text for loc in ET.fromstring(response.content).findall("sm:url/sm:loc", SITEMAP_NS)]
+
+
+def record_url(record, lang="en"):
+    return f"http://testserver/{lang}/incidents/{record.public_id}/"
+
+
+def test_a_kept_sitemap_section_costs_one_query_until_the_next_publication(client, db):
+    published_record()
+    first = client.get("/sitemap-records.xml")
+    with CaptureQueriesContext(connection) as captured:
+        kept = client.get("/sitemap-records.xml")
+    assert len(captured) == 1  # the publication stamp
+    assert kept.content == first.content
+    assert kept["Content-Type"] == first["Content-Type"] == "application/xml"
+    assert kept["X-Robots-Tag"] == first["X-Robots-Tag"]
+
+
+def test_a_kept_sitemap_section_follows_each_publication_and_withdrawal(client, db):
+    first = published_record(title_en="First").record
+    assert record_url(first) in record_locations(client)
+    second = published_record(title_en="Second").record
+    assert {record_url(first), record_url(second)} <= record_locations(client)
+    workflow.withdraw(first, by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
+    listed = record_locations(client)
+    assert record_url(first) not in listed and record_url(second) in listed
+
+
+def test_the_kept_sitemap_index_follows_a_publication_that_opens_a_page(client, db, monkeypatch):
+    from incidents.public.sitemaps import RecordSitemap
+
+    monkeypatch.setattr(RecordSitemap, "limit", 2)  # one record, in two languages, per page
+
+    def pages():
+        index = ET.fromstring(client.get("/sitemap.xml").content)
+        return [loc.text for loc in index.findall("sm:sitemap/sm:loc", SITEMAP_NS) if "records" in loc.text]
+
+    published_record()
+    before = pages()
+    newest = published_record().record
+    after = pages()
+    assert len(after) == newest.pk > len(before)
+
+
+def test_the_kept_entities_section_follows_a_renamed_slug(client, db):
+    entity = EntityFactory(slug="maker")
+    published_record(entities=[entity])
+    old = f"http://testserver/en/entities/{entity.slug}/"
+    assert old in sitemap_locations(client, "/sitemap-entities.xml")
+    entity.slug = "renamed-maker"
+    entity.save()
+    listed = sitemap_locations(client, "/sitemap-entities.xml")
+    assert old not in listed and "http://testserver/en/entities/renamed-maker/" in listed
+
+
+@pytest.mark.parametrize("page", ["x", "²", "0", "99999", "1234567"])
+def test_a_sitemap_page_that_cannot_be_is_not_found_and_not_kept(client, db, page, monkeypatch):
+    from incidents.public import sitemaps
+
+    published_record()
+    kept = []
+    monkeypatch.setattr(sitemaps.cache, "set", lambda key, *args, **kwargs: kept.append(key))
+    assert client.get(f"/sitemap-records.xml?p={page}").status_code == 404
+    assert not [key for key in kept if "sitemap" in key]
+    assert client.get("/sitemap-records.xml?p=1").status_code == 200
+    assert [key for key in kept if "sitemap" in key]  # what a 200 does

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.utils import ConnectionHandler
 
 from config.database import CONNECT_TIMEOUT, default_database
@@ -26,8 +27,17 @@ def test_without_the_pool_connections_are_kept_for_conn_max_age():
     database = default_database(POSTGRES, "unused.sqlite3")
     assert database["CONN_MAX_AGE"] == 60
     assert database["CONN_HEALTH_CHECKS"] is True
-    assert database["OPTIONS"] == {"connect_timeout": CONNECT_TIMEOUT}
+    assert database["OPTIONS"] == {"connect_timeout": CONNECT_TIMEOUT, "options": "-c jit=off"}
     assert default_database({**POSTGRES, "CONN_MAX_AGE": "600"}, "x")["CONN_MAX_AGE"] == 600
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT compilation is PostgreSQL's")
+def test_the_sites_connections_never_compile_statements_just_in_time(db):
+    """A page's statement costly enough in PostgreSQL's estimate was compiled
+    first: 550 of the sitemap's 840 ms at 100,000 records."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 def test_sqlite_is_the_default_database():
