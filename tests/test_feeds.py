@@ -375,7 +375,42 @@ def test_feeds_cost_the_same_queries_whatever_the_number_of_records_withdrawn_or
     few = {url: feed_queries(client, url) for url in urls}
     add_feed_records(4)
     assert {url: feed_queries(client, url) for url in urls} == few
-    assert max(few.values()) <= 3, few  # the entries, and their citations with their sources
+    # The publication stamp and the latest source edit (the kept copy's
+    # key), the entries, and their citations with their sources.
+    assert max(few.values()) <= 5, few
+
+
+def test_a_kept_feed_costs_two_queries_until_the_next_publication(client):
+    published_record()
+    first = client.get("/en/feeds/records.atom")
+    with CaptureQueriesContext(connection) as captured:
+        kept = client.get("/en/feeds/records.atom")
+    assert len(captured) == 2  # the publication stamp, the latest source edit
+    assert kept.content == first.content
+    assert kept["Content-Type"] == first["Content-Type"]
+    assert kept["Last-Modified"] == first["Last-Modified"]
+
+
+def test_a_kept_feed_follows_each_publication_withdrawal_and_source_correction(client):
+    source = SourceFactory()
+    first = published_record(title_en="First entry", sources=[source])
+    assert list(json_items(client, "en", first))
+    second = published_record(title_en="Second entry")
+    assert any("Second entry" in item["title"] for item in json_items(client, "en", second).values())
+    workflow.withdraw(record_of(second), by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
+    assert all("record withdrawn" in item["title"] for item in json_items(client, "en", second).values())
+    before = client.get("/en/feeds/records.json").content
+    source.url = "https://incidentdatabase.ai/cite/1/"  # now credited to the AI Incident Database
+    source.save()
+    assert client.get("/en/feeds/records.json").content != before
+
+
+def test_a_feed_reader_polling_with_its_etag_gets_not_modified_until_a_publication(client):
+    published_record()
+    etag = client.get("/fr/feeds/records.atom")["ETag"]
+    assert client.get("/fr/feeds/records.atom", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    published_record()
+    assert client.get("/fr/feeds/records.atom", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 # Sitemap and robots.txt --------------------------------------------------------------
