@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from incidents.models import Action, Redaction, RedactionReason, RedactionStatus
+from incidents.public.feeds import feed_keys
 from incidents.publishing import workflow
 from incidents.publishing.workflow import WorkflowError
 from tests.factories import (
@@ -139,9 +140,11 @@ def test_redacted_text_is_gone_from_every_table(client, published):
     v1, v2 = published
     record = record_of(v1)
     cache.clear()  # what earlier tests left there is not this test's
-    for lang in ("en", "fr"):  # cached renderings of both versions
+    for lang in ("en", "fr"):  # cached renderings of both versions, and the kept feeds
         page(client, f"/{lang}/incidents/{record.public_id}/")
         page(client, f"/{lang}/incidents/{record.public_id}/v1/")
+        for kind in ("atom", "json"):
+            assert client.get(f"/{lang}/feeds/records.{kind}").status_code == 200
     assert any(PASSAGE in text for _table, text in all_rows_as_text())
     workflow.apply_redaction(request(v1), by=ReviewerFactory())
 
@@ -256,3 +259,16 @@ def test_a_bad_request_keeps_what_was_typed(client, published):
     html = response.content.decode()
     assert "Not in the text at all" in html and "not in that text" in html
     assert not Redaction.objects.exists()
+
+
+def test_a_redaction_erases_the_passage_from_the_kept_feeds(client):
+    version = PublishedVersionFactory(
+        summary_en=f"A caller, {PASSAGE}, was impersonated.", summary_fr=f"Un appelant, {PASSAGE}, a été usurpé."
+    )
+    feeds = [f"/{lang}/feeds/records.{kind}" for lang in ("en", "fr") for kind in ("atom", "json")]
+    assert all(PASSAGE in page(client, url) for url in feeds)
+    redaction = request(version, field="summary")
+    workflow.apply_redaction(redaction, by=ReviewerFactory())
+    kept = [cache.get(key) for key in feed_keys()]
+    assert not [entry for entry in kept if entry is not None and PASSAGE in str(entry)]
+    assert not any(PASSAGE in page(client, url) for url in feeds)

@@ -68,6 +68,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.db.models import Case, DateTimeField, F, Prefetch, When
@@ -510,6 +511,23 @@ def json_feed(request):
 
 # Headers of the feed's answer that a kept copy carries again.
 _KEPT_HEADERS = ("Content-Type", "Last-Modified")
+# Site addresses (host names) one entry keeps a feed for, beyond which it
+# starts afresh, as record pages do (page_cache.MAX_ADDRESSES).
+MAX_ADDRESSES = 4
+
+
+def feed_key(feed_name, lang) -> str:
+    return f"dossier:feed:{feed_name}:{lang}"
+
+
+def feed_keys() -> list[str]:
+    """Every kept feed, in every language: the workflow deletes them at a
+    redaction, since they hold the records' texts."""
+    return [
+        feed_key(feed_class.__name__, code)
+        for feed_class in (RecordsAtomFeed, RecordsJSONFeed)
+        for code, _name in settings.LANGUAGES
+    ]
 
 
 def _kept(request, feed_class):
@@ -518,18 +536,24 @@ def _kept(request, feed_class):
     fifty entries (their Markdown, citations and licences) took 55-70 ms.
     What it shows changes with a publication, a withdrawal or a redaction
     (the publication stamp), and with an edit of a source its entries cite
-    (their labels and licences are read as the sources are now). Conditional
-    requests are answered by ``ConditionalGetMiddleware`` from the content."""
+    (their labels and licences are read as the sources are now): one entry
+    per feed and language holds that stamp and the feed by address, and is
+    written afresh when the stamp is not current. Conditional requests are
+    answered by ``ConditionalGetMiddleware`` from the content."""
     latest_source = Source.history.order_by("-history_id").values_list("history_id", flat=True).first()
     stamp = f"{publication_stamp()}/{latest_source}"
-    key = f"dossier:feed:{feed_class.__name__}:{current_language()}:{request.scheme}:{request.get_host()}:{stamp}"
-    kept = cache.get(key)
-    if kept is None:
+    key = feed_key(feed_class.__name__, current_language())
+    address = request.build_absolute_uri(request.path)
+    entry = cache.get(key)
+    if entry is None or entry["stamp"] != stamp or len(entry["addresses"]) >= MAX_ADDRESSES:
+        entry = {"stamp": stamp, "addresses": {}}
+    if address not in entry["addresses"]:
         response = feed_class()(request)
         headers = {header: response[header] for header in _KEPT_HEADERS if header in response}
-        cache.set(key, (response.content, headers), CACHE_SECONDS)
+        entry["addresses"][address] = (response.content, headers)
+        cache.set(key, entry, CACHE_SECONDS)
         return response
-    content, headers = kept
+    content, headers = entry["addresses"][address]
     response = HttpResponse(content)
     for header, value in headers.items():
         response[header] = value

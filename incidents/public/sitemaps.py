@@ -235,12 +235,13 @@ def _kept(request, name, stamp, view, **kwargs):
 
 
 def index(request):
-    """/sitemap.xml: its sections and their pages, which only a publication
-    changes (the records' pages and their latest date)."""
+    """/sitemap.xml: its sections and their pages, which publications change
+    (the records' pages and their latest date, how many pages of entities
+    and terms), and the reference rows' stamp with them, as their sections."""
     return _kept(
         request,
         "index",
-        publication_stamp(),
+        publication_stamp() + reference_stamp(),
         sitemap_views.index,
         sitemaps=SITEMAPS,
         sitemap_url_name="sitemap-section",

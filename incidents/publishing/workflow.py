@@ -58,6 +58,7 @@ from incidents.models import (
     WorkflowEvent,
     pinned_references,
 )
+from incidents.public.feeds import feed_keys
 from incidents.public.page_cache import page_keys
 from incidents.public.record_page import render_cache_key
 from taxonomy.models import Term
@@ -915,6 +916,7 @@ def _forget_pages(records):
     old text may have been stored): they would be served no more (their ETags
     name the records' old stamps) but must not keep an erased passage."""
     keys = [key for record in records for key in page_keys(record.public_id, _live_number(record))]
+    keys += feed_keys()  # the site's feeds hold the records' texts too
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
