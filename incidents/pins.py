@@ -147,14 +147,22 @@ def public_state(obj):
     """The reference row ``obj`` as the public sees it: in the state the
     latest published version showing it was reviewed with; as it is, when
     no published version pinned it (data from before pins). One query."""
-    # The row's few states, newest first, each asked whether a published
-    # part pins it, by the index on the part's state column. Asked as "IN
-    # (the states every published part pins)", PostgreSQL read every
-    # classification for a taxonomy's state: 490 ms of a term's page at
-    # 100,000 records (bench/README.md, "Pages of entities and terms").
+    pinned = _pinned_by_a_published_part(type(obj))
+    state = type(obj).history.filter(pinned, id=obj.pk).order_by("-history_id").first() if pinned else None
+    return reviewed_instance(state) if state is not None else obj
+
+
+def _pinned_by_a_published_part(model) -> Q:
+    """A condition on ``model``'s history rows: a part of a published version
+    pins the state. Each state is asked, by the index on each kind of
+    part's state column (EXISTS), so the cost follows the number of states,
+    not of parts. Asked as "IN (the states every published part pins)",
+    PostgreSQL read every published classification and harm: at 100,000
+    records 490 ms of a term's page, 1.5 s of the taxonomies' index
+    (bench/README.md, "Pages of entities and terms")."""
     pinned = Q()
     for reference in pinned_references():
-        if reference.target is type(obj):
+        if reference.target is model:
             # The published filter before the outer reference: in the other
             # order Django fails to resolve the subquery (the historical
             # model's foreign key names its target by a string).
@@ -162,20 +170,15 @@ def public_state(obj):
                 **{f"{reference.state_field}_id": OuterRef("history_id")}
             )
             pinned |= Q(Exists(parts))
-    state = type(obj).history.filter(pinned, id=obj.pk).order_by("-history_id").first() if pinned else None
-    return reviewed_instance(state) if state is not None else obj
+    return pinned
 
 
 def public_rows(model):
     """Every row of ``model`` (Source, Entity, Term, Taxonomy) that a published
-    version shows, each as the public sees it (``public_state``), in two
-    queries whatever their number: the ids the pins of published versions
-    name, then their latest pinned states. Unordered: sort as needed."""
-    pinned = Q()
-    for reference in pinned_references():
-        if reference.target is model:
-            parts = reference.part_model.objects.filter(version__in=RecordVersion.objects.published())
-            pinned |= Q(history_id__in=parts.values(reference.state_field))
+    version shows, each as the public sees it (``public_state``), in one
+    query whatever their number: the states that published versions pin,
+    the latest of each row kept. Unordered: sort as needed."""
+    pinned = _pinned_by_a_published_part(model)
     if not pinned:
         return []
     states = model.history.filter(pinned).order_by("id", "-history_id")
