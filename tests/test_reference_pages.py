@@ -96,6 +96,32 @@ def test_entity_pages_are_paginated_and_survive_bad_page_numbers(client, monkeyp
         assert client.get(f"/en/entities/{entity.slug}/?page={bad}").status_code == 200
 
 
+def test_a_kept_entity_page_follows_each_publication_and_withdrawal(client):
+    entity = EntityFactory()
+    first = published_with(lambda v: EntityRoleFactory(version=v, entity=entity), "First record")
+    url = f"/en/entities/{entity.slug}/"
+    assert first.record.public_id in body(client, url)
+    second = published_with(lambda v: EntityRoleFactory(version=v, entity=entity), "Second record")
+    assert second.record.public_id in body(client, url)
+    workflow.withdraw(second.record, by=PublisherFactory(), reason_en="Duplicate.", reason_fr="Doublon.")
+    html = body(client, url)
+    assert first.record.public_id in html and second.record.public_id not in html
+
+
+def test_a_term_moved_under_another_lists_its_records_under_the_new_parent_at_once(client):
+    parent = TermFactory()
+    other = TermFactory(taxonomy=parent.taxonomy)
+    child = TermFactory(taxonomy=parent.taxonomy, parent=parent)
+    direct = published_with(lambda v: ClassificationFactory(version=v, term=other), "Classified under the other")
+    nested = published_with(lambda v: ClassificationFactory(version=v, term=child), "Classified under the child")
+    url = f"/en/taxonomy/{parent.taxonomy.slug}/{other.slug}/"
+    html = body(client, url)
+    assert direct.record.public_id in html and nested.record.public_id not in html
+    child.parent = other  # an editor's correction of the tree: no publication
+    child.save()
+    assert nested.record.public_id in body(client, url)
+
+
 # Terms --------------------------------------------------------------------------------
 
 
@@ -153,7 +179,11 @@ def test_reference_pages_cost_a_constant_number_of_queries(client, django_assert
     source = SourceFactory()
     for n in range(12):
         published_with(lambda v: CitationFactory(version=v, source=source, is_primary=True), f"R{n}")
-    # The source, its state as reviewed, whether it was ever public, the page of records and their count.
+    # The source, its state as reviewed, whether it was ever public, the
+    # publication stamp, the number of records and the page's ids (both
+    # kept until the next publication), the page's records.
+    with django_assert_max_num_queries(7):
+        assert client.get(f"/en/sources/{source.pk}/").status_code == 200
     with django_assert_max_num_queries(5):
         assert client.get(f"/en/sources/{source.pk}/").status_code == 200
     assert Citation.objects.count() == 12 and Classification.objects.count() == 0
