@@ -340,6 +340,30 @@ def generate(records=10_000, seed=2026, log=print, aiid_dir=None, chunk=CHUNK):
     with transaction.atomic():
         refresh_list_entries()
     log(f"list entries written, {time.perf_counter() - started:.0f} s")
+    with transaction.atomic():
+        related_records()
+    log(f"related records written, {time.perf_counter() - started:.0f} s")
+
+
+def related_records():
+    """Five related records for every published record, as a real site has
+    once ``incidents/related.py`` has run: without them the record page's
+    statement for its related records read none, and a scan of every record
+    it made at 100,000 records went unseen (bench/README.md). Synthetic:
+    ``related.py`` would take hours here (one statement per record), and
+    the page reads and shows these rows the same, whatever their scores."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM incidents_relatedrecord")
+        cursor.execute(
+            "INSERT INTO incidents_relatedrecord"
+            " (record_id, related_id, rank, score, shared_entities, shared_harm_types, shared_sectors,"
+            " shared_countries)"
+            " SELECT r.id, o.id, k, 20 - k, 6 - k, k % 3, k % 2, 1"
+            " FROM incidents_record r CROSS JOIN generate_series(1, 5) AS k"
+            " JOIN incidents_record o ON o.id = r.id + 97 * k"
+            " WHERE r.live_version_id IS NOT NULL AND o.live_version_id IS NOT NULL"
+            " AND o.withdrawn_at IS NULL AND o.merged_into_id IS NULL"
+        )
 
 
 def _reference_data(writer, rng, records):
