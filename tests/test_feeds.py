@@ -606,11 +606,11 @@ def test_the_kept_entities_section_follows_a_renamed_slug(client, db):
 
 @pytest.mark.parametrize("page", ["x", "²", "0", "99999", "1234567"])
 def test_a_sitemap_page_that_cannot_be_is_not_found_and_not_kept(client, db, page, monkeypatch):
-    from incidents.public import sitemaps
+    from incidents.public import page_cache
 
     published_record()
     kept = []
-    monkeypatch.setattr(sitemaps.cache, "set", lambda key, *args, **kwargs: kept.append(key))
+    monkeypatch.setattr(page_cache.cache, "set", lambda key, *args, **kwargs: kept.append(key))
     assert client.get(f"/sitemap-records.xml?p={page}").status_code == 404
     assert not [key for key in kept if "sitemap" in key]
     assert client.get("/sitemap-records.xml?p=1").status_code == 200

@@ -70,10 +70,9 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.db.models import Case, DateTimeField, F, Prefetch, When
 from django.db.models.functions import Coalesce, Greatest
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed, rfc3339_date
@@ -87,8 +86,8 @@ from core.text import clean_text
 from evidence.models import Source
 from incidents import pins
 from incidents.models import Citation, Record, RecordVersion
-from incidents.public import licence
-from incidents.public.browse.choices import CACHE_SECONDS, publication_stamp
+from incidents.public import licence, page_cache
+from incidents.public.browse.choices import publication_stamp
 from incidents.public.record_page import applied_redactions
 from incidents.public.views import reference
 
@@ -509,13 +508,6 @@ def json_feed(request):
     return _kept(request, RecordsJSONFeed)
 
 
-# Headers of the feed's answer that a kept copy carries again.
-_KEPT_HEADERS = ("Content-Type", "Last-Modified")
-# Site addresses (host names) one entry keeps a feed for, beyond which it
-# starts afresh, as record pages do (page_cache.MAX_ADDRESSES).
-MAX_ADDRESSES = 4
-
-
 def feed_key(feed_name, lang) -> str:
     return f"dossier:feed:{feed_name}:{lang}"
 
@@ -536,27 +528,18 @@ def _kept(request, feed_class):
     fifty entries (their Markdown, citations and licences) took 55-70 ms.
     What it shows changes with a publication, a withdrawal or a redaction
     (the publication stamp), and with an edit of a source its entries cite
-    (their labels and licences are read as the sources are now): one entry
-    per feed and language holds that stamp and the feed by address, and is
-    written afresh when the stamp is not current. Conditional requests are
+    (their labels and licences are read as the sources are now). Kept as
+    record pages are (``page_cache``): one entry per feed and language,
+    under that stamp, the feed by site address. Conditional requests are
     answered by ``ConditionalGetMiddleware`` from the content."""
     latest_source = Source.history.order_by("-history_id").values_list("history_id", flat=True).first()
     stamp = f"{publication_stamp()}/{latest_source}"
     key = feed_key(feed_class.__name__, current_language())
-    address = request.build_absolute_uri(request.path)
-    entry = cache.get(key)
-    if entry is None or entry["stamp"] != stamp or len(entry["addresses"]) >= MAX_ADDRESSES:
-        entry = {"stamp": stamp, "addresses": {}}
-    if address not in entry["addresses"]:
-        response = feed_class()(request)
-        headers = {header: response[header] for header in _KEPT_HEADERS if header in response}
-        entry["addresses"][address] = (response.content, headers)
-        cache.set(key, entry, CACHE_SECONDS)
-        return response
-    content, headers = entry["addresses"][address]
-    response = HttpResponse(content)
-    for header, value in headers.items():
-        response[header] = value
+    kept = page_cache.cached_page(request, key, stamp)
+    if kept is not None:
+        return kept
+    response = feed_class()(request)
+    page_cache.store_page(request, key, stamp, response)
     return response
 
 

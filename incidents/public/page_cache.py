@@ -33,6 +33,10 @@ from django.middleware.csp import get_nonce
 PAGE_CACHE_SECONDS = 24 * 60 * 60
 # Host names one entry keeps pages for, beyond which it starts afresh.
 MAX_ADDRESSES = 4
+# The headers of a rendered answer that a kept copy carries again (the
+# feeds' Last-Modified, the sitemaps' X-Robots-Tag); the middleware adds
+# the rest to each response.
+KEPT_HEADERS = ("Content-Type", "Last-Modified", "X-Robots-Tag")
 
 
 def page_key(public_id, lang, number=None) -> str:
@@ -88,8 +92,13 @@ def cached_page(request, key, tag, entry=NOT_READ) -> HttpResponse | None:
     page = entry["pages"].get(_address(request))
     if page is None:
         return None
-    content, content_type = page
-    return HttpResponse(content, content_type=content_type)
+    content, headers = page
+    if isinstance(headers, str):  # an entry from before other headers were kept: its Content-Type
+        headers = {"Content-Type": headers}
+    response = HttpResponse(content)
+    for header, value in headers.items():
+        response[header] = value
+    return response
 
 
 def storable(request, response) -> bool:
@@ -113,6 +122,7 @@ def store_page(request, key, tag, response) -> bool:
     entry = cache.get(key)
     if entry is None or entry["etag"] != tag or len(entry["pages"]) >= MAX_ADDRESSES:
         entry = {"etag": tag, "pages": {}}
-    entry["pages"][_address(request)] = (response.content, response["Content-Type"])
+    headers = {header: response[header] for header in KEPT_HEADERS if header in response}
+    entry["pages"][_address(request)] = (response.content, headers)
     cache.set(key, entry, PAGE_CACHE_SECONDS)
     return True

@@ -21,14 +21,13 @@ from types import SimpleNamespace
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Exists, Max, OuterRef, Q
-from django.http import HttpResponse
 from django.urls import reverse
 
 from incidents.models import Record, RecordVersion, pinned_references
-from incidents.public.browse.choices import CACHE_SECONDS, cached, publication_stamp, reference_stamp
+from incidents.public import page_cache
+from incidents.public.browse.choices import cached, publication_stamp, reference_stamp
 from pages.models import Page
 from taxonomy.models import Entity, Term
 
@@ -206,31 +205,23 @@ _SECTION_STAMPS = {
     "terms": lambda: publication_stamp() + reference_stamp(),
 }
 
-# Headers of Django's answer that a kept copy carries again.
-_KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Last-Modified")
-
 
 def _kept(request, name, stamp, view, **kwargs):
     """Django's sitemap ``view``'s answer, rendered once per stamp, page
-    (``?p=``) and site (its URLs are absolute). Only a 200 is kept; a page
-    number that cannot be one goes straight to Django's 404, and never
-    into a key."""
+    (``?p=``) and site (its URLs are absolute), kept as record pages are
+    (``page_cache``). Only a 200 is kept; a page number that cannot be one
+    goes straight to Django's 404, and never into a key."""
     page = request.GET.get("p", "1")
     if not (page.isascii() and page.isdigit() and len(page) <= 6):
         return view(request, **kwargs)
-    key = f"dossier:sitemap:{name}:{int(page)}:{request.scheme}:{request.get_host()}:{stamp}"
-    kept = cache.get(key)
-    if kept is None:
-        response = view(request, **kwargs)
-        if response.status_code == 200:
-            response.render()
-            headers = {header: response[header] for header in _KEPT_HEADERS if header in response}
-            cache.set(key, (response.content, headers), CACHE_SECONDS)
-        return response
-    content, headers = kept
-    response = HttpResponse(content)
-    for header, value in headers.items():
-        response[header] = value
+    key = f"dossier:sitemap:{name}:{int(page)}"
+    kept = page_cache.cached_page(request, key, stamp)
+    if kept is not None:
+        return kept
+    response = view(request, **kwargs)
+    if response.status_code == 200:
+        response.render()
+        page_cache.store_page(request, key, stamp, response)
     return response
 
 
